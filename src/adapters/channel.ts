@@ -1,0 +1,35 @@
+import type { InboundEvent, Outbound, OutboundMessage, Platform } from '../bot/types.ts';
+
+/** Where adapters hand their events. */
+export interface EventSink {
+  handle(event: InboundEvent): Promise<void>;
+}
+
+/**
+ * One messenger channel. Adapters translate platform events into InboundEvents and render
+ * OutboundMessages the platform's way; they hold no flow logic.
+ */
+export interface ChannelAdapter {
+  readonly platform: Platform;
+  /** Starts receiving; resolves once the channel is up. */
+  start(sink: EventSink): Promise<void>;
+  /** Stops receiving and finishes in-flight work. */
+  stop(): Promise<void>;
+  /** Sends messages into the conversation the event came from. */
+  deliver(event: InboundEvent, messages: readonly OutboundMessage[]): Promise<void>;
+}
+
+/** Sends each conversation's replies through the adapter of its platform. */
+export class OutboundRouter implements Outbound {
+  readonly #adapters = new Map<Platform, ChannelAdapter>();
+
+  add(adapter: ChannelAdapter): void {
+    this.#adapters.set(adapter.platform, adapter);
+  }
+
+  async deliver(event: InboundEvent, messages: readonly OutboundMessage[]): Promise<void> {
+    const adapter = this.#adapters.get(event.platform);
+    if (adapter === undefined) throw new Error(`no ${event.platform} channel in this process`);
+    await adapter.deliver(event, messages);
+  }
+}

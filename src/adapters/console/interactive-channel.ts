@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { InboundEvent, InboundInput, Language, OutboundMessage } from '../../bot/types.ts';
+import type { ChannelAdapter, EventSink } from '../channel.ts';
+import { fileInput, type FileIntake } from './file-input.ts';
+
+export interface InteractiveOptions {
+  readonly input: Readable;
+  readonly output: Writable;
+  readonly user: string;
+  readonly language?: Language;
+  readonly files: FileIntake;
+  readonly onEnd?: () => void;
+}
+
+const MIME_BY_EXT: Readonly<Record<string, string>> = {
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.heic': 'image/heic',
+  '.pdf': 'application/pdf',
+  '.txt': 'text/plain',
+  '.ogg': 'audio/ogg',
+  '.mp3': 'audio/mpeg',
+  '.m4a': 'audio/mp4',
+  '.mp4': 'video/mp4',
+  '.eml': 'message/rfc822',
+};
+
+/**
+ * The console channel for people: messages as text, choices as numbered lines; type a number, the
+ * words, or a command (/menu, /hilfe …). `/file PATH` attaches a file from disk.
+ */
+export class InteractiveChannel implements ChannelAdapter {
+  readonly platform = 'console' as const;
+  readonly #o: InteractiveOptions;
+  #rl: Interface | undefined;
+  #languageSent = false;
+  #done: Promise<void> | undefined;
+
+  constructor(options: InteractiveOptions) {
+    this.#o = options;
+  }
+
+  start(sink: EventSink): Promise<void> {
+    const rl = createInterface({ input: this.#o.input, output: this.#o.output, terminal: false });
+    this.#rl = rl;
+    this.#done = (async () => {
+      await sink.handle(this.#event({ kind: 'hello' }));
+      this.#prompt();
+      for await (const line of rl) {
+        await sink.handle(this.#event(await this.#toInput(line)));
+        this.#prompt();
+      }
+      this.#o.onEnd?.();
+    })();
+    return Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    this.#rl?.close();
+    await this.#done;
+  }
+
+  deliver(_event: InboundEvent, messages: readonly OutboundMessage[]): Promise<void> {
+    for (const message of messages) {
+      const lines = [message.text];
+      if ('options' in message.expects) {
+        message.expects.options.forEach((o, i) => lines.push(`  ${i + 1}) ${o.label}`));
+      }
+      if (message.caseRef !== undefined) lines.push(`  [${message.caseRef}]`);
+      this.#o.output.write(`\n${lines.join('\n')}\n`);
+    }
+    return Promise.resolve();
+  }
+
+  async #toInput(line: string): Promise<InboundInput> {
+    const file = /^\/(?:file|datei)\s+(.+)$/.exec(line.trim());
+    if (file?.[1] === undefined) return { kind: 'text', text: line };
+    const path = file[1];
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch {
+      return { kind: 'files', files: [], rejected: ['empty'] };
+    }
+    const mime = MIME_BY_EXT[extname(path).toLowerCase()] ?? 'application/octet-stream';
+    return fileInput(this.#o.files, this.#o.user, { name: path, mime, bytes });
+  }
+
+  #event(input: InboundInput): InboundEvent {
+    // --lang sets the language once, at the start; /sprache may change it afterwards.
+    const language = this.#languageSent ? undefined : this.#o.language;
+    this.#languageSent = true;
+    return {
+      platform: 'console',
+      userId: this.#o.user,
+      chatId: this.#o.user,
+      eventId: randomUUID(),
+      ...(language ? { language, languageHint: language } : {}),
+      input,
+    };
+  }
+
+  #prompt(): void {
+    this.#o.output.write('> ');
+  }
+}

@@ -1,0 +1,56 @@
+import { foldForMatch } from '../flows/text-input.ts';
+import { COMMANDS, type CommandName } from './types.ts';
+
+/** Slash commands in both languages (Telegram style: /hilfe, /help@LotseBot). */
+const SLASH: Readonly<Record<string, CommandName>> = {
+  start: 'start',
+  menu: 'menu',
+  menue: 'menu',
+  help: 'help',
+  hilfe: 'help',
+  cancel: 'cancel',
+  abbrechen: 'cancel',
+  language: 'language',
+  sprache: 'language',
+  delete: 'delete',
+  loeschen: 'delete',
+  loschen: 'delete',
+  back: 'back',
+  zurueck: 'back',
+  zuruck: 'back',
+};
+
+/** Whole messages that mean a command without a slash (folded: no accents, lower case). */
+const WORDS: Readonly<Record<string, CommandName>> = {
+  menu: 'menu',
+  hauptmenu: 'menu',
+  hilfe: 'help',
+  help: 'help',
+  abbrechen: 'cancel',
+  cancel: 'cancel',
+  zuruck: 'back',
+  zurueck: 'back',
+  back: 'back',
+};
+
+export type TextCommand =
+  | { readonly kind: 'command'; readonly command: CommandName }
+  | { readonly kind: 'unknown-command' }
+  | { readonly kind: 'none' };
+
+/** Recognises a global command typed as text. */
+export function recogniseCommand(typed: string): TextCommand {
+  const trimmed = typed.trim();
+  if (trimmed.length > 64) return { kind: 'none' };
+  const slash = /^\/([\p{L}_]+)(?:@\w+)?(?:\s.*)?$/u.exec(trimmed);
+  if (slash) {
+    const command = SLASH[foldForMatch(slash[1] ?? '')];
+    return command === undefined ? { kind: 'unknown-command' } : { kind: 'command', command };
+  }
+  const word = WORDS[foldForMatch(trimmed)];
+  return word === undefined ? { kind: 'none' } : { kind: 'command', command: word };
+}
+
+/** True for a command name of the protocol. */
+export const isCommand = (value: string): value is CommandName =>
+  (COMMANDS as readonly string[]).includes(value);

@@ -1,0 +1,285 @@
+import type { AnyFlow, FlowRegistry } from '../flows/define.ts';
+import { parseInput, type RawInput } from '../flows/parse-input.ts';
+import {
+  text,
+  type Effect,
+  type Language,
+  type StepContext,
+  type StepResult,
+  type Text,
+  type View,
+} from '../flows/types.ts';
+import { recogniseCommand } from './commands.ts';
+import { SESSION_VERSION, type Frame, type Loaded, type Session } from './session.ts';
+import type { CommandName, InboundEvent } from './types.ts';
+
+/** One message to send: paragraphs and the input it asks for. */
+export interface Reply {
+  readonly texts: readonly Text[];
+  readonly input: View['input'];
+}
+
+/** What handling one event produced. `session: null` erases everything stored for the person. */
+export interface Outcome {
+  readonly session: Session | null;
+  readonly lang: Language;
+  readonly replies: readonly Reply[];
+  /** Effects beyond the session itself, for the engine to carry out (erasing other data …). */
+  readonly effects: readonly Effect[];
+}
+
+/** What the pure core needs besides the session and the event. */
+export interface CoreDeps {
+  readonly flows: FlowRegistry;
+  readonly now: Date;
+  readonly defaultLanguage: Language;
+  /** Renders an option label in a language, so that typed labels can be matched. */
+  readonly label: (lang: Language, t: Text) => string;
+}
+
+const MENU_FLOW = 'menu';
+
+/** Maps a messenger's language tag to one Lotse speaks. */
+export function pickLanguage(hint: string | undefined, fallback: Language): Language {
+  const tag = hint?.toLowerCase() ?? '';
+  if (tag.startsWith('de')) return 'de';
+  if (tag.startsWith('en')) return 'en';
+  return fallback;
+}
+
+/**
+ * The conversation core: one event against one session, pure and platform-neutral. Validates the
+ * input against the current step, runs global commands from any step and moves between flows.
+ * Bad input never changes the session.
+ */
+export function converse(loaded: Loaded, event: InboundEvent, deps: CoreDeps): Outcome {
+  const nowIso = deps.now.toISOString();
+  if (loaded.kind !== 'ok') {
+    const lang =
+      event.language ??
+      (loaded.kind === 'stale' && loaded.lang
+        ? loaded.lang
+        : pickLanguage(event.languageHint, deps.defaultLanguage));
+    const session = freshSession(lang, nowIso);
+    const greeting = loaded.kind === 'stale' ? 'common:session.restarted' : 'common:welcome';
+    const convo = new Conversation(session, deps);
+    if (
+      event.input.kind === 'command' &&
+      event.input.command !== 'start' &&
+      event.input.command !== 'menu'
+    ) {
+      return convo.command(event.input.command, [text(greeting)]);
+    }
+    return convo.show([text(greeting)]);
+  }
+  const convo = new Conversation(
+    { ...loaded.session, lang: event.language ?? loaded.session.lang, updatedAt: nowIso },
+    deps,
+  );
+  const input = event.input;
+  if (input.kind === 'hello') return convo.show([text('common:welcomeBack')]);
+  if (input.kind === 'command') return convo.command(input.command, []);
+  if (input.kind === 'text') {
+    const recognised = recogniseCommand(input.text);
+    if (recognised.kind === 'command') return convo.command(recognised.command, []);
+    if (recognised.kind === 'unknown-command')
+      return convo.show([], text('common:invalid.unknownCommand'));
+  }
+  return convo.answer(input);
+}
+
+function freshSession(lang: Language, nowIso: string): Session {
+  return {
+    v: SESSION_VERSION,
+    lang,
+    stack: [{ flow: MENU_FLOW, step: 'main', history: [] }],
+    data: {},
+    createdAt: nowIso,
+    updatedAt: nowIso,
+  };
+}
+
+/** A session being worked on during one event. */
+class Conversation {
+  #session: Session;
+  readonly #deps: CoreDeps;
+  readonly #effects: Effect[] = [];
+
+  constructor(session: Session, deps: CoreDeps) {
+    this.#session = session;
+    this.#deps = deps;
+  }
+
+  /** Replies with optional sentences first, then the current question (with a hint in front). */
+  show(before: readonly Text[], hint?: Text): Outcome {
+    const replies: Reply[] = [];
+    if (before.length > 0) replies.push({ texts: before, input: { kind: 'none' } });
+    const view = this.#view();
+    replies.push({ texts: hint ? [hint, ...view.say] : view.say, input: view.input });
+    return this.#outcome(replies);
+  }
+
+  command(command: CommandName, before: readonly Text[]): Outcome {
+    const top = this.#top();
+    switch (command) {
+      case 'start':
+        this.#toMenu();
+        return this.show([...before, text('common:welcome')]);
+      case 'menu':
+        this.#toMenu();
+        return this.show(before);
+      case 'help':
+        return this.show([...before, text('common:help.text')]);
+      case 'cancel': {
+        if (this.#session.stack.length > 1) {
+          this.#pop();
+          return this.show([...before, text('common:cancel.detour')]);
+        }
+        if (top.flow === MENU_FLOW && top.step === 'main')
+          return this.show([...before, text('common:cancel.nothing')]);
+        this.#toMenu();
+        return this.show([...before, text('common:cancel.done')]);
+      }
+      case 'back': {
+        const previous = top.history.at(-1);
+        if (previous === undefined) return this.show(before, text('common:back.none'));
+        this.#replaceTop({ ...top, step: previous, history: top.history.slice(0, -1) });
+        return this.show(before);
+      }
+      case 'language':
+        return this.#call('language', before);
+      case 'delete':
+        return this.#call('delete', before);
+    }
+  }
+
+  answer(input: RawInput): Outcome {
+    const { flow, ctx } = this.#current();
+    const step = this.#step(flow);
+    const view = step.view(ctx);
+    const lang = this.#session.lang;
+    const parsed = parseInput(
+      input,
+      view.input,
+      (o) => this.#deps.label(lang, o.label),
+      ctx.now.toISOString().slice(0, 10),
+    );
+    if (!parsed.ok) return this.show([], parsed.hint);
+    const result = step.onAnswer(parsed.answer, ctx);
+    return this.#apply(result);
+  }
+
+  #apply(result: StepResult<unknown>): Outcome {
+    if (result.type === 'invalid') return this.show([], result.hint);
+    const top = this.#top();
+    if (result.data !== undefined)
+      this.#session = {
+        ...this.#session,
+        data: { ...this.#session.data, [top.flow]: result.data },
+      };
+    for (const effect of result.effects ?? []) {
+      if (effect.kind === 'set-language') this.#session = { ...this.#session, lang: effect.lang };
+      else this.#effects.push(effect);
+    }
+    const say = result.say ?? [];
+    if (this.#effects.some((e) => e.kind === 'erase-my-data')) {
+      return {
+        session: null,
+        lang: this.#session.lang,
+        replies: [{ texts: [...say, text('common:delete.done')], input: { kind: 'none' } }],
+        effects: this.#effects,
+      };
+    }
+    switch (result.type) {
+      case 'goto':
+        this.#replaceTop({
+          ...top,
+          step: result.step,
+          history: [...top.history, top.step].slice(-100),
+        });
+        break;
+      case 'switch':
+        this.#replaceTop(this.#startFrame(result.flow));
+        break;
+      case 'call':
+        return this.#call(result.flow, say);
+      case 'return':
+        this.#pop();
+        break;
+      case 'end':
+        this.#toMenu();
+        break;
+    }
+    return this.show(say);
+  }
+
+  #call(flowId: string, before: readonly Text[]): Outcome {
+    const stack = this.#session.stack;
+    // A detour never stacks on the same detour; the stack stays shallow.
+    const base = stack.filter((f) => f.flow !== flowId).slice(-6);
+    this.#session = { ...this.#session, stack: [...base, this.#startFrame(flowId)] };
+    return this.show(before);
+  }
+
+  #startFrame(flowId: string): Frame {
+    const flow = this.#deps.flows.require(flowId);
+    const data = this.#dataOf(flow);
+    return { flow: flowId, step: flow.start(this.#ctx(data)), history: [] };
+  }
+
+  #pop(): void {
+    const rest = this.#session.stack.slice(0, -1);
+    if (rest.length === 0) this.#toMenu();
+    else this.#session = { ...this.#session, stack: rest };
+  }
+
+  #toMenu(): void {
+    this.#session = { ...this.#session, stack: [{ flow: MENU_FLOW, step: 'main', history: [] }] };
+  }
+
+  #top(): Frame {
+    const top = this.#session.stack.at(-1);
+    if (top === undefined) throw new Error('empty conversation stack');
+    return top;
+  }
+
+  #replaceTop(frame: Frame): void {
+    this.#session = { ...this.#session, stack: [...this.#session.stack.slice(0, -1), frame] };
+  }
+
+  #dataOf(flow: AnyFlow): unknown {
+    const stored = this.#session.data[flow.id];
+    return (stored === undefined ? undefined : flow.parseData(stored)) ?? flow.initialData();
+  }
+
+  #ctx(data: unknown): StepContext<unknown> {
+    return { data, lang: this.#session.lang, now: this.#deps.now };
+  }
+
+  /** The current flow and context; an unknown flow or step (after a deploy) falls back to the menu. */
+  #current(): { flow: AnyFlow; ctx: StepContext<unknown> } {
+    let top = this.#top();
+    let flow = this.#deps.flows.get(top.flow);
+    if (flow === undefined || !(top.step in flow.steps)) {
+      this.#toMenu();
+      top = this.#top();
+      flow = this.#deps.flows.require(top.flow);
+    }
+    return { flow, ctx: this.#ctx(this.#dataOf(flow)) };
+  }
+
+  #step(flow: AnyFlow) {
+    const step = flow.steps[this.#top().step];
+    if (step === undefined) throw new Error(`unknown step ${flow.id}.${this.#top().step}`);
+    return step;
+  }
+
+  #view(): View {
+    const { flow, ctx } = this.#current();
+    return this.#step(flow).view(ctx);
+  }
+
+  #outcome(replies: Reply[]): Outcome {
+    return { session: this.#session, lang: this.#session.lang, replies, effects: this.#effects };
+  }
+}

@@ -1,0 +1,240 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import type { FlowRegistry } from '../flows/define.ts';
+import { text, type Effect, type Language } from '../flows/types.ts';
+import { converse, pickLanguage, type Outcome } from './conversation.ts';
+import type { Translator } from './i18n.ts';
+import { pseudonym, type Logger } from './logger.ts';
+import { render } from './render.ts';
+import { loadSession, type Loaded } from './session.ts';
+import type { ConversationStore } from './store.ts';
+import { COMMANDS, conversationKey, type InboundEvent, type Outbound } from './types.ts';
+
+/** Carries out effects beyond the session (erasing cases, submitting reports …) before it is saved. */
+export interface EffectRunner {
+  run(key: string, effect: Effect): Promise<void>;
+}
+
+export interface EngineDeps {
+  readonly store: ConversationStore;
+  readonly flows: FlowRegistry;
+  readonly i18n: Translator;
+  readonly outbound: Outbound;
+  readonly logger: Logger;
+  readonly defaultLanguage: Language;
+  readonly effects?: EffectRunner;
+  readonly clock?: () => Date;
+  /** How long to wait for another worker's lock before leaving the event to the sweeper. */
+  readonly busyWaitMs?: number;
+}
+
+const fileRef = z.object({
+  name: z.string(),
+  mime: z.string(),
+  size: z.number(),
+  sha256: z.string(),
+  receivedAt: z.string(),
+  ref: z.string(),
+});
+
+/** Events as they are queued in the inbox; checked again when taken out. */
+export const inboundEventSchema = z.object({
+  platform: z.enum(['console', 'telegram', 'matrix']),
+  userId: z.string().min(1),
+  chatId: z.string().min(1),
+  eventId: z.string().min(1),
+  languageHint: z.string().optional(),
+  language: z.enum(['de', 'en']).optional(),
+  input: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('text'), text: z.string() }),
+    z.object({ kind: z.literal('choice'), id: z.string() }),
+    z.object({ kind: z.literal('choices'), ids: z.array(z.string()) }),
+    z.object({
+      kind: z.literal('files'),
+      files: z.array(fileRef),
+      rejected: z.array(z.enum(['tooLarge', 'type', 'empty'])).optional(),
+    }),
+    z.object({ kind: z.literal('command'), command: z.enum(COMMANDS) }),
+    z.object({ kind: z.literal('hello') }),
+  ]),
+});
+
+/**
+ * The engine: takes platform-neutral events, keeps each conversation strictly in order through the
+ * store, runs the pure core, saves the session and only then sends the replies.
+ */
+export class Engine {
+  readonly #d: EngineDeps;
+  readonly #log: Logger;
+  readonly #clock: () => Date;
+
+  constructor(deps: EngineDeps) {
+    this.#d = deps;
+    this.#log = deps.logger.child({ module: 'engine' });
+    this.#clock = deps.clock ?? (() => new Date());
+  }
+
+  /** Handles one event. Resolves when it (and whatever queued before it) has been handled here or elsewhere. */
+  async handle(event: InboundEvent): Promise<void> {
+    const key = conversationKey(event);
+    const log = this.#log.child({ conv: pseudonym(key) });
+    const begun = await this.#d.store.begin(
+      key,
+      `${event.platform}:${event.eventId}`,
+      JSON.stringify(event),
+    );
+    switch (begun.kind) {
+      case 'duplicate':
+        log.debug('duplicate event ignored');
+        return;
+      case 'rate-limited':
+        log.info({ notify: begun.notify }, 'rate limited');
+        if (begun.notify)
+          await this.#send(
+            event,
+            this.#messages(
+              [{ texts: [text('common:rateLimited')], input: { kind: 'none' } }],
+              pickLanguage(event.languageHint, this.#d.defaultLanguage),
+            ),
+            log,
+          );
+        return;
+      case 'empty':
+        return;
+      case 'busy':
+        await this.drain(key);
+        return;
+      case 'go':
+        await this.#work(key, begun.token, begun.event, begun.session);
+    }
+  }
+
+  /**
+   * Works a conversation's inbox when the lock can be had, waiting a while for another worker's lock.
+   * Used for busy conversations and by the sweeper after a crash.
+   */
+  async drain(key: string): Promise<void> {
+    const deadline = Date.now() + (this.#d.busyWaitMs ?? 15_000);
+    for (let attempt = 0; Date.now() < deadline; attempt++) {
+      const begun = await this.#d.store.begin(key);
+      if (begun.kind === 'go') return this.#work(key, begun.token, begun.event, begun.session);
+      if (begun.kind !== 'busy') return;
+      await sleep(Math.min(25 * 2 ** attempt, 400));
+    }
+    this.#log.warn({ conv: pseudonym(key) }, 'conversation still locked; left for the sweeper');
+  }
+
+  /** Works every conversation with waiting events (after a crash or restart). */
+  async sweep(): Promise<number> {
+    let count = 0;
+    for await (const key of this.#d.store.waiting()) {
+      count++;
+      await this.drain(key);
+    }
+    return count;
+  }
+
+  async #work(
+    key: string,
+    token: string,
+    rawEvent: string,
+    rawSession: string | null,
+  ): Promise<void> {
+    const log = this.#log.child({ conv: pseudonym(key) });
+    let current: { event: string; session: string | null } | undefined = {
+      event: rawEvent,
+      session: rawSession,
+    };
+    while (current) {
+      const parsed = inboundEventSchema.safeParse(safeJson(current.event));
+      let nextSession: string | null = current.session;
+      let send: (() => Promise<void>) | undefined;
+      if (!parsed.success) {
+        log.error('damaged event in inbox dropped');
+      } else {
+        const event = parsed.data as InboundEvent;
+        const loaded = loadSession(current.session);
+        const outcome = await this.#process(key, event, loaded, log);
+        if (outcome !== undefined) {
+          nextSession = outcome.session === null ? null : JSON.stringify(outcome.session);
+          const messages = this.#messages(outcome.replies, outcome.lang);
+          send = () => this.#send(event, messages, log);
+        } else {
+          const lang =
+            loaded.kind === 'ok'
+              ? loaded.session.lang
+              : pickLanguage(event.languageHint, this.#d.defaultLanguage);
+          const messages = this.#messages(
+            [{ texts: [text('common:error.internal')], input: { kind: 'none' } }],
+            lang,
+          );
+          send = () => this.#send(event, messages, log);
+        }
+      }
+      // The answer is stored before the reply is sent.
+      const committed = await this.#d.store.commit(key, token, nextSession);
+      if (committed.kind === 'lost') {
+        log.warn('lock lost while working; the event stays queued');
+        return this.drain(key);
+      }
+      await send?.();
+      current =
+        committed.kind === 'next' ? { event: committed.event, session: nextSession } : undefined;
+    }
+  }
+
+  /** Runs the core and the effects; undefined when something failed (logged, session unchanged). */
+  async #process(
+    key: string,
+    event: InboundEvent,
+    loaded: Loaded,
+    log: Logger,
+  ): Promise<Outcome | undefined> {
+    try {
+      const outcome = converse(loaded, event, {
+        flows: this.#d.flows,
+        now: this.#clock(),
+        defaultLanguage: this.#d.defaultLanguage,
+        label: (lang, t) => this.#d.i18n.t(lang, t),
+      });
+      for (const effect of outcome.effects) await this.#d.effects?.run(key, effect);
+      log.info(
+        {
+          input: event.input.kind,
+          platform: event.platform,
+          replies: outcome.replies.length,
+          erased: outcome.session === null,
+        },
+        'event handled',
+      );
+      return outcome;
+    } catch (error) {
+      log.error({ err: error }, 'handling an event failed');
+      return undefined;
+    }
+  }
+
+  #messages(replies: Outcome['replies'], lang: Language) {
+    return render(replies, lang, this.#d.i18n);
+  }
+
+  async #send(
+    event: InboundEvent,
+    messages: ReturnType<typeof render>,
+    log: Logger,
+  ): Promise<void> {
+    try {
+      await this.#d.outbound.deliver(event, messages);
+    } catch (error) {
+      log.error({ err: error }, 'delivering replies failed');
+    }
+  }
+}
+
+function safeJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}

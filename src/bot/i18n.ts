@@ -1,0 +1,63 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import i18next, { type i18n, type Resource } from 'i18next';
+import type { Language, Text } from '../flows/types.ts';
+
+/** Languages Lotse speaks; German first. */
+export const LANGUAGES: readonly Language[] = ['de', 'en'];
+
+/** Where the locale files are: locales/<lng>/<namespace>.json. */
+export const LOCALES_DIR = join(import.meta.dirname, '..', '..', 'locales');
+
+/** Reads every namespace of every language from disk. */
+export function readLocales(dir: string = LOCALES_DIR): Resource {
+  const resources: Resource = {};
+  for (const lng of readdirSync(dir)) {
+    const namespaces: Resource[string] = {};
+    for (const file of readdirSync(join(dir, lng))) {
+      if (file.endsWith('.json'))
+        namespaces[file.slice(0, -5)] = JSON.parse(
+          readFileSync(join(dir, lng, file), 'utf8'),
+        ) as Resource[string][string];
+    }
+    resources[lng] = namespaces;
+  }
+  return resources;
+}
+
+/** Translates Texts. One instance per process (or per test), never a module singleton. */
+export class Translator {
+  readonly #i18n: i18n;
+
+  private constructor(instance: i18n) {
+    this.#i18n = instance;
+  }
+
+  /** Loads the locale files synchronously, so start-up fails at once on a broken file. */
+  static create(dir: string = LOCALES_DIR): Translator {
+    const resources = readLocales(dir);
+    const instance = i18next.createInstance();
+    void instance.init({
+      resources,
+      lng: 'de',
+      fallbackLng: false,
+      ns: Object.keys(resources['de'] ?? {}),
+      defaultNS: 'common',
+      initAsync: false,
+      returnNull: false,
+      // Adapters escape for their own markup (HTML on Matrix and Telegram); texts stay plain here.
+      interpolation: { escapeValue: false },
+    });
+    return new Translator(instance);
+  }
+
+  /** The sentence for a Text; a missing key shows the key itself (caught by the locale tests). */
+  t(lang: Language, value: Text): string {
+    return this.#i18n.t(value.key, { lng: lang, ...(value.params ?? {}) });
+  }
+
+  /** True when the key exists in the language. */
+  has(lang: Language, key: string): boolean {
+    return this.#i18n.exists(key, { lng: lang });
+  }
+}

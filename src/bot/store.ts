@@ -1,0 +1,44 @@
+/**
+ * The port between the engine and where conversations are kept. One implementation runs on Redis
+ * (src/bot/redis-store.ts); unit tests use a small in-memory one.
+ *
+ * Each conversation has an inbox of events in arrival order and a lock. Whoever holds the lock
+ * works the inbox from its head, one event at a time: so two messages of one person are handled
+ * strictly in order even across several processes.
+ */
+export type BeginResult =
+  /** The event id was seen before: nothing to do. */
+  | { readonly kind: 'duplicate' }
+  /** Too many messages in the window; `notify` is true once per window. */
+  | { readonly kind: 'rate-limited'; readonly notify: boolean }
+  /** Another worker holds the lock; the event waits in the inbox. */
+  | { readonly kind: 'busy' }
+  /** Nothing waits in the inbox. */
+  | { readonly kind: 'empty' }
+  /** The lock is ours: handle `event` (the inbox head) against `session`. */
+  | {
+      readonly kind: 'go';
+      readonly token: string;
+      readonly event: string;
+      readonly session: string | null;
+    };
+
+export type CommitResult =
+  /** Saved; the inbox is empty and the lock released. */
+  | { readonly kind: 'done' }
+  /** Saved; the lock is still ours for the next event in the inbox. */
+  | { readonly kind: 'next'; readonly event: string }
+  /** The lock expired and may be someone else's: nothing was saved, the event stays queued. */
+  | { readonly kind: 'lost' };
+
+export interface ConversationStore {
+  /**
+   * Queues an event (unless it is a duplicate or over the rate limit) and tries to take the lock,
+   * returning the head of the inbox with the session. With no event, only tries the lock.
+   */
+  begin(key: string, eventId?: string, event?: string): Promise<BeginResult>;
+  /** Saves the session (null erases it), removes the handled head and passes on or releases the lock. */
+  commit(key: string, token: string, session: string | null): Promise<CommitResult>;
+  /** Conversations with events waiting, for the sweeper after a crash. */
+  waiting(): AsyncIterable<string>;
+}

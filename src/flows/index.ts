@@ -1,0 +1,9 @@
+import { FlowRegistry } from './define.ts';
+import { deleteFlow } from './menu/delete-flow.ts';
+import { languageFlow } from './menu/language-flow.ts';
+import { menuFlow } from './menu/menu-flow.ts';
+
+/** All flows Lotse offers. */
+export function createFlowRegistry(): FlowRegistry {
+  return new FlowRegistry([menuFlow, languageFlow, deleteFlow]);
+}

@@ -1,0 +1,121 @@
+/**
+ * The vocabulary of scripted conversations. Flows are data plus small pure functions: they name
+ * locale keys (never sentences), say what input they expect and decide where to go next.
+ */
+
+/** A sentence by locale key, with interpolation values. */
+export interface Text {
+  readonly key: string;
+  readonly params?: Readonly<Record<string, string | number>>;
+}
+
+/** Builds a Text. */
+export const text = (key: string, params?: Record<string, string | number>): Text =>
+  params === undefined ? { key } : { key, params };
+
+/** An option the person can pick. `id` is short (it travels in Telegram callback data). */
+export interface Option {
+  readonly id: string;
+  readonly label: Text;
+}
+
+/** What a step expects, in the kinds of the console JSON-lines protocol. */
+export type InputSpec =
+  | { readonly kind: 'choice'; readonly options: readonly Option[] }
+  | { readonly kind: 'multi'; readonly options: readonly Option[]; readonly min: number }
+  | { readonly kind: 'confirm'; readonly options: readonly Option[] }
+  | { readonly kind: 'text'; readonly min: number; readonly max: number }
+  | { readonly kind: 'date' }
+  | { readonly kind: 'place' }
+  | { readonly kind: 'files'; readonly maxFiles: number }
+  | { readonly kind: 'none' };
+
+export type InputKind = InputSpec['kind'];
+
+/** A file the person sent, already received and stored by the adapter. */
+export interface FileRef {
+  readonly name: string;
+  readonly mime: string;
+  readonly size: number;
+  readonly sha256: string;
+  readonly receivedAt: string;
+  /** Where the stored bytes are (opaque to flows). */
+  readonly ref: string;
+}
+
+/** Why a received file was refused (explained by common:invalid.file.<reason>). */
+export type FileRejection = 'tooLarge' | 'type' | 'empty';
+
+/** A validated answer, typed by the kind of input that was expected. */
+export type Answer =
+  | { readonly kind: 'choice'; readonly id: string }
+  | { readonly kind: 'multi'; readonly ids: readonly string[] }
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'date'; readonly date: string }
+  | { readonly kind: 'place'; readonly text: string }
+  | {
+      readonly kind: 'files';
+      readonly files: readonly FileRef[];
+      readonly links: readonly string[];
+    };
+
+/** What a step shows: sentences, then the question with its expected input. */
+export interface View {
+  readonly say: readonly Text[];
+  readonly input: InputSpec;
+}
+
+export type Language = 'de' | 'en';
+
+/** Everything a step may look at. `data` is the flow's own part of the session. */
+export interface StepContext<D> {
+  readonly data: D;
+  readonly lang: Language;
+  readonly now: Date;
+}
+
+/** A side effect the core carries out for a flow, so that flows stay pure. */
+export type Effect =
+  { readonly kind: 'erase-my-data' } | { readonly kind: 'set-language'; readonly lang: Language };
+
+/** Shared fields of the results that move on. */
+interface Moving<D> {
+  /** Sentences to send before the next question. */
+  readonly say?: readonly Text[];
+  /** The flow's data after this answer (unchanged when absent). */
+  readonly data?: D;
+  readonly effects?: readonly Effect[];
+}
+
+/** The outcome of one answer: a discriminated union rather than flags. */
+export type StepResult<D> =
+  /** Go to another step of this flow (the current one is remembered for "back"). */
+  | ({ readonly type: 'goto'; readonly step: string } & Moving<D>)
+  /** The answer does not fit: explain and ask the same question again; nothing changes. */
+  | { readonly type: 'invalid'; readonly hint: Text }
+  /** Leave this flow for the start of another one. */
+  | ({ readonly type: 'switch'; readonly flow: string } & Moving<D>)
+  /** Open a detour (language, delete …) on top of this step; its end returns here. */
+  | ({ readonly type: 'call'; readonly flow: string } & Moving<D>)
+  /** Finish a detour and return to where the person was. */
+  | ({ readonly type: 'return' } & Moving<D>)
+  /** The flow is finished: back to the main menu. */
+  | ({ readonly type: 'end' } & Moving<D>);
+
+/** One step of a flow. */
+export interface Step<D> {
+  view(ctx: StepContext<D>): View;
+  onAnswer(answer: Answer, ctx: StepContext<D>): StepResult<D>;
+}
+
+/** A scripted conversation. */
+export interface Flow<D = unknown> {
+  readonly id: string;
+  /** The data of a fresh run of this flow. */
+  initialData(): D;
+  /** The step to begin with (may look at kept data, e.g. to offer resuming a draft). */
+  start(ctx: StepContext<D>): string;
+  readonly steps: Readonly<Record<string, Step<D>>>;
+  /** Validates stored data of this flow; stale or damaged data starts the flow afresh. */
+  parseData(raw: unknown): D | undefined;
+}
