@@ -10,6 +10,7 @@ import {
   type View,
 } from '../flows/types.ts';
 import { recogniseCommand } from './commands.ts';
+import { emergencySignal } from './emergency.ts';
 import { SESSION_VERSION, type Frame, type Loaded, type Session } from './session.ts';
 import type { CommandName, InboundEvent } from './types.ts';
 
@@ -17,6 +18,7 @@ import type { CommandName, InboundEvent } from './types.ts';
 export interface Reply {
   readonly texts: readonly Text[];
   readonly input: View['input'];
+  readonly caseRef?: string;
 }
 
 /** What handling one event produced. `session: null` erases everything stored for the person. */
@@ -35,6 +37,8 @@ export interface CoreDeps {
   readonly defaultLanguage: Language;
   /** Renders an option label in a language, so that typed labels can be matched. */
   readonly label: (lang: Language, t: Text) => string;
+  /** Makes a new case reference. */
+  readonly newCaseRef: () => string;
 }
 
 const MENU_FLOW = 'menu';
@@ -84,8 +88,19 @@ export function converse(loaded: Loaded, event: InboundEvent, deps: CoreDeps): O
     if (recognised.kind === 'command') return convo.command(recognised.command, []);
     if (recognised.kind === 'unknown-command')
       return convo.show([], text('common:invalid.unknownCommand'));
+    // Emergency words show the emergency help from anywhere; a longer answer still counts.
+    const signal = emergencySignal(input.text);
+    if (signal === 'only') return convo.show([EMERGENCY]);
+    if (signal === 'within') return withFirst(EMERGENCY, convo.answer(input));
   }
   return convo.answer(input);
+}
+
+const EMERGENCY = text('common:emergency.text');
+
+/** The outcome with one more message in front. */
+function withFirst(first: Text, outcome: Outcome): Outcome {
+  return { ...outcome, replies: [{ texts: [first], input: { kind: 'none' } }, ...outcome.replies] };
 }
 
 function freshSession(lang: Language, nowIso: string): Session {
@@ -111,11 +126,16 @@ class Conversation {
   }
 
   /** Replies with optional sentences first, then the current question (with a hint in front). */
-  show(before: readonly Text[], hint?: Text): Outcome {
+  show(before: readonly Text[], hint?: Text, caseRef?: string): Outcome {
     const replies: Reply[] = [];
-    if (before.length > 0) replies.push({ texts: before, input: { kind: 'none' } });
+    const tag = caseRef === undefined ? {} : { caseRef };
+    if (before.length > 0) replies.push({ texts: before, input: { kind: 'none' }, ...tag });
     const view = this.#view();
-    replies.push({ texts: hint ? [hint, ...view.say] : view.say, input: view.input });
+    replies.push({
+      texts: hint ? [hint, ...view.say] : view.say,
+      input: view.input,
+      ...(before.length > 0 ? {} : tag),
+    });
     return this.#outcome(replies);
   }
 
@@ -210,7 +230,7 @@ class Conversation {
         this.#toMenu();
         break;
     }
-    return this.show(say);
+    return this.show(say, undefined, result.caseRef);
   }
 
   #call(flowId: string, before: readonly Text[]): Outcome {
@@ -253,7 +273,12 @@ class Conversation {
   }
 
   #ctx(data: unknown): StepContext<unknown> {
-    return { data, lang: this.#session.lang, now: this.#deps.now };
+    return {
+      data,
+      lang: this.#session.lang,
+      now: this.#deps.now,
+      newCaseRef: this.#deps.newCaseRef,
+    };
   }
 
   /** The current flow and context; an unknown flow or step (after a deploy) falls back to the menu. */

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { FlowRegistry } from '../flows/define.ts';
 import { text, type Effect, type Language } from '../flows/types.ts';
+import { newCaseRef } from './case-ref.ts';
 import { converse, pickLanguage, type Outcome } from './conversation.ts';
 import type { Translator } from './i18n.ts';
 import { pseudonym, type Logger } from './logger.ts';
@@ -24,6 +25,7 @@ export interface EngineDeps {
   readonly defaultLanguage: Language;
   readonly effects?: EffectRunner;
   readonly clock?: () => Date;
+  readonly newCaseRef?: () => string;
   /** How long to wait for another worker's lock before leaving the event to the sweeper. */
   readonly busyWaitMs?: number;
 }
@@ -196,6 +198,7 @@ export class Engine {
         now: this.#clock(),
         defaultLanguage: this.#d.defaultLanguage,
         label: (lang, t) => this.#d.i18n.t(lang, t),
+        newCaseRef: this.#d.newCaseRef ?? newCaseRef,
       });
       for (const effect of outcome.effects) await this.#d.effects?.run(key, effect);
       log.info(

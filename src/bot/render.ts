@@ -9,7 +9,14 @@ export function render(
   lang: Language,
   i18n: Translator,
 ): OutboundMessage[] {
-  return replies.map((reply) => {
+  return replies.map((reply) => ({
+    ...one(reply, lang, i18n),
+    ...(reply.caseRef === undefined ? {} : { caseRef: reply.caseRef }),
+  }));
+}
+
+function one(reply: Reply, lang: Language, i18n: Translator): OutboundMessage {
+  {
     const body = reply.texts.map((t) => i18n.t(lang, t)).join('\n\n');
     const input = reply.input;
     switch (input.kind) {
@@ -23,8 +30,15 @@ export function render(
             options: input.options.map((o) => ({ id: o.id, label: i18n.t(lang, o.label) })),
           },
         };
-      default:
+      case 'none':
         return { text: body, expects: { kind: input.kind } };
+      default: {
+        const shortcuts = input.shortcuts?.map((o) => ({ id: o.id, label: i18n.t(lang, o.label) }));
+        return {
+          text: body,
+          expects: shortcuts ? { kind: input.kind, options: shortcuts } : { kind: input.kind },
+        };
+      }
     }
-  });
+  }
 }

@@ -39,7 +39,11 @@ export interface OutboundMessage {
         readonly kind: 'choice' | 'multi' | 'confirm';
         readonly options: readonly { id: string; label: string }[];
       }
-    | { readonly kind: Exclude<InputKind, 'choice' | 'multi' | 'confirm'> };
+    | {
+        readonly kind: Exclude<InputKind, 'choice' | 'multi' | 'confirm'>;
+        /** Shortcut buttons beside a typed answer ("done", "skip" …); not part of the JSON-lines protocol. */
+        readonly options?: readonly { id: string; label: string }[];
+      };
   /** Set on the message that confirms a submitted report. */
   readonly caseRef?: string;
 }

@@ -67,6 +67,12 @@ export function parseInput(
   const typed = raw.kind === 'text' ? cleanText(raw.text) : undefined;
   if (typed === '') return invalid('empty');
 
+  if ('shortcuts' in spec && spec.shortcuts !== undefined) {
+    const shortcut = matchShortcut(raw, typed, spec.shortcuts, label);
+    if (shortcut === null) return invalid('choice');
+    if (shortcut !== undefined) return { ok: true, answer: { kind: 'choice', id: shortcut } };
+  }
+
   switch (spec.kind) {
     case 'choice':
     case 'confirm': {
@@ -76,6 +82,11 @@ export function parseInput(
           : typed !== undefined
             ? matchOption(typed, spec.options, label)
             : undefined;
+      if (id === undefined && typed !== undefined && spec.kind === 'choice' && spec.freeText) {
+        if (typed.length > spec.freeText.max) return invalid('tooLong', { max: spec.freeText.max });
+        if (typed.length >= spec.freeText.min)
+          return { ok: true, answer: { kind: 'text', text: typed } };
+      }
       if (id === undefined || !spec.options.some((o) => o.id === id)) return invalid('choice');
       return { ok: true, answer: { kind: 'choice', id } };
     }
@@ -129,6 +140,22 @@ export function parseInput(
     case 'none':
       return invalid('nothingExpected');
   }
+}
+
+/**
+ * A shortcut id for a tapped or typed shortcut; undefined when the input is no shortcut; null for
+ * a choice that was not offered.
+ */
+function matchShortcut(
+  raw: RawInput,
+  typed: string | undefined,
+  shortcuts: readonly Option[],
+  label: (o: Option) => string,
+): string | null | undefined {
+  if (raw.kind === 'choice') return shortcuts.some((o) => o.id === raw.id) ? raw.id : null;
+  if (typed === undefined) return undefined;
+  const folded = foldForMatch(typed);
+  return shortcuts.find((o) => o.id === typed || foldForMatch(label(o)) === folded)?.id;
 }
 
 const DAY_WORDS: Record<string, number> = {

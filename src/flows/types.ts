@@ -21,14 +21,27 @@ export interface Option {
 
 /** What a step expects, in the kinds of the console JSON-lines protocol. */
 export type InputSpec =
-  | { readonly kind: 'choice'; readonly options: readonly Option[] }
+  | {
+      readonly kind: 'choice';
+      readonly options: readonly Option[];
+      /** Typed text that matches no option becomes a text answer (e.g. a free question). */
+      readonly freeText?: { readonly min: number; readonly max: number };
+    }
   | { readonly kind: 'multi'; readonly options: readonly Option[]; readonly min: number }
   | { readonly kind: 'confirm'; readonly options: readonly Option[] }
-  | { readonly kind: 'text'; readonly min: number; readonly max: number }
-  | { readonly kind: 'date' }
-  | { readonly kind: 'place' }
-  | { readonly kind: 'files'; readonly maxFiles: number }
+  | ({ readonly kind: 'text'; readonly min: number; readonly max: number } & WithShortcuts)
+  | ({ readonly kind: 'date' } & WithShortcuts)
+  | ({ readonly kind: 'place' } & WithShortcuts)
+  | ({ readonly kind: 'files'; readonly maxFiles: number } & WithShortcuts)
   | { readonly kind: 'none' };
+
+/**
+ * Buttons beside a typed answer ("today", "ongoing", "skip", "done"). Tapping one, sending its id as
+ * a choice, or typing its label gives a choice answer.
+ */
+interface WithShortcuts {
+  readonly shortcuts?: readonly Option[];
+}
 
 export type InputKind = InputSpec['kind'];
 
@@ -72,6 +85,8 @@ export interface StepContext<D> {
   readonly data: D;
   readonly lang: Language;
   readonly now: Date;
+  /** A new unguessable case reference (randomness is injected, so flows stay testable). */
+  readonly newCaseRef: () => string;
 }
 
 /** A side effect the core carries out for a flow, so that flows stay pure. */
@@ -85,6 +100,8 @@ interface Moving<D> {
   /** The flow's data after this answer (unchanged when absent). */
   readonly data?: D;
   readonly effects?: readonly Effect[];
+  /** A case reference to show with the next message (the console protocol's "case"). */
+  readonly caseRef?: string;
 }
 
 /** The outcome of one answer: a discriminated union rather than flags. */

@@ -70,7 +70,7 @@ export class InteractiveChannel implements ChannelAdapter {
   deliver(_event: InboundEvent, messages: readonly OutboundMessage[]): Promise<void> {
     for (const message of messages) {
       const lines = [message.text];
-      if ('options' in message.expects) {
+      if ('options' in message.expects && message.expects.options) {
         message.expects.options.forEach((o, i) => lines.push(`  ${i + 1}) ${o.label}`));
       }
       if (message.caseRef !== undefined) lines.push(`  [${message.caseRef}]`);

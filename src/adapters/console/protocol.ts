@@ -38,7 +38,12 @@ export function messageLine(user: string, message: OutboundMessage): string {
     type: 'message',
     user,
     text: message.text,
-    expects: message.expects,
+    // Options are part of the protocol for choice, multi and confirm only; shortcut buttons of other
+    // kinds stay out (their ids are documented and accepted as choices all the same).
+    expects:
+      'options' in message.expects && !['choice', 'multi', 'confirm'].includes(message.expects.kind)
+        ? { kind: message.expects.kind }
+        : message.expects,
     ...(message.caseRef === undefined ? {} : { case: message.caseRef }),
   });
 }
