@@ -6,6 +6,8 @@ import { Translator } from './bot/i18n.ts';
 import type { Logger } from './bot/logger.ts';
 import { RedisFileVault } from './bot/redis-file-vault.ts';
 import { RedisConversationStore } from './bot/redis-store.ts';
+import { conversationKey } from './bot/types.ts';
+import { REPORT_JOB_VERSION, ReportsQueue } from './queue/reports-queue.ts';
 import type { Config } from './config/schema.ts';
 import { createFlowRegistry } from './flows/index.ts';
 
@@ -15,6 +17,7 @@ export interface App {
   readonly router: OutboundRouter;
   readonly files: FileIntake;
   readonly store: RedisConversationStore;
+  readonly reports: ReportsQueue;
   /** Adds a channel and starts it. */
   addChannel(adapter: ChannelAdapter): Promise<void>;
   /** Stops channels and timers; in-flight events finish first. */
@@ -38,11 +41,30 @@ export function createApp(
     rateWindowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000,
   });
   const vault = new RedisFileVault(redis, config.REDIS_KEY_PREFIX, ttl);
+  const reports = new ReportsQueue(redis, config.REDIS_KEY_PREFIX);
   const effects: EffectRunner = {
-    run: async (key, effect) => {
-      if (effect.kind === 'erase-my-data') {
-        const files = await vault.eraseAll(key);
-        logger.info({ module: 'erase', files }, 'erased a conversation on request');
+    run: async (event, effect) => {
+      switch (effect.kind) {
+        case 'erase-my-data': {
+          const files = await vault.eraseAll(conversationKey(event));
+          logger.info({ module: 'erase', files }, 'erased a conversation on request');
+          return;
+        }
+        case 'submit-report': {
+          const { platform, userId, chatId } = event;
+          const fresh = await reports.submit({
+            v: REPORT_JOB_VERSION,
+            caseRef: effect.caseRef,
+            urgent: effect.urgent,
+            queuedAt: (options.clock?.() ?? new Date()).toISOString(),
+            address: { platform, userId, chatId },
+            report: effect.report,
+          });
+          logger.info({ module: 'reports', urgent: effect.urgent, fresh }, 'report queued');
+          return;
+        }
+        case 'set-language':
+          return;
       }
     },
   };
@@ -69,6 +91,7 @@ export function createApp(
     engine,
     router,
     store,
+    reports,
     files: new FileIntake(vault, options.clock),
     async addChannel(adapter) {
       router.add(adapter);
@@ -78,6 +101,7 @@ export function createApp(
     async stop() {
       clearInterval(sweeper);
       await Promise.all(channels.map((c) => c.stop()));
+      await reports.close();
     },
   };
 }

@@ -215,7 +215,8 @@ class Conversation {
         this.#replaceTop({
           ...top,
           step: result.step,
-          history: [...top.history, top.step].slice(-100),
+          // Staying on a step (another file, another try) adds nothing to the way back.
+          history: result.step === top.step ? top.history : [...top.history, top.step].slice(-100),
         });
         break;
       case 'switch':

@@ -13,7 +13,8 @@ import { COMMANDS, conversationKey, type InboundEvent, type Outbound } from './t
 
 /** Carries out effects beyond the session (erasing cases, submitting reports …) before it is saved. */
 export interface EffectRunner {
-  run(key: string, effect: Effect): Promise<void>;
+  /** Runs one effect for the person the event came from; idempotent, as an event may be retried. */
+  run(event: InboundEvent, effect: Effect): Promise<void>;
 }
 
 export interface EngineDeps {
@@ -200,7 +201,7 @@ export class Engine {
         label: (lang, t) => this.#d.i18n.t(lang, t),
         newCaseRef: this.#d.newCaseRef ?? newCaseRef,
       });
-      for (const effect of outcome.effects) await this.#d.effects?.run(key, effect);
+      for (const effect of outcome.effects) await this.#d.effects?.run(event, effect);
       log.info(
         {
           input: event.input.kind,

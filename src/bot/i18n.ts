@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import i18next, { type i18n, type Resource } from 'i18next';
-import type { Language, Text } from '../flows/types.ts';
+import type { Language, Text, TextParam } from '../flows/types.ts';
+
+const isTextList = (param: TextParam): param is readonly Text[] => Array.isArray(param);
 
 /** Languages Lotse speaks; German first. */
 export const LANGUAGES: readonly Language[] = ['de', 'en'];
@@ -53,7 +55,14 @@ export class Translator {
 
   /** The sentence for a Text; a missing key shows the key itself (caught by the locale tests). */
   t(lang: Language, value: Text): string {
-    return this.#i18n.t(value.key, { lng: lang, ...(value.params ?? {}) });
+    const params: Record<string, string | number> = {};
+    for (const [name, param] of Object.entries(value.params ?? {})) {
+      if (typeof param === 'string' || typeof param === 'number') params[name] = param;
+      else if (isTextList(param)) params[name] = param.map((p) => this.t(lang, p)).join(', ');
+      else if ('lines' in param) params[name] = param.lines.map((p) => this.t(lang, p)).join('\n');
+      else params[name] = this.t(lang, param);
+    }
+    return this.#i18n.t(value.key, { lng: lang, ...params });
   }
 
   /** True when the key exists in the language. */

@@ -1,9 +1,10 @@
 import { FlowRegistry } from './define.ts';
+import { intakeFlow } from './intake/intake-flow.ts';
 import { deleteFlow } from './menu/delete-flow.ts';
 import { languageFlow } from './menu/language-flow.ts';
 import { menuFlow } from './menu/menu-flow.ts';
 
 /** All flows Lotse offers. */
 export function createFlowRegistry(): FlowRegistry {
-  return new FlowRegistry([menuFlow, languageFlow, deleteFlow]);
+  return new FlowRegistry([menuFlow, languageFlow, deleteFlow, intakeFlow]);
 }

@@ -9,14 +9,15 @@ const UNSAFE =
   /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
 
 /**
- * Normalises typed text: Unicode NFC, CRLF to LF, unsafe control characters removed, runs of blank
- * lines shortened, outer white space trimmed.
+ * Normalises typed text: CRLF to LF, unsafe control characters removed, Unicode NFC, runs of blank
+ * lines shortened, outer white space trimmed. Idempotent: NFC comes after the removal, because a
+ * removed character may have kept a letter and its accent apart.
  */
 export function cleanText(raw: string): string {
   return raw
-    .normalize('NFC')
     .replace(/\r\n?/g, '\n')
     .replace(UNSAFE, '')
+    .normalize('NFC')
     .replace(/[ \t]+\n/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();

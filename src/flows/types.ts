@@ -3,14 +3,26 @@
  * locale keys (never sentences), say what input they expect and decide where to go next.
  */
 
-/** A sentence by locale key, with interpolation values. */
+/**
+ * A sentence by locale key, with interpolation values. A value may itself be a Text (translated
+ * first) or a list of Texts (translated and joined), e.g. the labels of chosen options.
+ */
 export interface Text {
   readonly key: string;
-  readonly params?: Readonly<Record<string, string | number>>;
+  readonly params?: Readonly<Record<string, TextParam>>;
 }
 
+export type TextParam =
+  | string
+  | number
+  | Text
+  /** Translated and joined with commas. */
+  | readonly Text[]
+  /** Translated, one per line. */
+  | { readonly lines: readonly Text[] };
+
 /** Builds a Text. */
-export const text = (key: string, params?: Record<string, string | number>): Text =>
+export const text = (key: string, params?: Record<string, TextParam>): Text =>
   params === undefined ? { key } : { key, params };
 
 /** An option the person can pick. `id` is short (it travels in Telegram callback data). */
@@ -91,7 +103,15 @@ export interface StepContext<D> {
 
 /** A side effect the core carries out for a flow, so that flows stay pure. */
 export type Effect =
-  { readonly kind: 'erase-my-data' } | { readonly kind: 'set-language'; readonly lang: Language };
+  | { readonly kind: 'erase-my-data' }
+  | { readonly kind: 'set-language'; readonly lang: Language }
+  /** Hand a completed report to the staff queue; idempotent by its case reference. */
+  | {
+      readonly kind: 'submit-report';
+      readonly caseRef: string;
+      readonly urgent: boolean;
+      readonly report: unknown;
+    };
 
 /** Shared fields of the results that move on. */
 interface Moving<D> {

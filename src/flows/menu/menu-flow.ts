@@ -33,7 +33,7 @@ const main: Step<NoData> = {
     if (answer.kind !== 'choice') return { type: 'invalid', hint: text('common:invalid.choice') };
     switch (answer.id) {
       case MENU.report:
-        return { type: 'goto', step: 'comingReport' };
+        return { type: 'switch', flow: 'intake' };
       case MENU.rights:
         return { type: 'goto', step: 'comingRights' };
       case MENU.emergency:
@@ -63,7 +63,6 @@ export const menuFlow = defineFlow<NoData>({
   steps: {
     main,
     emergency: infoPage(['common:emergency.text']),
-    comingReport: infoPage(['common:coming.report', 'common:emergency.short']),
     comingRights: infoPage(['common:coming.rights']),
   },
 });
