@@ -90,17 +90,15 @@ export function converse(loaded: Loaded, event: InboundEvent, deps: CoreDeps): O
       return convo.show([], text('common:invalid.unknownCommand'));
     // Emergency words show the emergency help from anywhere; a longer answer still counts.
     const signal = emergencySignal(input.text);
-    if (signal === 'only') return convo.show([EMERGENCY]);
-    if (signal === 'within') return withFirst(EMERGENCY, convo.answer(input));
+    if (signal === 'only') return convo.show(convo.emergencyHelp());
+    if (signal === 'within') return withFirst(convo.emergencyHelp(), convo.answer(input));
   }
   return convo.answer(input);
 }
 
-const EMERGENCY = text('common:emergency.text');
-
 /** The outcome with one more message in front. */
-function withFirst(first: Text, outcome: Outcome): Outcome {
-  return { ...outcome, replies: [{ texts: [first], input: { kind: 'none' } }, ...outcome.replies] };
+function withFirst(first: readonly Text[], outcome: Outcome): Outcome {
+  return { ...outcome, replies: [{ texts: first, input: { kind: 'none' } }, ...outcome.replies] };
 }
 
 function freshSession(lang: Language, nowIso: string): Session {
@@ -137,6 +135,15 @@ class Conversation {
       ...(before.length > 0 ? {} : tag),
     });
     return this.#outcome(replies);
+  }
+
+  /** The emergency help, with what any flow's data adds (a state hotline …). */
+  emergencyHelp(): Text[] {
+    const extra = Object.keys(this.#session.data).flatMap((id) => {
+      const flow = this.#deps.flows.get(id);
+      return flow?.emergencyHelp?.(this.#ctx(this.#dataOf(flow))) ?? [];
+    });
+    return [text('common:emergency.text'), ...extra];
   }
 
   command(command: CommandName, before: readonly Text[]): Outcome {

@@ -155,4 +155,6 @@ export interface Flow<D = unknown> {
   readonly steps: Readonly<Record<string, Step<D>>>;
   /** Validates stored data of this flow; stale or damaged data starts the flow afresh. */
   parseData(raw: unknown): D | undefined;
+  /** Extra emergency help this flow's data allows (e.g. the state hotline once the Land is known). */
+  emergencyHelp?(ctx: StepContext<D>): readonly Text[];
 }

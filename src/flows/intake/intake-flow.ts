@@ -491,4 +491,8 @@ export const intakeFlow = defineFlow<IntakeData>({
   // A draft with consent given is offered for resuming; otherwise danger comes first.
   start: ({ data }) => (data.consent === true && data.caseRef !== undefined ? 'resume' : 'danger'),
   steps,
+  emergencyHelp: ({ data }) =>
+    data.state !== undefined && STATE_HOTLINES[data.state]
+      ? [k(`dangerHelp.hotline.${data.state}`)]
+      : [],
 });
