@@ -1,0 +1,83 @@
+/**
+ * The ports between the staff side (case store, worker) and the places staff work in: the staff
+ * CLI, the Telegram staff group and the Matrix staff room. Adapters implement StaffChannel and call
+ * StaffDesk; neither side knows the other's platform.
+ */
+
+/** Case states, in order of a case's life. */
+export const CASE_STATUSES = ['new', 'claimed', 'waiting', 'closed'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+/** What a notice is about. */
+export type NoticeKind =
+  'new' | 'unclaimed' | 'claimed' | 'message' | 'waiting-long' | 'erase-request' | 'closed';
+
+/**
+ * A short notice for staff channels: case reference, categories, urgency, Bundesland. Never a
+ * description, a name, a contact detail or anything the person wrote.
+ */
+export interface CaseNotice {
+  readonly kind: NoticeKind;
+  readonly caseRef: string;
+  readonly urgent: boolean;
+  /** Incident categories (intake KINDS ids). */
+  readonly kinds: readonly string[];
+  /** ISO 3166-2:DE code of the Land, e.g. "BY". */
+  readonly state: string;
+  readonly status: CaseStatus;
+  readonly assignee?: string;
+  readonly at: string;
+}
+
+/** A place where staff are told about cases (CLI feed, Telegram group, Matrix room). */
+export interface StaffChannel {
+  readonly name: string;
+  notify(notice: CaseNotice): Promise<void>;
+}
+
+/** Who is acting: a staff member's id on a platform, e.g. "telegram:12345" or "@anna:example.org". */
+export interface StaffActor {
+  readonly id: string;
+  /** A display name for the audit trail. */
+  readonly name: string;
+}
+
+/** The outcome of a staff command: done, or refused with a reason code (see `staff:refused.*`). */
+export type DeskResult<T = undefined> =
+  | { readonly ok: true; readonly value: T }
+  | {
+      readonly ok: false;
+      readonly reason:
+        | 'not-staff'
+        | 'unknown-case'
+        | 'already-claimed'
+        | 'closed'
+        | 'not-claimed'
+        | 'empty'
+        | 'no-key';
+    };
+
+/** Case details for staff, decrypted; shown only where staff read confidentially. */
+export interface CaseDetails {
+  readonly caseRef: string;
+  readonly status: CaseStatus;
+  readonly assignee?: string;
+  readonly urgent: boolean;
+  /** The decrypted report (src/flows/intake/report.ts) as JSON. */
+  readonly report: unknown;
+  readonly notes: readonly { at: string; by: string; text: string }[];
+  readonly messages: readonly { at: string; from: 'person' | 'staff'; by?: string; text: string }[];
+  readonly eraseRequested: boolean;
+}
+
+/** What staff can do with a case, wherever they work. */
+export interface StaffDesk {
+  /** True when the id is on the staff list. */
+  isStaff(actorId: string): boolean;
+  claim(actor: StaffActor, caseRef: string): Promise<DeskResult>;
+  note(actor: StaffActor, caseRef: string, text: string): Promise<DeskResult>;
+  /** Queues a reply to the person in their chat. */
+  reply(actor: StaffActor, caseRef: string, text: string): Promise<DeskResult>;
+  close(actor: StaffActor, caseRef: string, outcome: string): Promise<DeskResult>;
+  show(actor: StaffActor, caseRef: string): Promise<DeskResult<CaseDetails>>;
+}
