@@ -42,6 +42,8 @@ export interface CoreDeps {
 }
 
 const MENU_FLOW = 'menu';
+/** The flow in which the person writes to the staff handling their case. */
+const CASE_FLOW = 'case';
 
 /** Maps a messenger's language tag to one Lotse speaks. */
 export function pickLanguage(hint: string | undefined, fallback: Language): Language {
@@ -65,6 +67,9 @@ export function converse(loaded: Loaded, event: InboundEvent, deps: CoreDeps): O
         ? loaded.lang
         : pickLanguage(event.languageHint, deps.defaultLanguage));
     const session = freshSession(lang, nowIso);
+    if (event.input.kind === 'case-opened') {
+      return new Conversation(session, deps).openCase(event.input.caseRef);
+    }
     const greeting = loaded.kind === 'stale' ? 'common:session.restarted' : 'common:welcome';
     const convo = new Conversation(session, deps);
     if (
@@ -82,6 +87,7 @@ export function converse(loaded: Loaded, event: InboundEvent, deps: CoreDeps): O
   );
   const input = event.input;
   if (input.kind === 'hello') return convo.show([text('common:welcomeBack')]);
+  if (input.kind === 'case-opened') return convo.openCase(input.caseRef);
   if (input.kind === 'command') return convo.command(input.command, []);
   if (input.kind === 'text') {
     const recognised = recogniseCommand(input.text);
@@ -107,6 +113,7 @@ function freshSession(lang: Language, nowIso: string): Session {
     lang,
     stack: [{ flow: MENU_FLOW, step: 'main', history: [] }],
     data: {},
+    cases: [],
     createdAt: nowIso,
     updatedAt: nowIso,
   };
@@ -177,7 +184,31 @@ class Conversation {
         return this.#call('language', before);
       case 'delete':
         return this.#call('delete', before);
+      case 'status': {
+        const caseRef = this.#session.cases.at(-1);
+        if (caseRef === undefined) return this.show([...before, text('case:status.none')]);
+        this.#effects.push({ kind: 'case-status', caseRef });
+        return this.show(before);
+      }
     }
+  }
+
+  /**
+   * A staff reply about `caseRef` reached the person: their next messages go to that case, on top
+   * of wherever they were. Nothing is sent: the delivered reply says how to answer.
+   */
+  openCase(caseRef: string): Outcome {
+    const cases = [...this.#session.cases.filter((c) => c !== caseRef), caseRef].slice(-10);
+    this.#session = {
+      ...this.#session,
+      cases,
+      data: { ...this.#session.data, [CASE_FLOW]: { caseRef } },
+    };
+    if (this.#top().flow !== CASE_FLOW) {
+      const base = this.#session.stack.filter((f) => f.flow !== CASE_FLOW).slice(-6);
+      this.#session = { ...this.#session, stack: [...base, this.#startFrame(CASE_FLOW)] };
+    }
+    return this.#outcome([]);
   }
 
   answer(input: RawInput): Outcome {
@@ -207,6 +238,14 @@ class Conversation {
     for (const effect of result.effects ?? []) {
       if (effect.kind === 'set-language') this.#session = { ...this.#session, lang: effect.lang };
       else this.#effects.push(effect);
+      if (effect.kind === 'submit-report') {
+        // The person's cases: for "status" and for writing to staff about the newest one.
+        this.#session = {
+          ...this.#session,
+          cases: [...this.#session.cases, effect.caseRef].slice(-10),
+          data: { ...this.#session.data, [CASE_FLOW]: { caseRef: effect.caseRef } },
+        };
+      }
     }
     const say = result.say ?? [];
     if (this.#effects.some((e) => e.kind === 'erase-my-data')) {
@@ -286,6 +325,7 @@ class Conversation {
       lang: this.#session.lang,
       now: this.#deps.now,
       newCaseRef: this.#deps.newCaseRef,
+      cases: this.#session.cases,
     };
   }
 

@@ -17,6 +17,8 @@ export const sessionSchema = z.object({
   stack: z.array(frameSchema).min(1).max(8),
   /** Each flow's own data (answers, drafts), by flow id. */
   data: z.record(z.string(), z.unknown()),
+  /** Case references of reports sent from this conversation, newest last. */
+  cases: z.array(z.string().max(40)).max(10).default([]),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -5,7 +5,16 @@ import type { InputKind, Language } from '../flows/types.ts';
 export type Platform = 'console' | 'telegram' | 'matrix';
 
 /** Commands that work from any step. */
-export const COMMANDS = ['start', 'menu', 'help', 'cancel', 'language', 'delete', 'back'] as const;
+export const COMMANDS = [
+  'start',
+  'menu',
+  'help',
+  'cancel',
+  'language',
+  'delete',
+  'back',
+  'status',
+] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** What a person sent, as every adapter reports it. */
@@ -13,7 +22,12 @@ export type InboundInput =
   | RawInput
   | { readonly kind: 'command'; readonly command: CommandName }
   /** The person opened the chat (console start, Matrix join): greet, or show where they were. */
-  | { readonly kind: 'hello' };
+  | { readonly kind: 'hello' }
+  /**
+   * A staff reply about a case was delivered to the person (by the outbound queue): their next
+   * messages go to that case. Changes the session only; sends nothing.
+   */
+  | { readonly kind: 'case-opened'; readonly caseRef: string };
 
 /** One platform event, platform-neutral. */
 export interface InboundEvent {

@@ -97,6 +97,8 @@ export interface StepContext<D> {
   readonly data: D;
   readonly lang: Language;
   readonly now: Date;
+  /** Case references of reports sent from this conversation, newest last. */
+  readonly cases: readonly string[];
   /** A new unguessable case reference (randomness is injected, so flows stay testable). */
   readonly newCaseRef: () => string;
 }
@@ -104,6 +106,10 @@ export interface StepContext<D> {
 /** A side effect the core carries out for a flow, so that flows stay pure. */
 export type Effect =
   | { readonly kind: 'erase-my-data' }
+  /** A message from the person to the staff handling their case (sealed on the way). */
+  | { readonly kind: 'case-message'; readonly caseRef: string; readonly text: string }
+  /** Look up the case's status; the runner answers with a sentence. */
+  | { readonly kind: 'case-status'; readonly caseRef: string }
   | { readonly kind: 'set-language'; readonly lang: Language }
   /** Hand a completed report to the staff queue; idempotent by its case reference. */
   | {

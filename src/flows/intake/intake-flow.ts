@@ -415,7 +415,8 @@ const steps: Record<string, IntakeStep> = {
       if (report === undefined)
         return { type: 'goto', step: nextStep(data), say: [k('summary.incomplete')] };
       return {
-        type: 'end',
+        type: 'switch',
+        flow: 'case',
         data: {},
         caseRef: report.caseRef,
         effects: [

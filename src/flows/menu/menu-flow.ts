@@ -8,6 +8,7 @@ export const MENU = {
   emergency: 'emergency',
   language: 'language',
   delete: 'delete',
+  myCase: 'mycase',
 } as const;
 
 const opt = (id: string, key: string): Option => ({ id, label: text(key) });
@@ -16,11 +17,12 @@ const toMenu: Option = opt('menu', 'common:nav.menu');
 type NoData = Record<string, never>;
 
 const main: Step<NoData> = {
-  view: () => ({
+  view: ({ cases }) => ({
     say: [text('common:menu.prompt')],
     input: {
       kind: 'choice',
       options: [
+        ...(cases.length > 0 ? [opt(MENU.myCase, 'common:menu.myCase')] : []),
         opt(MENU.report, 'common:menu.report'),
         opt(MENU.rights, 'common:menu.rights'),
         opt(MENU.emergency, 'common:menu.emergency'),
@@ -42,6 +44,8 @@ const main: Step<NoData> = {
         return { type: 'call', flow: 'language' };
       case MENU.delete:
         return { type: 'call', flow: 'delete' };
+      case MENU.myCase:
+        return { type: 'call', flow: 'case' };
       default:
         return { type: 'invalid', hint: text('common:invalid.choice') };
     }

@@ -62,7 +62,9 @@ describe('incident intake', () => {
     expect(chat.optionIds).toEqual(['send', 'edit', 'discard']);
 
     const reply = chat.choice('send');
-    expect(chat.step).toBe('menu.main');
+    // After sending, the chat is where the person writes to staff about the case.
+    expect(chat.step).toBe('case.chat');
+    expect(chat.session?.cases).toEqual(['7KQ2-9XMD-4HTR-V']);
     expect(reply[0]?.caseRef).toBe('7KQ2-9XMD-4HTR-V');
     expect(reply[0]?.text).toContain('7KQ2-9XMD-4HTR-V');
     expect(reply[0]?.text).toContain('0800 300 99 44');
@@ -89,11 +91,11 @@ describe('incident intake', () => {
     });
     expect(report.evidence.files[0]?.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(report.evidence.links).toEqual(['https://facebook.com/profile/abc']);
-    // The draft is gone; a second "send" is just a wrong answer at the menu.
+    // The draft is gone; a second "send" (a double tap) is just a wrong answer now.
     expect(chat.data('intake')).toEqual({});
     chat.choice('send');
     expect(submits(chat)).toHaveLength(1);
-    expect(chat.step).toBe('menu.main');
+    expect(chat.step).toBe('case.chat');
   });
 
   it('asks no platform for an attack at the home, and marks it urgent', () => {
