@@ -1,3 +1,4 @@
+import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { OutboundRouter, type ChannelAdapter } from './adapters/channel.ts';
 import { Engine, type EffectRunner } from './bot/engine.ts';
@@ -7,9 +8,31 @@ import type { Logger } from './bot/logger.ts';
 import { RedisFileVault } from './bot/redis-file-vault.ts';
 import { RedisConversationStore } from './bot/redis-store.ts';
 import { conversationKey } from './bot/types.ts';
-import { REPORT_JOB_VERSION, ReportsQueue } from './queue/reports-queue.ts';
 import type { Config } from './config/schema.ts';
 import { createFlowRegistry } from './flows/index.ts';
+import { text } from './flows/types.ts';
+import { CaseStore } from './queue/case-store.ts';
+import { FeedStaffChannel } from './queue/feed-channel.ts';
+import { OutboundQueue, startOutboundWorker } from './queue/outbound.ts';
+import { Reminders, startReminderWorker } from './queue/reminders.ts';
+import { startReportWorker } from './queue/report-worker.ts';
+import { REPORT_JOB_VERSION, reportContext, ReportsQueue } from './queue/reports-queue.ts';
+import { generateStaffKeyPair, seal, sealJson } from './queue/seal.ts';
+import { CaseDesk } from './queue/staff-desk.ts';
+import type { StaffKeys } from './queue/staff-keys.ts';
+import { StaffNotifier } from './queue/staff-notifier.ts';
+
+/** What a process does: talk to people, work for staff, or both (the default for a small office). */
+export type Role = 'all' | 'bot' | 'worker';
+
+export interface AppOptions {
+  readonly role?: Role;
+  /** The staff keys (src/queue/staff-keys.ts); tests may leave them out to get a fresh pair. */
+  readonly keys?: StaffKeys;
+  /** Ids allowed to act as staff, besides the CLI names of STAFF_USERS (adapters add theirs). */
+  readonly staffIds?: readonly string[];
+  readonly clock?: () => Date;
+}
 
 /** The running parts of one Lotse process, wired together. */
 export interface App {
@@ -18,53 +41,108 @@ export interface App {
   readonly files: FileIntake;
   readonly store: RedisConversationStore;
   readonly reports: ReportsQueue;
+  readonly cases: CaseStore;
+  readonly desk: CaseDesk;
+  readonly notifier: StaffNotifier;
+  readonly outbound: OutboundQueue;
+  readonly reminders: Reminders;
+  readonly i18n: Translator;
   /** Adds a channel and starts it. */
   addChannel(adapter: ChannelAdapter): Promise<void>;
-  /** Stops channels and timers; in-flight events finish first. */
+  /** Starts the queue workers of the role. */
+  startWorkers(): Promise<void>;
+  /** Stops channels, workers and timers; in-flight work finishes first. */
   stop(): Promise<void>;
 }
 
 const DAY = 86_400;
 
-/** Wires engine, store, flows, i18n and channels. No module-level state: tests build their own. */
+/** Wires engine, stores, flows, i18n, queues and channels. No module-level state: tests build their own. */
 export function createApp(
   config: Config,
   redis: Redis,
   logger: Logger,
-  options: { clock?: () => Date } = {},
+  options: AppOptions = {},
 ): App {
+  const role = options.role ?? 'all';
+  const prefix = config.REDIS_KEY_PREFIX;
+  const clock = options.clock ?? (() => new Date());
+  const { publicKey, privateKey } = options.keys ?? generateStaffKeyPair();
   const ttl = config.DRAFT_TTL_DAYS * DAY;
+  const i18n = Translator.create();
   const store = new RedisConversationStore(redis, {
-    prefix: config.REDIS_KEY_PREFIX,
+    prefix,
     sessionTtlSeconds: ttl,
     rateLimit: config.RATE_LIMIT_MESSAGES,
     rateWindowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000,
   });
-  const vault = new RedisFileVault(redis, config.REDIS_KEY_PREFIX, ttl);
-  const reports = new ReportsQueue(redis, config.REDIS_KEY_PREFIX);
+  const vault = new RedisFileVault(redis, prefix, ttl, (bytes, context) =>
+    seal(bytes, publicKey, context),
+  );
+  const reports = new ReportsQueue(redis, prefix);
+  const outbound = new OutboundQueue(redis, prefix);
+  const cases = new CaseStore(redis, prefix);
+  const notifier = new StaffNotifier(logger);
+  notifier.add(new FeedStaffChannel(redis, prefix));
+  const reminders = new Reminders(
+    redis,
+    prefix,
+    {
+      unclaimedMs: config.UNCLAIMED_REMINDER_MINUTES * 60_000,
+      waitingMs: config.WAITING_REMINDER_HOURS * 3_600_000,
+    },
+    clock,
+  );
+  const desk = new CaseDesk({
+    cases,
+    outbound,
+    notifier,
+    reminders,
+    publicKey,
+    ...(privateKey === undefined ? {} : { privateKey }),
+    staffIds: new Set([...config.STAFF_USERS, ...(options.staffIds ?? [])]),
+    retentionSeconds: config.CASE_RETENTION_DAYS * DAY,
+    clock,
+  });
+
   const effects: EffectRunner = {
     run: async (event, effect) => {
       switch (effect.kind) {
         case 'erase-my-data': {
-          const files = await vault.eraseAll(conversationKey(event));
-          logger.info({ module: 'erase', files }, 'erased a conversation on request');
-          return;
+          const key = conversationKey(event);
+          const files = await vault.eraseAll(key);
+          const flagged = await desk.eraseRequest(cases.convId(key));
+          logger.info({ module: 'erase', files, flagged }, 'erased a conversation on request');
+          return undefined;
         }
         case 'submit-report': {
           const { platform, userId, chatId } = event;
-          const fresh = await reports.submit({
+          await reports.submit({
             v: REPORT_JOB_VERSION,
             caseRef: effect.caseRef,
             urgent: effect.urgent,
-            queuedAt: (options.clock?.() ?? new Date()).toISOString(),
-            address: { platform, userId, chatId },
-            report: effect.report,
+            queuedAt: clock().toISOString(),
+            sealed: sealJson(
+              { report: effect.report, address: { platform, userId, chatId } },
+              publicKey,
+              reportContext(effect.caseRef),
+            ),
           });
-          logger.info({ module: 'reports', urgent: effect.urgent, fresh }, 'report queued');
-          return;
+          logger.info({ module: 'reports', urgent: effect.urgent }, 'report queued');
+          return undefined;
+        }
+        case 'case-message': {
+          const result = await desk.personMessage(effect.caseRef, effect.text);
+          return result === 'ok'
+            ? undefined
+            : [text(`case:status.${result}`, { caseRef: effect.caseRef })];
+        }
+        case 'case-status': {
+          const record = await cases.get(effect.caseRef);
+          return [text(`case:status.${record?.status ?? 'unknown'}`, { caseRef: effect.caseRef })];
         }
         case 'set-language':
-          return;
+          return undefined;
       }
     },
   };
@@ -72,36 +150,97 @@ export function createApp(
   const engine = new Engine({
     store,
     flows: createFlowRegistry(),
-    i18n: Translator.create(),
+    i18n,
     outbound: router,
     logger,
     defaultLanguage: config.DEFAULT_LANGUAGE,
     effects,
-    ...(options.clock ? { clock: options.clock } : {}),
+    clock,
   });
   const channels: ChannelAdapter[] = [];
-  const sweeper = setInterval(() => {
-    engine.sweep().catch((error: unknown) => {
-      logger.warn({ err: error }, 'sweep failed');
-    });
-  }, 30_000);
-  sweeper.unref();
+  const workers: Worker[] = [];
+  const connections: Redis[] = [];
+  let sweeper: NodeJS.Timeout | undefined;
 
   return {
     engine,
     router,
     store,
     reports,
-    files: new FileIntake(vault, options.clock),
+    cases,
+    desk,
+    notifier,
+    outbound,
+    reminders,
+    i18n,
+    files: new FileIntake(vault, clock),
     async addChannel(adapter) {
       router.add(adapter);
       channels.push(adapter);
       await adapter.start(engine);
+      sweeper ??= setInterval(() => {
+        engine.sweep().catch((error: unknown) => {
+          logger.warn({ err: error }, 'sweep failed');
+        });
+      }, 30_000).unref();
+    },
+    async startWorkers() {
+      // Workers block on Redis: each gets a connection of its own that retries forever.
+      const connection = () => {
+        const duplicate = redis.duplicate({ maxRetriesPerRequest: null });
+        connections.push(duplicate);
+        return duplicate;
+      };
+      if (role !== 'worker') {
+        workers.push(
+          startOutboundWorker({
+            connection: connection(),
+            redis,
+            prefix,
+            outbound: router,
+            i18n,
+            caseOpened: (event) => engine.handle(event),
+            logger,
+          }),
+        );
+      }
+      if (role !== 'bot') {
+        if (privateKey === undefined)
+          throw new Error('the worker role needs the staff private key');
+        workers.push(
+          startReportWorker({
+            connection: connection(),
+            redis,
+            prefix,
+            privateKey,
+            cases,
+            notifier,
+            reminders,
+            logger,
+            clock,
+          }),
+        );
+        workers.push(
+          startReminderWorker({
+            connection: connection(),
+            prefix,
+            cases,
+            notifier,
+            reminders,
+            outbound,
+            logger,
+            clock,
+          }),
+        );
+        await reminders.scheduleMaintenance();
+      }
     },
     async stop() {
-      clearInterval(sweeper);
+      if (sweeper) clearInterval(sweeper);
       await Promise.all(channels.map((c) => c.stop()));
-      await reports.close();
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+      await Promise.all([reports.close(), outbound.close(), reminders.close()]);
     },
   };
 }

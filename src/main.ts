@@ -5,11 +5,14 @@ import { JsonlChannel } from './adapters/console/jsonl-channel.ts';
 import { createLogger } from './bot/logger.ts';
 import { connectRedis, StartupError } from './bot/redis.ts';
 import { ConfigError, loadConfig } from './config/load.ts';
+import { resolveStaffKeys } from './queue/staff-keys.ts';
 
-const USAGE = `Usage: npm start -- [--jsonl] [--user ID] [--lang de|en]
+const USAGE = `Usage: npm start -- [--jsonl] [--user ID] [--lang de|en] [--role all|bot|worker]
   --jsonl      console channel in JSON-lines mode (one JSON object per line on stdin/stdout)
   --user ID    console user id (default "console")
-  --lang de|en language to start in (default: German)`;
+  --lang de|en language to start in (default: German)
+  --role R     all (default): bot and staff worker in one process; bot: channels only (needs
+               STAFF_PUBLIC_KEY); worker: the staff worker alone (needs the staff private key)`;
 
 async function main(): Promise<number> {
   let args;
@@ -19,6 +22,7 @@ async function main(): Promise<number> {
         jsonl: { type: 'boolean', default: false },
         user: { type: 'string', default: 'console' },
         lang: { type: 'string' },
+        role: { type: 'string', default: 'all' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -36,6 +40,11 @@ async function main(): Promise<number> {
     return 2;
   }
   const language = args.lang;
+  const role = args.role;
+  if (role !== 'all' && role !== 'bot' && role !== 'worker') {
+    process.stderr.write(`--role must be all, bot or worker\n${USAGE}\n`);
+    return 2;
+  }
 
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
@@ -45,7 +54,9 @@ async function main(): Promise<number> {
     dataDir: config.DATA_DIR,
     logger,
   });
-  const app = createApp(config, redisHandle.redis, logger);
+  const keys = resolveStaffKeys(config, role, logger);
+  const app = createApp(config, redisHandle.redis, logger, { role, keys });
+  await app.startWorkers();
 
   let stopping: Promise<void> | undefined;
   const stop = (reason: string): Promise<void> => {
@@ -57,7 +68,9 @@ async function main(): Promise<number> {
     return stopping;
   };
 
+  // The worker role has no console: it runs until it is told to stop.
   const ended = new Promise<void>((resolve) => {
+    if (role === 'worker') return;
     const onEnd = () => {
       resolve();
     };
@@ -81,9 +94,13 @@ async function main(): Promise<number> {
         });
     void app.addChannel(console);
   });
-  await app.engine.sweep();
+  if (role !== 'worker') await app.engine.sweep();
   logger.info(
-    { channels: ['console'], mode: args.jsonl ? 'jsonl' : 'interactive' },
+    {
+      role,
+      channels: role === 'worker' ? [] : ['console'],
+      mode: args.jsonl ? 'jsonl' : 'interactive',
+    },
     'lotse started',
   );
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { FlowRegistry } from '../flows/define.ts';
-import { text, type Effect, type Language } from '../flows/types.ts';
+import { text, type Effect, type Language, type Text } from '../flows/types.ts';
 import { newCaseRef } from './case-ref.ts';
 import { converse, pickLanguage, type Outcome } from './conversation.ts';
 import type { Translator } from './i18n.ts';
@@ -13,8 +13,19 @@ import { COMMANDS, conversationKey, type InboundEvent, type Outbound } from './t
 
 /** Carries out effects beyond the session (erasing cases, submitting reports …) before it is saved. */
 export interface EffectRunner {
-  /** Runs one effect for the person the event came from; idempotent, as an event may be retried. */
-  run(event: InboundEvent, effect: Effect): Promise<void>;
+  /**
+   * Runs one effect for the person the event came from; idempotent, as an event may be retried.
+   * May answer with sentences (a case's status …), shown before the next question.
+   */
+  run(event: InboundEvent, effect: Effect): Promise<readonly Text[] | undefined>;
+}
+
+/** The outcome with the effects' answers as a message before the last reply (the question). */
+function withAnswers(outcome: Outcome, answers: readonly Text[]): Outcome {
+  const replies = [...outcome.replies];
+  const question = replies.pop();
+  const answer = { texts: answers, input: { kind: 'none' } as const };
+  return { ...outcome, replies: question ? [...replies, answer, question] : [answer] };
 }
 
 export interface EngineDeps {
@@ -59,6 +70,7 @@ export const inboundEventSchema = z.object({
     }),
     z.object({ kind: z.literal('command'), command: z.enum(COMMANDS) }),
     z.object({ kind: z.literal('hello') }),
+    z.object({ kind: z.literal('case-opened'), caseRef: z.string().max(40) }),
   ]),
 });
 
@@ -201,7 +213,9 @@ export class Engine {
         label: (lang, t) => this.#d.i18n.t(lang, t),
         newCaseRef: this.#d.newCaseRef ?? newCaseRef,
       });
-      for (const effect of outcome.effects) await this.#d.effects?.run(event, effect);
+      const answers: Text[] = [];
+      for (const effect of outcome.effects)
+        answers.push(...((await this.#d.effects?.run(event, effect)) ?? []));
       log.info(
         {
           input: event.input.kind,
@@ -211,7 +225,7 @@ export class Engine {
         },
         'event handled',
       );
-      return outcome;
+      return answers.length === 0 ? outcome : withAnswers(outcome, answers);
     } catch (error) {
       log.error({ err: error }, 'handling an event failed');
       return undefined;

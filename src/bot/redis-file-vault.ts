@@ -1,29 +1,39 @@
 import type { Redis } from 'ioredis';
 import { newFileId, type FileVault } from './files.ts';
 
+/** Seals bytes for staff; the vault never keeps a file readable. */
+export type Sealer = (bytes: Uint8Array, context: string) => string;
+
+/** The context a stored evidence file is sealed to. */
+export const fileContext = (id: string): string => `file:${id}`;
+
 /**
- * Keeps received files in Redis beside their conversation, expiring with the draft. Keys share the
- * conversation's hash tag, so erasing a conversation finds them.
+ * Keeps received files in Redis beside their conversation, sealed to the staff key at once and
+ * expiring with the draft. Keys share the conversation's hash tag, so erasing a conversation
+ * finds them; the staff worker moves them to the case.
  */
 export class RedisFileVault implements FileVault {
   readonly #redis: Redis;
   readonly #prefix: string;
   readonly #ttlSeconds: number;
+  readonly #seal: Sealer;
 
-  constructor(redis: Redis, prefix: string, ttlSeconds: number) {
+  constructor(redis: Redis, prefix: string, ttlSeconds: number, seal: Sealer) {
     this.#redis = redis;
     this.#prefix = prefix;
     this.#ttlSeconds = ttlSeconds;
+    this.#seal = seal;
   }
 
   async put(owner: string, bytes: Uint8Array): Promise<string> {
     const id = newFileId();
-    await this.#redis.set(this.#key(owner, id), Buffer.from(bytes), 'EX', this.#ttlSeconds);
+    await this.#redis.set(
+      this.#key(owner, id),
+      this.#seal(bytes, fileContext(id)),
+      'EX',
+      this.#ttlSeconds,
+    );
     return id;
-  }
-
-  async get(owner: string, id: string): Promise<Buffer | null> {
-    return this.#redis.getBuffer(this.#key(owner, id));
   }
 
   /** Erases every file of a conversation; returns how many. */

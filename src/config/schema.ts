@@ -2,6 +2,18 @@ import { z } from 'zod';
 
 /** Whole positive integer read from an environment string. */
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** A raw 32-byte key in base64url. */
+const key32 = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a 32-byte key in base64url (43 characters)');
+/** A comma-separated list. */
+const list = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  );
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => ['true', '1', 'yes'].includes(v));
@@ -53,6 +65,83 @@ export const configSchema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: int(1, 3600)
     .default(60)
     .describe('Length of the rate-limit window in seconds.'),
+  // --- staff side (cases, sealed storage, reminders) ---
+  STAFF_PUBLIC_KEY: key32
+    .optional()
+    .describe(
+      'Staff public key (base64url, from `npm run staff -- keygen`). Enough for a bot-only process: it seals reports but cannot read them.',
+    ),
+  STAFF_PRIVATE_KEY: key32
+    .optional()
+    .describe(
+      'Staff private key (base64url). Only for the worker and staff tools, never for a public-facing bot. Prefer STAFF_PRIVATE_KEY_FILE.',
+    ),
+  STAFF_PRIVATE_KEY_FILE: z
+    .string()
+    .optional()
+    .describe(
+      'File holding the staff private key (as written by `npm run staff -- keygen --out FILE`).',
+    ),
+  STAFF_USERS: list.describe(
+    'Staff members allowed to use the staff CLI, comma-separated names (the CLI acts as --as NAME or $STAFF_USER).',
+  ),
+  CASE_RETENTION_DAYS: int(1, 3650)
+    .default(90)
+    .describe('Days after closing until a case and its files are erased.'),
+  UNCLAIMED_REMINDER_MINUTES: int(1, 10_080)
+    .default(60)
+    .describe(
+      'Minutes a new case may stay unclaimed before staff are told again (then again each period).',
+    ),
+  WAITING_REMINDER_HOURS: int(1, 2160)
+    .default(72)
+    .describe('Hours a case may wait for the reporter before its assignee is reminded.'),
+  // --- Matrix channel (src/adapters/matrix) ---
+  MATRIX_HOMESERVER_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe(
+      "Client-server URL of the bot account's homeserver, e.g. https://matrix.example.org. With MATRIX_USER_ID and a token or password, the Matrix channel starts.",
+    ),
+  MATRIX_USER_ID: z
+    .string()
+    .regex(/^@[^:\s]+:\S+$/, 'a Matrix user id like @lotse:example.org')
+    .optional()
+    .describe("The bot's Matrix account, e.g. @lotse:example.org."),
+  MATRIX_ACCESS_TOKEN: z
+    .string()
+    .optional()
+    .describe(
+      'Access token of the bot account. Alternatively MATRIX_PASSWORD: Lotse logs in once and keeps token and device under DATA_DIR/matrix.',
+    ),
+  MATRIX_PASSWORD: z
+    .string()
+    .optional()
+    .describe(
+      'Password of the bot account; used to log in when no stored session works (the same device is reused) and to set up cross-signing.',
+    ),
+  MATRIX_DEVICE_NAME: z
+    .string()
+    .max(100)
+    .default('Lotse')
+    .describe("Display name of the bot's device, as people see it when they verify it."),
+  MATRIX_STAFF_ROOM: z
+    .string()
+    .regex(/^[!#][^:\s]+:\S+$/, 'a room id (!abc:example.org) or alias (#staff:example.org)')
+    .optional()
+    .describe(
+      'The encrypted staff room for case notices and !claim/!reply/!note/!close/!show; invite the bot to it.',
+    ),
+  MATRIX_STAFF_USER_IDS: list.describe(
+    'Matrix accounts of staff, comma-separated (@anna:example.org,…): only they may use staff commands.',
+  ),
+  MATRIX_CRYPTO_PASSPHRASE: z
+    .string()
+    .min(12)
+    .optional()
+    .describe(
+      "Passphrase that encrypts the bot's Matrix crypto store at rest. Unset: a random key is kept in DATA_DIR/matrix beside the store.",
+    ),
 });
 
 /** The validated configuration. */

@@ -5,7 +5,7 @@ import { z } from 'zod';
 export const REPORTS_QUEUE = 'reports';
 
 /** Bumped whenever the job's shape changes. */
-export const REPORT_JOB_VERSION = 1;
+export const REPORT_JOB_VERSION = 2;
 
 /** Where the person can be answered: the conversation the report came from. */
 export const replyAddressSchema = z.object({
@@ -14,18 +14,30 @@ export const replyAddressSchema = z.object({
   chatId: z.string(),
 });
 
-/** A reports job. `report` is the flow's versioned Report. */
+/** What is sealed in a report job: the report and where to answer. */
+export const reportPayloadSchema = z.object({
+  report: z.unknown(),
+  address: replyAddressSchema,
+});
+
+/**
+ * A reports job. Only the case reference, urgency and time are readable; the report and the
+ * reply address are sealed to the staff key (context `report:<caseRef>`).
+ */
 export const reportJobSchema = z.object({
   v: z.literal(REPORT_JOB_VERSION),
   caseRef: z.string(),
   urgent: z.boolean(),
   queuedAt: z.iso.datetime(),
-  address: replyAddressSchema,
-  report: z.unknown(),
+  sealed: z.string(),
 });
 
 export type ReportJob = z.infer<typeof reportJobSchema>;
+export type ReportPayload = z.infer<typeof reportPayloadSchema>;
 export type ReplyAddress = z.infer<typeof replyAddressSchema>;
+
+/** The context a report's sealed box is bound to. */
+export const reportContext = (caseRef: string): string => `report:${caseRef}`;
 
 /** BullMQ priorities: lower is sooner. Every job gets one, so urgent ones really go first. */
 const PRIORITY = { urgent: 1, normal: 10 } as const;
@@ -42,17 +54,17 @@ export class ReportsQueue {
     this.#queue = new Queue(REPORTS_QUEUE, { connection, prefix: `${prefix}:bull` });
   }
 
-  /** Queues a report once; returns false when a job with this case reference already exists. */
-  async submit(job: ReportJob): Promise<boolean> {
-    const added = await this.#queue.add('report', job, {
+  /** Queues a report once (BullMQ ignores a second add with the same job id). */
+  async submit(job: ReportJob): Promise<void> {
+    await this.#queue.add('report', job, {
       jobId: job.caseRef,
       priority: job.urgent ? PRIORITY.urgent : PRIORITY.normal,
       attempts: 10,
       backoff: { type: 'exponential', delay: 5_000 },
-      removeOnComplete: { age: 3600 },
+      removeOnComplete: true,
+      // A job that cannot be read is kept aside for staff (`npm run staff -- failed`).
       removeOnFail: false,
     });
-    return added.id === job.caseRef && added.timestamp >= Date.parse(job.queuedAt) - 1;
   }
 
   /** The underlying queue, for the worker side and tests. */

@@ -35,7 +35,7 @@ export interface StaffChannel {
   notify(notice: CaseNotice): Promise<void>;
 }
 
-/** Who is acting: a staff member's id on a platform, e.g. "telegram:12345" or "@anna:example.org". */
+/** Who is acting: a staff member's id, e.g. a CLI name, a Telegram id prefixed with `telegram` and a colon, or a Matrix user id. */
 export interface StaffActor {
   readonly id: string;
   /** A display name for the audit trail. */

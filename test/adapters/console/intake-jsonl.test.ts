@@ -1,104 +1,83 @@
-import { Queue } from 'bullmq';
-import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { parseCaseRef } from '../../../src/bot/case-ref.ts';
 import { reportSchema } from '../../../src/flows/intake/report.ts';
-import { REPORTS_QUEUE, reportJobSchema } from '../../../src/queue/reports-queue.ts';
-import {
-  questionOf,
-  useJsonl,
-  type JsonlProcess,
-  type MessageLine,
-} from '../../support/jsonl-process.ts';
+import { CaseStore } from '../../../src/queue/case-store.ts';
+import { reportContext, reportPayloadSchema } from '../../../src/queue/reports-queue.ts';
+import { generateStaffKeyPair, openJson } from '../../../src/queue/seal.ts';
+import { GERMAN_INTAKE, MARKER, walk } from '../../support/intake-script.ts';
+import { useJsonl, type MessageLine } from '../../support/jsonl-process.ts';
 import { useTestRedis } from '../../support/redis.ts';
 
 const redis = useTestRedis('intake');
 const start = useJsonl();
-let queue: Queue | undefined;
-afterEach(async () => {
-  await queue?.close();
-  queue = undefined;
-});
+const keys = generateStaffKeyPair();
+const env = {
+  STAFF_PRIVATE_KEY: keys.privateKey,
+  DATA_DIR: mkdtempSync(join(tmpdir(), 'lotse-intake-')),
+};
 
-/** Sends each line in turn and returns the last question. */
-async function walk(bot: JsonlProcess, lines: readonly object[]): Promise<MessageLine> {
-  let last: MessageLine | undefined;
-  for (const line of lines) last = questionOf(await bot.send(line));
-  if (last === undefined) throw new Error('no lines');
-  return last;
+/** Waits for the staff worker (running in the same process) to turn the report into a case. */
+async function caseOf(caseRef: string) {
+  const cases = new CaseStore(redis.client, redis.prefix);
+  for (let i = 0; i < 200; i++) {
+    const record = await cases.get(caseRef);
+    const sealed = await cases.sealed(caseRef);
+    if (record && sealed) {
+      const payload = reportPayloadSchema.parse(
+        openJson(sealed, keys.privateKey, reportContext(caseRef)),
+      );
+      return { record, payload, report: reportSchema.parse(payload.report), cases };
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no case ${caseRef}`);
 }
 
-const GERMAN_INTAKE = [
-  { command: 'start' },
-  { choice: 'report' },
-  { choice: 'no' },
-  { choice: 'agree' },
-  { text: '1' },
-  { choices: ['threat', 'hateOnline'] },
-  { choice: 'online' },
-  { text: 'Instagram' },
-  { text: 'https://instagram.com/p/abc' },
-  { text: 'gestern' },
-  { text: 'Bayern' },
-  { choice: 'skip' },
-  { text: 'Drohung unter meinem Beitrag. MARKER-4711' },
-  {
-    file: {
-      name: 'shot.png',
-      mime: 'image/png',
-      data: Buffer.from('png bytes').toString('base64'),
-    },
-  },
-  { text: 'Fertig' },
-  { choice: 'known' },
-  { choice: 'no' },
-  { choice: 'no' },
-  { text: '2' },
-  { choice: 'chat' },
-  { choice: 'remind' },
-];
+const confirmationIn = (lines: readonly { type: string }[]) =>
+  lines.find(
+    (l): l is MessageLine => l.type === 'message' && (l as MessageLine).case !== undefined,
+  );
 
 describe('incident intake over the console JSON-lines channel', () => {
-  it('submits exactly one report to the BullMQ queue and shows its case reference', async () => {
-    const bot = start({ prefix: redis.prefix, user: 'mayor' });
+  it('submits exactly one sealed report that becomes one case, and shows its reference', async () => {
+    const bot = start({ prefix: redis.prefix, user: 'mayor', env });
     const summary = await walk(bot, GERMAN_INTAKE);
     expect(summary.expects.kind).toBe('confirm');
-    expect(summary.text).toContain('MARKER-4711');
+    expect(summary.text).toContain(MARKER);
 
-    const sent = await bot.send({ choice: 'send' });
-    const confirmation = sent.find(
-      (l): l is MessageLine => l.type === 'message' && l.case !== undefined,
-    );
-    expect(confirmation).toBeDefined();
+    const confirmation = confirmationIn(await bot.send({ choice: 'send' }));
     const caseRef = confirmation?.case ?? '';
     expect(parseCaseRef(caseRef)).toBe(caseRef);
     expect(confirmation?.text).toContain(caseRef);
     // A second confirm (a double tap) makes no second report.
     await bot.send({ choice: 'send' });
-    expect(await bot.close()).toBe(0);
 
-    queue = new Queue(REPORTS_QUEUE, {
-      connection: redis.connection(),
-      prefix: `${redis.prefix}:bull`,
+    const { record, payload, report, cases } = await caseOf(caseRef);
+    expect(record).toMatchObject({
+      status: 'new',
+      state: 'BY',
+      kinds: ['threat', 'hateOnline'],
+      platform: 'console',
+      urgent: false,
     });
-    const jobs = await queue.getJobs(['prioritized', 'waiting']);
-    expect(jobs).toHaveLength(1);
-    const job = reportJobSchema.parse(jobs[0]?.data);
-    expect(jobs[0]?.id).toBe(caseRef);
-    expect(job.address).toEqual({ platform: 'console', userId: 'mayor', chatId: 'mayor' });
-    const report = reportSchema.parse(job.report);
+    expect(payload.address).toEqual({ platform: 'console', userId: 'mayor', chatId: 'mayor' });
     expect(report).toMatchObject({
       caseRef,
       platform: 'instagram',
-      state: 'BY',
       role: 'mayorFull',
       reminder: true,
     });
     expect(report.evidence.files).toHaveLength(1);
     expect(report.evidence.files[0]?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(await cases.list()).toHaveLength(1);
+    expect(await bot.close()).toBe(0);
   });
 
-  it('runs in English and gives urgent reports the higher priority', async () => {
-    const bot = start({ prefix: redis.prefix, user: 'councillor', lang: 'en' });
+  it('runs in English and marks an attack as urgent', async () => {
+    const bot = start({ prefix: redis.prefix, user: 'councillor', lang: 'en', env });
     const summary = await walk(bot, [
       { command: 'start' },
       { choice: 'report' },
@@ -121,29 +100,22 @@ describe('incident intake over the console JSON-lines channel', () => {
       { choice: 'noRemind' },
     ]);
     expect(summary.text).toContain('Please check your answers');
-    const sent = await bot.send({ choice: 'send' });
-    const confirmation = sent.find(
-      (l): l is MessageLine => l.type === 'message' && l.case !== undefined,
-    );
+    const confirmation = confirmationIn(await bot.send({ choice: 'send' }));
     expect(confirmation?.text).toContain('urgent');
+    const { record, report } = await caseOf(confirmation?.case ?? '');
+    expect(record.urgent).toBe(true);
+    expect(record.lang).toBe('en');
+    expect(report.language).toBe('en');
     expect(await bot.close()).toBe(0);
-
-    queue = new Queue(REPORTS_QUEUE, {
-      connection: redis.connection(),
-      prefix: `${redis.prefix}:bull`,
-    });
-    const [job] = await queue.getJobs(['prioritized', 'waiting']);
-    expect(job?.opts.priority).toBe(1);
-    expect(reportJobSchema.parse(job?.data).urgent).toBe(true);
   });
 
   it('goes on at the same question after kill -9 and a restart', async () => {
-    const first = start({ prefix: redis.prefix, user: 'volunteer' });
+    const first = start({ prefix: redis.prefix, user: 'volunteer', env });
     const asked = await walk(first, GERMAN_INTAKE.slice(0, 7));
     expect(asked.text).toContain('Plattform');
     await first.kill('SIGKILL');
 
-    const second = start({ prefix: redis.prefix, user: 'volunteer' });
+    const second = start({ prefix: redis.prefix, user: 'volunteer', env });
     // The platform question is still the open one: its answer is accepted.
     const next = await walk(second, [{ choice: 'telegram' }]);
     expect(next.text).toContain('Link');

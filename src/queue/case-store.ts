@@ -1,0 +1,332 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { CASE_STATUSES, type CaseStatus } from './staff-ports.ts';
+
+/**
+ * Cases in Redis. Plain fields hold only what staff lists and anonymous statistics need
+ * (reference, status, categories, Land, role, urgency, times, assignee). The report, the reply
+ * address, notes and messages are sealed boxes (src/queue/seal.ts). A claim is case state, never a
+ * held job lock: it lasts as long as staff need.
+ */
+
+/** The plain part of a case. */
+export const caseRecordSchema = z.object({
+  caseRef: z.string(),
+  status: z.enum(CASE_STATUSES),
+  urgent: z.boolean(),
+  kinds: z.array(z.string()),
+  state: z.string(),
+  role: z.string(),
+  /** How it happened (online, letter …). */
+  channel: z.string(),
+  /** The messenger the report came through. */
+  platform: z.string(),
+  /** The person's language, for replies. */
+  lang: z.enum(['de', 'en']),
+  /**
+   * Where replies go (platform, user and chat id). The bot knows this anyway; it says which chat
+   * reported, never what. Erased with the case.
+   */
+  address: z.object({
+    platform: z.enum(['console', 'telegram', 'matrix']),
+    userId: z.string(),
+    chatId: z.string(),
+  }),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  claimedAt: z.string().optional(),
+  closedAt: z.string().optional(),
+  waitingSince: z.string().optional(),
+  assignee: z.string().optional(),
+  outcome: z.string().optional(),
+  eraseRequested: z.boolean(),
+  conv: z.string(),
+});
+
+export type CaseRecord = z.infer<typeof caseRecordSchema>;
+
+/** One line of the append-only audit trail: who did what, never content. */
+export interface AuditEntry {
+  readonly at: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly detail?: string;
+}
+
+export type TransitionResult = 'ok' | 'unknown' | { readonly from: CaseStatus };
+
+// KEYS: case, audit, cases index, conv set, stats   ARGV: ref, createdAtMs, audit json, conv, then field/value pairs, '--', stats fields…
+const CREATE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local i = 5
+while ARGV[i] ~= '--' do
+  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+  i = i + 2
+end
+for j = i + 1, #ARGV do redis.call('HINCRBY', KEYS[5], ARGV[j], 1) end
+redis.call('RPUSH', KEYS[2], ARGV[3])
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
+redis.call('SADD', KEYS[4], ARGV[1])
+return 1
+`;
+
+// KEYS: case, audit   ARGV: allowed csv, new status ('' keeps), now, audit json, field/value pairs…
+const TRANSITION = `
+local st = redis.call('HGET', KEYS[1], 'status')
+if not st then return 'unknown' end
+if not string.find(',' .. ARGV[1] .. ',', ',' .. st .. ',', 1, true) then return 'from:' .. st end
+if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'status', ARGV[2]) end
+redis.call('HSET', KEYS[1], 'updatedAt', ARGV[3])
+for i = 5, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('RPUSH', KEYS[2], ARGV[4])
+return 'ok'
+`;
+
+interface ScriptedRedis extends Redis {
+  lotseCaseCreate(...args: (string | number)[]): Promise<number>;
+  lotseCaseTransition(...args: (string | number)[]): Promise<string>;
+}
+
+/** A new case's plain fields and sealed payload. */
+export interface NewCase {
+  readonly record: Omit<CaseRecord, 'status' | 'updatedAt' | 'eraseRequested'>;
+  /** Sealed {report, address}. */
+  readonly sealed: string;
+  readonly actor: string;
+}
+
+export class CaseStore {
+  readonly #redis: ScriptedRedis;
+  readonly #prefix: string;
+
+  constructor(redis: Redis, prefix: string) {
+    redis.defineCommand('lotseCaseCreate', { numberOfKeys: 5, lua: CREATE });
+    redis.defineCommand('lotseCaseTransition', { numberOfKeys: 2, lua: TRANSITION });
+    this.#redis = redis as ScriptedRedis;
+    this.#prefix = prefix;
+  }
+
+  /** A pseudonym of a conversation key, so cases can be found from a chat without naming it. */
+  convId(conversationKey: string): string {
+    return createHash('sha256')
+      .update(`${this.#prefix}:conv:${conversationKey}`)
+      .digest('base64url')
+      .slice(0, 22);
+  }
+
+  keys(caseRef: string) {
+    const base = `${this.#prefix}:case:{${caseRef}}`;
+    return {
+      case: base,
+      audit: `${base}:audit`,
+      notes: `${base}:notes`,
+      messages: `${base}:messages`,
+      file: (id: string) => `${base}:file:${id}`,
+    };
+  }
+
+  #index(): string {
+    return `${this.#prefix}:cases`;
+  }
+
+  #convCases(conv: string): string {
+    return `${this.#prefix}:conv-cases:${conv}`;
+  }
+
+  /** The key of a month's anonymous counters. */
+  statsKey(month: string): string {
+    return `${this.#prefix}:stats:${month}`;
+  }
+
+  /** Creates a case once; false when it exists already (at-least-once delivery). */
+  async create(input: NewCase): Promise<boolean> {
+    const k = this.keys(input.record.caseRef);
+    const r = input.record;
+    const fields: Record<string, string> = {
+      caseRef: r.caseRef,
+      status: 'new',
+      urgent: r.urgent ? '1' : '0',
+      kinds: JSON.stringify(r.kinds),
+      state: r.state,
+      role: r.role,
+      channel: r.channel,
+      platform: r.platform,
+      lang: r.lang,
+      address: JSON.stringify(r.address),
+      createdAt: r.createdAt,
+      updatedAt: r.createdAt,
+      eraseRequested: '0',
+      conv: r.conv,
+      sealed: input.sealed,
+    };
+    const stats = [
+      'total',
+      `state:${r.state}`,
+      `role:${r.role}`,
+      `channel:${r.channel}`,
+      `platform:${r.platform}`,
+      ...r.kinds.map((kind) => `kind:${kind}`),
+      ...(r.urgent ? ['urgent'] : []),
+    ];
+    const created = await this.#redis.lotseCaseCreate(
+      k.case,
+      k.audit,
+      this.#index(),
+      this.#convCases(r.conv),
+      this.statsKey(r.createdAt.slice(0, 7)),
+      r.caseRef,
+      Date.parse(r.createdAt),
+      JSON.stringify({
+        at: r.createdAt,
+        actor: input.actor,
+        action: 'created',
+      } satisfies AuditEntry),
+      r.conv,
+      ...Object.entries(fields).flat(),
+      '--',
+      ...stats,
+    );
+    return created === 1;
+  }
+
+  async get(caseRef: string): Promise<CaseRecord | undefined> {
+    const raw = await this.#redis.hgetall(this.keys(caseRef).case);
+    return parseRecord(raw);
+  }
+
+  /** The sealed {report, address} of a case. */
+  async sealed(caseRef: string): Promise<string | undefined> {
+    return (await this.#redis.hget(this.keys(caseRef).case, 'sealed')) ?? undefined;
+  }
+
+  /** All cases still stored, newest first; erased ones are dropped from the index on the way. */
+  async list(): Promise<CaseRecord[]> {
+    const refs = await this.#redis.zrevrange(this.#index(), 0, -1);
+    if (refs.length === 0) return [];
+    const pipeline = this.#redis.pipeline();
+    for (const ref of refs) pipeline.hgetall(this.keys(ref).case);
+    const rows = (await pipeline.exec()) ?? [];
+    const records: CaseRecord[] = [];
+    const gone: string[] = [];
+    rows.forEach(([, raw], i) => {
+      const record = parseRecord(raw as Record<string, string>);
+      if (record) records.push(record);
+      else if (refs[i] !== undefined) gone.push(refs[i]);
+    });
+    if (gone.length > 0) await this.#redis.zrem(this.#index(), ...gone);
+    return records;
+  }
+
+  /**
+   * Changes a case when its status is one of `allowed`, writing the audit line in the same step.
+   * Returns the status found when the change is not allowed.
+   */
+  async transition(
+    caseRef: string,
+    allowed: readonly CaseStatus[],
+    to: CaseStatus | undefined,
+    audit: AuditEntry,
+    fields: Record<string, string> = {},
+  ): Promise<TransitionResult> {
+    const k = this.keys(caseRef);
+    const result = await this.#redis.lotseCaseTransition(
+      k.case,
+      k.audit,
+      allowed.join(','),
+      to ?? '',
+      audit.at,
+      JSON.stringify(audit),
+      ...Object.entries(fields).flat(),
+    );
+    if (result === 'ok' || result === 'unknown') return result;
+    return { from: z.enum(CASE_STATUSES).parse(result.slice('from:'.length)) };
+  }
+
+  async addNote(caseRef: string, sealed: string): Promise<void> {
+    await this.#redis.rpush(this.keys(caseRef).notes, sealed);
+  }
+
+  async addMessage(caseRef: string, sealed: string): Promise<void> {
+    await this.#redis.rpush(this.keys(caseRef).messages, sealed);
+  }
+
+  async notes(caseRef: string): Promise<string[]> {
+    return this.#redis.lrange(this.keys(caseRef).notes, 0, -1);
+  }
+
+  async messages(caseRef: string): Promise<string[]> {
+    return this.#redis.lrange(this.keys(caseRef).messages, 0, -1);
+  }
+
+  async audit(caseRef: string): Promise<AuditEntry[]> {
+    const lines = await this.#redis.lrange(this.keys(caseRef).audit, 0, -1);
+    return lines.map((line) => JSON.parse(line) as AuditEntry);
+  }
+
+  async putFile(caseRef: string, id: string, sealed: Buffer): Promise<void> {
+    await this.#redis.set(this.keys(caseRef).file(id), sealed);
+  }
+
+  async getFile(caseRef: string, id: string): Promise<Buffer | null> {
+    return this.#redis.getBuffer(this.keys(caseRef).file(id));
+  }
+
+  /** Open cases of a conversation (by its pseudonym). */
+  async casesOf(conv: string): Promise<string[]> {
+    return this.#redis.smembers(this.#convCases(conv));
+  }
+
+  /**
+   * After closing: every key of the case expires after the retention period, and the case is no
+   * longer an open case of its conversation.
+   */
+  async expire(caseRef: string, conv: string, seconds: number): Promise<void> {
+    const k = this.keys(caseRef);
+    const files: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, found] = await this.#redis.scan(cursor, 'MATCH', k.file('*'), 'COUNT', 200);
+      cursor = next;
+      files.push(...found);
+    } while (cursor !== '0');
+    const pipeline = this.#redis.pipeline();
+    for (const key of [k.case, k.audit, k.notes, k.messages, ...files])
+      pipeline.expire(key, seconds);
+    pipeline.srem(this.#convCases(conv), caseRef);
+    await pipeline.exec();
+  }
+
+  /** Anonymous counters of the months from `from` to `to` (YYYY-MM). */
+  async stats(from: string, to: string): Promise<Map<string, Record<string, number>>> {
+    const months: string[] = [];
+    for (let m = from; m <= to; m = nextMonth(m)) months.push(m);
+    const result = new Map<string, Record<string, number>>();
+    for (const month of months) {
+      const raw = await this.#redis.hgetall(this.statsKey(month));
+      if (Object.keys(raw).length > 0)
+        result.set(
+          month,
+          Object.fromEntries(Object.entries(raw).map(([k2, v]) => [k2, Number(v)])),
+        );
+    }
+    return result;
+  }
+}
+
+function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
+function parseRecord(raw: Record<string, string> | null | undefined): CaseRecord | undefined {
+  if (raw === null || raw === undefined || raw['caseRef'] === undefined) return undefined;
+  const parsed = caseRecordSchema.safeParse({
+    ...raw,
+    urgent: raw['urgent'] === '1',
+    eraseRequested: raw['eraseRequested'] === '1',
+    kinds: JSON.parse(raw['kinds'] ?? '[]') as unknown,
+    address: JSON.parse(raw['address'] ?? 'null') as unknown,
+  });
+  return parsed.success ? parsed.data : undefined;
+}

@@ -1,0 +1,155 @@
+import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { Translator } from '../bot/i18n.ts';
+import type { Logger } from '../bot/logger.ts';
+import type { InboundEvent, Outbound, OutboundMessage } from '../bot/types.ts';
+import { formatDay } from '../flows/intake/deadline.ts';
+import { text } from '../flows/types.ts';
+import { replyAddressSchema, type ReplyAddress } from './reports-queue.ts';
+
+/** The BullMQ queue of messages from staff and reminders to people. */
+export const OUTBOUND_QUEUE = 'outbound';
+
+export const outboundJobSchema = z.object({
+  v: z.literal(1),
+  address: replyAddressSchema,
+  lang: z.enum(['de', 'en']),
+  message: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('staff-reply'), caseRef: z.string(), text: z.string().max(4000) }),
+    z.object({ kind: z.literal('deadline-reminder'), caseRef: z.string(), date: z.iso.date() }),
+  ]),
+});
+
+export type OutboundJob = z.infer<typeof outboundJobSchema>;
+
+/**
+ * Queues messages to people. Each job has its own id; the delivery worker remembers delivered
+ * ids, so a retried job is never delivered twice. Delivered jobs are removed at once, so a staff
+ * reply does not stay readable in Redis.
+ */
+export class OutboundQueue {
+  readonly #queue: Queue;
+
+  constructor(connection: ConnectionOptions, prefix: string) {
+    this.#queue = new Queue(OUTBOUND_QUEUE, { connection, prefix: `${prefix}:bull` });
+  }
+
+  async enqueue(job: OutboundJob, id: string = randomUUID()): Promise<string> {
+    await this.#queue.add(job.message.kind, job, {
+      jobId: id,
+      attempts: 12,
+      backoff: { type: 'exponential', delay: 2_000 },
+      removeOnComplete: true,
+      removeOnFail: { age: 7 * 86_400 },
+    });
+    return id;
+  }
+
+  get queue(): Queue {
+    return this.#queue;
+  }
+
+  async close(): Promise<void> {
+    await this.#queue.close();
+  }
+}
+
+export interface OutboundWorkerDeps {
+  readonly connection: ConnectionOptions;
+  readonly redis: Redis;
+  readonly prefix: string;
+  readonly outbound: Outbound;
+  readonly i18n: Translator;
+  /** Tells the conversation that a staff reply arrived (its next messages go to the case). */
+  readonly caseOpened: (event: InboundEvent) => Promise<void>;
+  readonly logger: Logger;
+  /** Gap between two messages to one chat (Telegram allows about one per second). */
+  readonly perChatGapMs?: number;
+  /** Messages per second over all chats (Telegram: 30). */
+  readonly perSecond?: number;
+}
+
+/**
+ * Delivers outbound jobs through the channel of the person's platform: at most one message per
+ * chat per gap (a job that comes too early waits, delayed), at most `perSecond` overall, retried
+ * with backoff on errors, never twice.
+ */
+export function startOutboundWorker(deps: OutboundWorkerDeps): Worker {
+  const log = deps.logger.child({ module: 'outbound' });
+  const gap = deps.perChatGapMs ?? 1_000;
+  const worker = new Worker(
+    OUTBOUND_QUEUE,
+    async (job: Job, token?: string) => {
+      const parsed = outboundJobSchema.safeParse(job.data);
+      if (!parsed.success) {
+        log.error({ job: job.id }, 'damaged outbound job dropped');
+        return;
+      }
+      const { address, lang, message } = parsed.data;
+      const sentKey = `${deps.prefix}:outbound:sent:${String(job.id)}`;
+      if ((await deps.redis.exists(sentKey)) === 1) return;
+      const pace = await deps.redis.set(
+        `${deps.prefix}:outbound:pace:{${address.platform}:${address.chatId}}`,
+        '1',
+        'PX',
+        gap,
+        'NX',
+      );
+      if (pace === null) {
+        await job.moveToDelayed(Date.now() + gap, token);
+        throw new DelayedError();
+      }
+      const event = eventFor(address, `outbound:${String(job.id)}`);
+      const rendered: OutboundMessage =
+        message.kind === 'staff-reply'
+          ? {
+              text: deps.i18n.t(
+                lang,
+                text('case:staffReply', { caseRef: message.caseRef, text: message.text }),
+              ),
+              expects: { kind: 'text' },
+            }
+          : {
+              text: deps.i18n.t(
+                lang,
+                text('case:deadlineReminder', {
+                  caseRef: message.caseRef,
+                  date: formatDay(message.date, lang),
+                }),
+              ),
+              expects: { kind: 'none' },
+            };
+      await deps.outbound.deliver(event, [rendered]);
+      await deps.redis.set(sentKey, '1', 'EX', 7 * 86_400);
+      if (message.kind === 'staff-reply') {
+        await deps.caseOpened({
+          ...event,
+          input: { kind: 'case-opened', caseRef: message.caseRef },
+        });
+      }
+      log.info({ job: job.id, kind: message.kind, platform: address.platform }, 'delivered');
+    },
+    {
+      connection: deps.connection,
+      prefix: `${deps.prefix}:bull`,
+      concurrency: 8,
+      limiter: { max: deps.perSecond ?? 30, duration: 1_000 },
+    },
+  );
+  worker.on('failed', (job, error) => {
+    log.warn(
+      { job: job?.id, reason: error.message, attempts: job?.attemptsMade },
+      'outbound delivery failed',
+    );
+  });
+  worker.on('error', (error) => {
+    log.error({ err: { name: error.name, message: error.message } }, 'outbound worker error');
+  });
+  return worker;
+}
+
+function eventFor(address: ReplyAddress, eventId: string): InboundEvent {
+  return { ...address, eventId, input: { kind: 'hello' } };
+}

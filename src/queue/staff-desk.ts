@@ -1,0 +1,250 @@
+import { reportSchema } from '../flows/intake/report.ts';
+import type { CaseRecord, CaseStore } from './case-store.ts';
+import type { OutboundQueue } from './outbound.ts';
+import type { Reminders } from './reminders.ts';
+import { reportContext, reportPayloadSchema } from './reports-queue.ts';
+import { openJson, SealError, sealJson } from './seal.ts';
+import type { StaffNotifier } from './staff-notifier.ts';
+import type { CaseDetails, DeskResult, StaffActor, StaffDesk } from './staff-ports.ts';
+import { z } from 'zod';
+
+export interface StaffDeskDeps {
+  readonly cases: CaseStore;
+  readonly outbound: OutboundQueue;
+  readonly notifier: StaffNotifier;
+  readonly reminders: Reminders;
+  readonly publicKey: string;
+  /** Only where staff read (worker, staff CLI); `show` is refused without it. */
+  readonly privateKey?: string;
+  /** Ids allowed to act: CLI names, "telegram:<id>", Matrix user ids. */
+  readonly staffIds: ReadonlySet<string>;
+  readonly retentionSeconds: number;
+  readonly clock?: () => Date;
+}
+
+const noteSchema = z.object({ at: z.string(), by: z.string(), text: z.string() });
+const messageSchema = z.object({
+  at: z.string(),
+  from: z.enum(['person', 'staff']),
+  by: z.string().optional(),
+  text: z.string(),
+});
+
+/** Contexts the sealed parts of a case are bound to. */
+export const noteContext = (caseRef: string): string => `note:${caseRef}`;
+export const messageContext = (caseRef: string): string => `message:${caseRef}`;
+
+const refused = (reason: Exclude<DeskResult, { ok: true }>['reason']): DeskResult<never> => ({
+  ok: false,
+  reason,
+});
+const done: DeskResult = { ok: true, value: undefined };
+
+/** What staff can do with cases: the one implementation behind the CLI, Telegram and Matrix. */
+export class CaseDesk implements StaffDesk {
+  readonly #d: StaffDeskDeps;
+  readonly #clock: () => Date;
+
+  constructor(deps: StaffDeskDeps) {
+    this.#d = deps;
+    this.#clock = deps.clock ?? (() => new Date());
+  }
+
+  isStaff(actorId: string): boolean {
+    return this.#d.staffIds.has(actorId);
+  }
+
+  async claim(actor: StaffActor, caseRef: string): Promise<DeskResult> {
+    if (!this.isStaff(actor.id)) return refused('not-staff');
+    const at = this.#now();
+    const result = await this.#d.cases.transition(
+      caseRef,
+      ['new'],
+      'claimed',
+      { at, actor: actor.name, action: 'claim' },
+      { assignee: actor.name, claimedAt: at },
+    );
+    if (result !== 'ok') return this.#refusal(result);
+    await this.#announce('claimed', caseRef, at);
+    return done;
+  }
+
+  async note(actor: StaffActor, caseRef: string, text: string): Promise<DeskResult> {
+    if (!this.isStaff(actor.id)) return refused('not-staff');
+    if (text.trim() === '') return refused('empty');
+    const at = this.#now();
+    const result = await this.#d.cases.transition(
+      caseRef,
+      ['new', 'claimed', 'waiting'],
+      undefined,
+      { at, actor: actor.name, action: 'note' },
+    );
+    if (result !== 'ok') return this.#refusal(result);
+    await this.#d.cases.addNote(
+      caseRef,
+      sealJson({ at, by: actor.name, text: text.trim() }, this.#d.publicKey, noteContext(caseRef)),
+    );
+    return done;
+  }
+
+  async reply(actor: StaffActor, caseRef: string, text: string): Promise<DeskResult> {
+    if (!this.isStaff(actor.id)) return refused('not-staff');
+    if (text.trim() === '') return refused('empty');
+    const at = this.#now();
+    const result = await this.#d.cases.transition(
+      caseRef,
+      ['claimed', 'waiting'],
+      'waiting',
+      { at, actor: actor.name, action: 'reply' },
+      { waitingSince: at },
+    );
+    if (result !== 'ok')
+      return result === 'unknown' || result.from === 'closed'
+        ? this.#refusal(result)
+        : refused('not-claimed');
+    const record = await this.#d.cases.get(caseRef);
+    if (record === undefined) return refused('unknown-case');
+    await this.#d.cases.addMessage(
+      caseRef,
+      sealJson(
+        { at, from: 'staff', by: actor.name, text: text.trim() },
+        this.#d.publicKey,
+        messageContext(caseRef),
+      ),
+    );
+    await this.#d.outbound.enqueue({
+      v: 1,
+      address: record.address,
+      lang: record.lang,
+      message: { kind: 'staff-reply', caseRef, text: text.trim() },
+    });
+    await this.#d.reminders.waiting(caseRef, at);
+    return done;
+  }
+
+  async close(actor: StaffActor, caseRef: string, outcome: string): Promise<DeskResult> {
+    if (!this.isStaff(actor.id)) return refused('not-staff');
+    if (outcome.trim() === '') return refused('empty');
+    const at = this.#now();
+    const result = await this.#d.cases.transition(
+      caseRef,
+      ['new', 'claimed', 'waiting'],
+      'closed',
+      { at, actor: actor.name, action: 'close', detail: outcome.trim().slice(0, 80) },
+      { closedAt: at, outcome: outcome.trim().slice(0, 200) },
+    );
+    if (result !== 'ok') return this.#refusal(result);
+    const record = await this.#d.cases.get(caseRef);
+    if (record) {
+      await this.#d.cases.expire(caseRef, record.conv, this.#d.retentionSeconds);
+      await this.#d.notifier.notify('closed', record, at);
+    }
+    return done;
+  }
+
+  async show(actor: StaffActor, caseRef: string): Promise<DeskResult<CaseDetails>> {
+    if (!this.isStaff(actor.id)) return refused('not-staff');
+    const key = this.#d.privateKey;
+    if (key === undefined) return refused('no-key');
+    const record = await this.#d.cases.get(caseRef);
+    const sealed = await this.#d.cases.sealed(caseRef);
+    if (record === undefined || sealed === undefined) return refused('unknown-case');
+    const payload = reportPayloadSchema.parse(openJson(sealed, key, reportContext(caseRef)));
+    const notes = (await this.#d.cases.notes(caseRef)).map((box) =>
+      noteSchema.parse(openJson(box, key, noteContext(caseRef))),
+    );
+    const messages = (await this.#d.cases.messages(caseRef)).map((box) =>
+      messageSchema.parse(openJson(box, key, messageContext(caseRef))),
+    );
+    await this.#d.cases.transition(caseRef, ['new', 'claimed', 'waiting', 'closed'], undefined, {
+      at: this.#now(),
+      actor: actor.name,
+      action: 'show',
+    });
+    return {
+      ok: true,
+      value: {
+        caseRef,
+        status: record.status,
+        urgent: record.urgent,
+        report: payload.report,
+        notes,
+        messages,
+        eraseRequested: record.eraseRequested,
+        ...(record.assignee === undefined ? {} : { assignee: record.assignee }),
+      },
+    };
+  }
+
+  /** A message from the person (the bot role can seal but not read). */
+  async personMessage(caseRef: string, text: string): Promise<'ok' | 'unknown' | 'closed'> {
+    const at = this.#now();
+    const result = await this.#d.cases.transition(
+      caseRef,
+      ['new', 'claimed', 'waiting'],
+      undefined,
+      { at, actor: 'person', action: 'message' },
+    );
+    if (result === 'unknown') return 'unknown';
+    if (result !== 'ok') return 'closed';
+    await this.#d.cases.addMessage(
+      caseRef,
+      sealJson({ at, from: 'person', text }, this.#d.publicKey, messageContext(caseRef)),
+    );
+    const record = await this.#d.cases.get(caseRef);
+    if (record?.status === 'waiting') {
+      await this.#d.cases.transition(caseRef, ['waiting'], 'claimed', {
+        at,
+        actor: 'person',
+        action: 'answered',
+      });
+    }
+    const fresh = await this.#d.cases.get(caseRef);
+    if (fresh) await this.#d.notifier.notify('message', fresh, at);
+    return 'ok';
+  }
+
+  /** The person asked to erase their data: open cases are flagged for staff, who decide and erase. */
+  async eraseRequest(conv: string): Promise<number> {
+    const at = this.#now();
+    let flagged = 0;
+    for (const caseRef of await this.#d.cases.casesOf(conv)) {
+      const result = await this.#d.cases.transition(
+        caseRef,
+        ['new', 'claimed', 'waiting'],
+        undefined,
+        { at, actor: 'person', action: 'erase-request' },
+        { eraseRequested: '1' },
+      );
+      if (result !== 'ok') continue;
+      flagged++;
+      const record = await this.#d.cases.get(caseRef);
+      if (record) await this.#d.notifier.notify('erase-request', record, at);
+    }
+    return flagged;
+  }
+
+  /** Opens a case's report for staff tools that need more than `show` (export, files). */
+  openReport(caseRef: string, sealed: string) {
+    const key = this.#d.privateKey;
+    if (key === undefined) throw new SealError('no staff private key in this process');
+    const payload = reportPayloadSchema.parse(openJson(sealed, key, reportContext(caseRef)));
+    return { ...payload, report: reportSchema.parse(payload.report) };
+  }
+
+  async #announce(kind: 'claimed', caseRef: string, at: string): Promise<void> {
+    const record: CaseRecord | undefined = await this.#d.cases.get(caseRef);
+    if (record) await this.#d.notifier.notify(kind, record, at);
+  }
+
+  #refusal(result: 'unknown' | { from: string }): DeskResult<never> {
+    if (result === 'unknown') return refused('unknown-case');
+    if (result.from === 'closed') return refused('closed');
+    if (result.from === 'claimed' || result.from === 'waiting') return refused('already-claimed');
+    return refused('not-claimed');
+  }
+
+  #now(): string {
+    return this.#clock().toISOString();
+  }
+}

@@ -1,0 +1,399 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { UnrecoverableError } from 'bullmq';
+import { parseCaseRef } from './bot/case-ref.ts';
+import { fileContext } from './bot/redis-file-vault.ts';
+import { Translator } from './bot/i18n.ts';
+import { createLogger } from './bot/logger.ts';
+import { connectRedis, StartupError } from './bot/redis.ts';
+import { ConfigError, loadConfig } from './config/load.ts';
+import { formatDay } from './flows/intake/deadline.ts';
+import type { Report } from './flows/intake/report.ts';
+import { text, type Language, type Text } from './flows/types.ts';
+import { createApp } from './app.ts';
+import { feedKey } from './queue/feed-channel.ts';
+import { generateStaffKeyPair, open } from './queue/seal.ts';
+import { resolveStaffKeys, writeKeyFile } from './queue/staff-keys.ts';
+import {
+  CASE_STATUSES,
+  type CaseDetails,
+  type CaseNotice,
+  type DeskResult,
+  type StaffActor,
+} from './queue/staff-ports.ts';
+
+const USAGE = `Usage: npm run staff -- <command> [options]   (--as NAME or $STAFF_USER; --json for scripts; --lang de|en)
+  keygen [--out FILE]            make the staff key pair (private key to FILE, mode 600)
+  list [--status S] [--urgent]   cases, newest first
+  show REF [--files DIR]         the decrypted report, notes, messages (files saved to DIR)
+  claim REF                      take on a case
+  note REF TEXT                  an internal note
+  reply REF TEXT                 answer the person in their chat
+  close REF OUTCOME              close with an outcome (erased after CASE_RETENTION_DAYS)
+  export REF [--out DIR]         the case as JSON and as a readable document
+  stats [--from YYYY-MM] [--to YYYY-MM]   anonymous counts as CSV
+  feed [--follow]                staff notices (new, unclaimed, messages …)
+  failed                         reports that could not be read, kept aside`;
+
+type Out = (line: string) => void;
+
+async function main(argv: string[], out: Out): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      as: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      lang: { type: 'string', default: 'de' },
+      status: { type: 'string' },
+      urgent: { type: 'boolean', default: false },
+      files: { type: 'string' },
+      out: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      follow: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (command === undefined || values.help) {
+    out(USAGE);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  const lang: Language = values.lang === 'en' ? 'en' : 'de';
+  const i18n = Translator.create();
+  const say = (key: string, params?: Parameters<typeof text>[1]) =>
+    i18n.t(lang, text(`staff:${key}`, params));
+
+  if (command === 'keygen') {
+    const pair = generateStaffKeyPair();
+    if (values.out !== undefined) {
+      writeKeyFile(values.out, pair);
+      out(
+        values.json
+          ? JSON.stringify({ publicKey: pair.publicKey, privateKeyFile: values.out })
+          : say('keygen.file', { file: values.out, publicKey: pair.publicKey }),
+      );
+    } else {
+      out(values.json ? JSON.stringify(pair) : say('keygen.printed', { ...pair }));
+    }
+    return 0;
+  }
+
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
+  const actorName = values.as ?? process.env['STAFF_USER'] ?? '';
+  const actor: StaffActor = { id: actorName, name: actorName };
+  if (!config.STAFF_USERS.includes(actorName)) {
+    out(say('refused.not-staff'));
+    return 3;
+  }
+  const handle = await connectRedis({
+    url: config.REDIS_URL,
+    autostart: false,
+    dataDir: config.DATA_DIR,
+    logger,
+  });
+  const keys = resolveStaffKeys(config, 'staff', logger);
+  const app = createApp(config, handle.redis, logger, { role: 'worker', keys });
+  const refuse = (result: Exclude<DeskResult<unknown>, { ok: true }>): number => {
+    out(
+      values.json
+        ? JSON.stringify({ ok: false, reason: result.reason })
+        : say(`refused.${result.reason}`),
+    );
+    return 3;
+  };
+  const caseArg = (): string | undefined => parseCaseRef(rest[0] ?? '');
+  const needRef = (): string => {
+    const ref = caseArg();
+    if (ref === undefined) throw new UsageError(say('refused.bad-ref'));
+    return ref;
+  };
+  const ok = (key: string, caseRef: string): number => {
+    out(values.json ? JSON.stringify({ ok: true, caseRef }) : say(key, { caseRef }));
+    return 0;
+  };
+
+  try {
+    switch (command) {
+      case 'list': {
+        const status = values.status;
+        if (status !== undefined && !(CASE_STATUSES as readonly string[]).includes(status))
+          throw new UsageError(say('refused.bad-status'));
+        const rows = (await app.cases.list()).filter(
+          (c) => (status === undefined || c.status === status) && (!values.urgent || c.urgent),
+        );
+        if (values.json)
+          out(JSON.stringify(rows.map(({ address: _address, conv: _conv, ...row }) => row)));
+        else if (rows.length === 0) out(say('list.empty'));
+        else
+          for (const c of rows)
+            out(
+              `${c.urgent ? '!' : ' '} ${c.caseRef}  ${c.status.padEnd(8)} ${c.state}  ${c.kinds.join(',')}  ${c.createdAt.slice(0, 16).replace('T', ' ')}  ${c.assignee ?? '-'}${c.eraseRequested ? `  ${say('list.erase')}` : ''}`,
+            );
+        return 0;
+      }
+      case 'show': {
+        const caseRef = needRef();
+        const result = await app.desk.show(actor, caseRef);
+        if (!result.ok) return refuse(result);
+        if (values.files !== undefined)
+          await saveFiles(
+            app,
+            caseRef,
+            result.value.report as Report,
+            values.files,
+            keys.privateKey ?? '',
+          );
+        out(values.json ? JSON.stringify(result.value) : readable(result.value, lang, i18n));
+        return 0;
+      }
+      case 'claim': {
+        const caseRef = needRef();
+        const result = await app.desk.claim(actor, caseRef);
+        return result.ok ? ok('done.claim', caseRef) : refuse(result);
+      }
+      case 'note':
+      case 'reply': {
+        const caseRef = needRef();
+        const body = rest.slice(1).join(' ');
+        const result =
+          command === 'note'
+            ? await app.desk.note(actor, caseRef, body)
+            : await app.desk.reply(actor, caseRef, body);
+        return result.ok ? ok(`done.${command}`, caseRef) : refuse(result);
+      }
+      case 'close': {
+        const caseRef = needRef();
+        const result = await app.desk.close(actor, caseRef, rest.slice(1).join(' '));
+        return result.ok ? ok('done.close', caseRef) : refuse(result);
+      }
+      case 'export': {
+        const caseRef = needRef();
+        const result = await app.desk.show(actor, caseRef);
+        if (!result.ok) return refuse(result);
+        const dir = values.out ?? '.';
+        mkdirSync(dir, { recursive: true });
+        const base = join(dir, `lotse-${caseRef}`);
+        writeFileSync(
+          `${base}.json`,
+          `${JSON.stringify({ ...result.value, audit: await app.cases.audit(caseRef) }, null, 2)}\n`,
+          { mode: 0o600 },
+        );
+        writeFileSync(`${base}.txt`, `${readable(result.value, lang, i18n)}\n`, { mode: 0o600 });
+        out(
+          values.json
+            ? JSON.stringify({ ok: true, files: [`${base}.json`, `${base}.txt`] })
+            : say('done.export', { files: `${base}.json, ${base}.txt` }),
+        );
+        return 0;
+      }
+      case 'stats': {
+        const now = new Date().toISOString().slice(0, 7);
+        const from = values.from ?? `${now.slice(0, 4)}-01`;
+        const to = values.to ?? now;
+        if (!/^\d{4}-\d{2}$/.test(from) || !/^\d{4}-\d{2}$/.test(to))
+          throw new UsageError(say('refused.bad-month'));
+        const stats = await app.cases.stats(from, to);
+        const rows = [...stats].flatMap(([month, counts]) =>
+          Object.entries(counts).map(([key, count]) => {
+            const [dimension, value] = key.includes(':') ? key.split(':', 2) : [key, ''];
+            return { month, dimension: dimension ?? key, value: value ?? '', count };
+          }),
+        );
+        if (values.json) out(JSON.stringify(rows));
+        else {
+          out('month,dimension,value,count');
+          for (const r of rows.sort((a, b) =>
+            `${a.month}${a.dimension}${a.value}`.localeCompare(
+              `${b.month}${b.dimension}${b.value}`,
+            ),
+          ))
+            out(`${r.month},${r.dimension},${r.value},${r.count}`);
+        }
+        return 0;
+      }
+      case 'feed': {
+        let last = '0';
+        do {
+          const reply = values.follow
+            ? await handle.redis.xread(
+                'BLOCK',
+                5000,
+                'STREAMS',
+                feedKey(config.REDIS_KEY_PREFIX),
+                last === '0' ? '$' : last,
+              )
+            : await handle.redis.xread('STREAMS', feedKey(config.REDIS_KEY_PREFIX), last);
+          for (const [, entries] of reply ?? []) {
+            for (const [id, fields] of entries) {
+              last = id;
+              const notice = fields[1] ?? '{}';
+              out(
+                values.json ? notice : noticeLine(JSON.parse(notice) as Partial<CaseNotice>, say),
+              );
+            }
+          }
+        } while (values.follow);
+        return 0;
+      }
+      case 'failed': {
+        const jobs = await app.reports.queue.getFailed();
+        const rows = jobs.map((j) => ({
+          id: j.id,
+          reason: j.failedReason,
+          at: new Date(j.finishedOn ?? j.timestamp).toISOString(),
+        }));
+        if (values.json) out(JSON.stringify(rows));
+        else if (rows.length === 0) out(say('failed.none'));
+        else for (const r of rows) out(`${String(r.id)}  ${r.at}  ${r.reason}`);
+        return 0;
+      }
+      default:
+        throw new UsageError(USAGE);
+    }
+  } finally {
+    await app.stop();
+    await handle.close();
+  }
+}
+
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+function noticeLine(
+  notice: Partial<CaseNotice>,
+  say: (key: string, params?: Record<string, string>) => string,
+): string {
+  return say('notice', {
+    at: (notice.at ?? '').slice(0, 16).replace('T', ' '),
+    kind: notice.kind ?? '',
+    caseRef: notice.caseRef ?? '',
+    urgent: notice.urgent === true ? '!' : '',
+    state: notice.state ?? '',
+    kinds: (notice.kinds ?? []).join(','),
+  });
+}
+
+async function saveFiles(
+  app: ReturnType<typeof createApp>,
+  caseRef: string,
+  report: Report,
+  dir: string,
+  privateKey: string,
+): Promise<void> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const file of report.evidence.files) {
+    const sealed = await app.cases.getFile(caseRef, file.ref);
+    if (sealed === null) continue;
+    writeFileSync(
+      join(dir, `${file.sha256.slice(0, 12)}-${file.name}`),
+      open(sealed.toString(), privateKey, fileContext(file.ref)),
+      { mode: 0o600 },
+    );
+  }
+}
+
+/** The case as a readable document, for staff and for a referral to police or counselling. */
+export function readable(details: CaseDetails, lang: Language, i18n: Translator): string {
+  const t = (value: Text): string => i18n.t(lang, value);
+  const r = details.report as Report;
+  const opt = (group: string, id: string): string => t(text(`intake:${group}.options.${id}`));
+  const notGiven = t(text('intake:summary.notGiven'));
+  const line = (field: string, value: string): string =>
+    t(text(`intake:summary.${field}`, { value }));
+  const lines = [
+    t(text('staff:doc.title', { caseRef: details.caseRef })),
+    t(
+      text('staff:doc.meta', {
+        status: details.status,
+        assignee: details.assignee ?? '-',
+        submitted: r.submittedAt.slice(0, 16).replace('T', ' '),
+      }),
+    ),
+    ...(details.urgent ? [t(text('staff:doc.urgent'))] : []),
+    ...(details.eraseRequested ? [t(text('staff:doc.erase'))] : []),
+    '',
+    line('role', opt('role', r.role)),
+    line('kinds', r.kinds.map((k) => opt('kinds', k)).join(', ')),
+    line('channel', opt('channel', r.channel)),
+    ...(r.platform ? [line('platform', opt('platform', r.platform))] : []),
+    ...(r.channel === 'online' ? [line('link', r.link ?? notGiven)] : []),
+    line(
+      'when',
+      r.when.kind === 'date'
+        ? formatDay(r.when.date, lang)
+        : t(text(`intake:when.options.${r.when.kind}`)),
+    ),
+    line('state', opt('state', r.state)),
+    line('municipality', r.municipality ?? notGiven),
+    line('perpetrator', opt('perpetrator', r.perpetrator)),
+    line('police', opt('police', r.police)),
+    ...(r.fileNumber ? [line('fileNumber', r.fileNumber)] : []),
+    line('family', opt('family', r.family)),
+    line('help', r.help.map((h) => opt('help', h)).join(', ')),
+    line(
+      'contact',
+      r.contactValue
+        ? `${opt('contact', r.contact)} (${r.contactValue})`
+        : opt('contact', r.contact),
+    ),
+    ...(r.strafantragDeadline
+      ? [t(text('intake:summary.deadline', { date: formatDay(r.strafantragDeadline, lang) }))]
+      : []),
+    '',
+    t(text('staff:doc.description')),
+    r.description,
+    '',
+    t(text('staff:doc.evidence')),
+    ...r.evidence.files.map(
+      (f) => `• ${f.name} (${f.mime}, ${f.size} B) SHA-256 ${f.sha256}, ${f.receivedAt}`,
+    ),
+    ...r.evidence.links.map((l) => `• ${l}`),
+    ...(details.messages.length > 0
+      ? [
+          '',
+          t(text('staff:doc.messages')),
+          ...details.messages.map(
+            (m) =>
+              `${m.at.slice(0, 16).replace('T', ' ')} ${m.from === 'staff' ? (m.by ?? 'staff') : t(text('staff:doc.person'))}: ${m.text}`,
+          ),
+        ]
+      : []),
+    ...(details.notes.length > 0
+      ? [
+          '',
+          t(text('staff:doc.notes')),
+          ...details.notes.map((n) => `${n.at.slice(0, 16).replace('T', ' ')} ${n.by}: ${n.text}`),
+        ]
+      : []),
+  ];
+  return lines.join('\n');
+}
+
+main(process.argv.slice(2), (line) => {
+  process.stdout.write(`${line}\n`);
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (
+      error instanceof UsageError ||
+      error instanceof ConfigError ||
+      error instanceof StartupError
+    ) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 2;
+    } else if (error instanceof UnrecoverableError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`staff: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);
