@@ -133,7 +133,10 @@ export function parseInput(
         return { ok: true, answer: { kind: 'files', files: raw.files, links: [] } };
       }
       if (typed === undefined) return invalid('files');
-      const links = typed.match(/https?:\/\/[^\s<>"]+/g) ?? [];
+      // A sentence's full stop or comma after a link is not part of it.
+      const links = (typed.match(/https?:\/\/[^\s<>"]+/g) ?? []).map((l) =>
+        l.replace(/[.,;:!?]+$/, ''),
+      );
       if (links.length === 0) return invalid('files');
       return { ok: true, answer: { kind: 'files', files: [], links } };
     }
@@ -180,7 +183,8 @@ export function parseDate(typed: string, today: string): string | undefined {
   if (iso) [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
   else if (de) {
     const year = Number(de[3]);
-    [d, m, y] = [Number(de[1]), Number(de[2]), year < 100 ? 2000 + year : year];
+    // Only a two-digit year is short ("26" is 2026); "0026" is the year 26, as in ISO input.
+    [d, m, y] = [Number(de[1]), Number(de[2]), de[3]?.length === 2 ? 2000 + year : year];
   } else return undefined;
   const candidate = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
   if (!isoDate.safeParse(candidate).success) return undefined;

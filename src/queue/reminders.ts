@@ -31,7 +31,10 @@ export function deadlineReminderAt(deadline: string): number {
   return Date.parse(`${reminderDay(deadline)}T08:00:00Z`);
 }
 
-/** Schedules reminders as delayed jobs with ids that make a second schedule a no-op. */
+/**
+ * Schedules reminders as delayed jobs with ids that make a second schedule a no-op (BullMQ job
+ * ids may not contain a colon).
+ */
 export class Reminders {
   readonly #queue: Queue;
   readonly #times: ReminderTimes;
@@ -66,7 +69,7 @@ export class Reminders {
       const at = deadlineReminderAt(report.strafantragDeadline);
       await this.#add(
         { kind: 'deadline', caseRef, date: report.strafantragDeadline },
-        `deadline:${caseRef}`,
+        `deadline-${caseRef}`,
         at - this.#clock().getTime(),
       );
     }
@@ -75,7 +78,7 @@ export class Reminders {
   async unclaimed(caseRef: string, round: number): Promise<void> {
     await this.#add(
       { kind: 'unclaimed', caseRef, round },
-      `unclaimed:${caseRef}:${round}`,
+      `unclaimed-${caseRef}-${round}`,
       this.#times.unclaimedMs,
     );
   }
@@ -84,7 +87,7 @@ export class Reminders {
   async waiting(caseRef: string, since: string): Promise<void> {
     await this.#add(
       { kind: 'waiting', caseRef, since },
-      `waiting:${caseRef}:${since}`,
+      `waiting-${caseRef}-${Date.parse(since)}`,
       this.#times.waitingMs,
     );
   }
@@ -159,7 +162,7 @@ export function startReminderWorker(deps: ReminderWorkerDeps): Worker {
               lang: record.lang,
               message: { kind: 'deadline-reminder', caseRef: record.caseRef, date: reminder.date },
             },
-            `deadline:${record.caseRef}`,
+            `deadline-${record.caseRef}`,
           );
           return;
       }

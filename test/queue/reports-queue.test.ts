@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REPORT_JOB_VERSION, ReportsQueue } from '../../src/queue/reports-queue.ts';
+import { REPORT_JOB_VERSION, ReportsQueue, type ReportJob } from '../../src/queue/reports-queue.ts';
 import { useTestRedis } from '../support/redis.ts';
 
 const redis = useTestRedis('reports');
@@ -8,7 +8,7 @@ describe('ReportsQueue', () => {
   it('queues a case reference once and gives urgent reports the higher priority', async () => {
     const reports = new ReportsQueue(redis.connection(), redis.prefix);
     try {
-      const job = (caseRef: string, urgent: boolean) => ({
+      const job = (caseRef: string, urgent: boolean): ReportJob => ({
         v: REPORT_JOB_VERSION,
         caseRef,
         urgent,
@@ -20,8 +20,9 @@ describe('ReportsQueue', () => {
       await reports.submit(job('BBBB-BBBB-BBBB-B', true));
       const jobs = await reports.queue.getJobs(['prioritized', 'waiting']);
       expect(jobs.map((j) => j.id).sort()).toEqual(['AAAA-AAAA-AAAA-A', 'BBBB-BBBB-BBBB-B']);
-      const priority = Object.fromEntries(jobs.map((j) => [j.id, j.opts.priority]));
-      expect(priority['BBBB-BBBB-BBBB-B']).toBeLessThan(priority['AAAA-AAAA-AAAA-A'] ?? 0);
+      const priority = (id: string): number =>
+        jobs.find((j) => j.id === id)?.opts.priority ?? Number.NaN;
+      expect(priority('BBBB-BBBB-BBBB-B')).toBeLessThan(priority('AAAA-AAAA-AAAA-A'));
     } finally {
       await reports.close();
     }

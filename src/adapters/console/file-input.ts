@@ -1,16 +1,19 @@
 import { FileRejected, type FileIntake, type IncomingFile } from '../../bot/files.ts';
-import type { InboundInput } from '../../bot/types.ts';
+import { conversationKey, type InboundInput } from '../../bot/types.ts';
 
 export type { FileIntake };
 
-/** Turns a protocol file object into files input: checked, hashed and stored, or refused with a reason. */
+/**
+ * Turns a console file into files input: checked, hashed and stored (sealed) under the console
+ * user's conversation, or refused with a reason.
+ */
 export async function fileInput(
   intake: FileIntake,
-  owner: string,
+  user: string,
   file: IncomingFile,
 ): Promise<InboundInput> {
   try {
-    const ref = await intake.receive(owner, file);
+    const ref = await intake.receive(conversationKey({ platform: 'console', userId: user }), file);
     return { kind: 'files', files: [ref] };
   } catch (error) {
     if (error instanceof FileRejected)

@@ -37,7 +37,7 @@ const main: Step<NoData> = {
       case MENU.report:
         return { type: 'switch', flow: 'intake' };
       case MENU.rights:
-        return { type: 'goto', step: 'comingRights' };
+        return { type: 'switch', flow: 'rights' };
       case MENU.emergency:
         return { type: 'goto', step: 'emergency' };
       case MENU.language:
@@ -67,6 +67,5 @@ export const menuFlow = defineFlow<NoData>({
   steps: {
     main,
     emergency: infoPage(['common:emergency.text']),
-    comingRights: infoPage(['common:coming.rights']),
   },
 });
