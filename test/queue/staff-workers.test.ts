@@ -1,0 +1,282 @@
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../../src/app.ts';
+import type { ChannelAdapter } from '../../src/adapters/channel.ts';
+import { createLogger } from '../../src/bot/logger.ts';
+import type { InboundEvent, OutboundMessage } from '../../src/bot/types.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import { reportSchema, type Report } from '../../src/flows/intake/report.ts';
+import { startOutboundWorker } from '../../src/queue/outbound.ts';
+import { Reminders, startReminderWorker } from '../../src/queue/reminders.ts';
+import { REPORT_JOB_VERSION, reportContext } from '../../src/queue/reports-queue.ts';
+import { generateStaffKeyPair, sealJson } from '../../src/queue/seal.ts';
+import type { CaseNotice, StaffChannel } from '../../src/queue/staff-ports.ts';
+import { useTestRedis } from '../support/redis.ts';
+
+const redis = useTestRedis('workers');
+const logger = createLogger('silent');
+const keys = generateStaffKeyPair();
+const running: { app?: App; workers: Worker[]; connections: Redis[] } = {
+  workers: [],
+  connections: [],
+};
+afterEach(async () => {
+  await Promise.all(running.workers.splice(0).map((w) => w.close()));
+  await Promise.all(running.connections.splice(0).map((c) => c.quit()));
+  await running.app?.stop();
+  running.app = undefined;
+});
+
+/** A console channel that records what it is asked to deliver; it can be told to fail. */
+class RecordingChannel implements ChannelAdapter {
+  readonly platform = 'console' as const;
+  readonly delivered: { at: number; chatId: string; text: string }[] = [];
+  failures = 0;
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
+  deliver(event: InboundEvent, messages: readonly OutboundMessage[]): Promise<void> {
+    if (this.failures > 0) {
+      this.failures--;
+      return Promise.reject(new Error('network down'));
+    }
+    for (const m of messages)
+      this.delivered.push({ at: Date.now(), chatId: event.chatId, text: m.text });
+    return Promise.resolve();
+  }
+}
+
+class RecordingStaff implements StaffChannel {
+  readonly name = 'recording';
+  readonly notices: CaseNotice[] = [];
+  notify(notice: CaseNotice): Promise<void> {
+    this.notices.push(notice);
+    return Promise.resolve();
+  }
+}
+
+/** A connection for a BullMQ worker (it must retry forever). */
+function blocking(): Redis {
+  const connection = redis.client.duplicate({ maxRetriesPerRequest: null });
+  running.connections.push(connection);
+  return connection;
+}
+
+const until = async (
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+
+function report(caseRef: string, overrides: Partial<Report> = {}): Report {
+  return reportSchema.parse({
+    v: 1,
+    caseRef,
+    submittedAt: '2026-11-22T10:00:00.000Z',
+    language: 'de',
+    urgent: false,
+    danger: 'no',
+    role: 'council',
+    kinds: ['insult'],
+    channel: 'letter',
+    platform: null,
+    link: null,
+    when: { kind: 'date', date: '2026-11-20' },
+    state: 'HE',
+    municipality: null,
+    description: 'Ein beleidigender Brief.',
+    evidence: { files: [], links: [] },
+    perpetrator: 'unknown',
+    police: 'no',
+    fileNumber: null,
+    family: 'no',
+    help: ['record'],
+    contact: 'chat',
+    contactValue: null,
+    strafantragDeadline: '2027-02-20',
+    reminder: false,
+    ...overrides,
+  });
+}
+
+function setup() {
+  const config = loadConfig({ REDIS_KEY_PREFIX: redis.prefix, STAFF_USERS: 'anna' }, null);
+  const app = createApp(config, redis.client, logger, { keys });
+  running.app = app;
+  const staff = new RecordingStaff();
+  app.notifier.add(staff);
+  const channel = new RecordingChannel();
+  app.router.add(channel);
+  return { app, staff, channel };
+}
+
+async function submit(app: App, caseRef: string, overrides: Partial<Report> = {}): Promise<void> {
+  await app.reports.submit({
+    v: REPORT_JOB_VERSION,
+    caseRef,
+    urgent: false,
+    queuedAt: new Date().toISOString(),
+    sealed: sealJson(
+      {
+        report: report(caseRef, overrides),
+        address: { platform: 'console', userId: 'p1', chatId: 'p1' },
+      },
+      keys.publicKey,
+      reportContext(caseRef),
+    ),
+  });
+}
+
+const anna = { id: 'anna', name: 'anna' };
+
+describe('staff workers', () => {
+  it('makes one case of a report delivered twice and keeps a damaged job aside', async () => {
+    const { app, staff } = setup();
+    await app.startWorkers();
+    await submit(app, 'AAAA-BBBB-CCCC-D');
+    await until(async () => (await app.cases.get('AAAA-BBBB-CCCC-D')) !== undefined);
+    // At-least-once: the same report again (job removed after completion) makes no second case.
+    await submit(app, 'AAAA-BBBB-CCCC-D');
+    await app.reports.queue.add('report', { v: 99, nonsense: true }, { jobId: 'damaged-1' });
+    await app.reports.queue.add(
+      'report',
+      {
+        v: REPORT_JOB_VERSION,
+        caseRef: 'EEEE-FFFF-GGGG-H',
+        urgent: false,
+        queuedAt: new Date().toISOString(),
+        sealed: 'AAAA',
+      },
+      { jobId: 'EEEE-FFFF-GGGG-H' },
+    );
+    await until(async () => (await app.reports.queue.getFailed()).length === 2);
+    const failed = await app.reports.queue.getFailed();
+    expect(failed.map((j) => j.failedReason).sort()).toEqual([
+      'damaged reports job: not of a known version',
+      'the report cannot be decrypted with this staff key (wrong STAFF_PRIVATE_KEY?)',
+    ]);
+    expect(await app.cases.list()).toHaveLength(1);
+    expect(staff.notices.filter((n) => n.kind === 'new')).toHaveLength(1);
+    expect(JSON.stringify(staff.notices)).not.toContain('beleidigender');
+  });
+
+  it('announces an unclaimed case again until it is claimed', async () => {
+    const { app, staff } = setup();
+    // Only a reminder worker with reminders every 150 ms runs in this test.
+    const fast = new Reminders(redis.client, redis.prefix, { unclaimedMs: 150, waitingMs: 150 });
+    running.workers.push(
+      startReminderWorker({
+        connection: blocking(),
+        prefix: redis.prefix,
+        cases: app.cases,
+        notifier: app.notifier,
+        reminders: fast,
+        outbound: app.outbound,
+        logger,
+      }),
+    );
+    await app.cases.create({
+      actor: 'system',
+      sealed: 'x',
+      record: {
+        caseRef: 'HHHH-JJJJ-KKKK-M',
+        urgent: false,
+        kinds: ['threat'],
+        state: 'SN',
+        role: 'council',
+        channel: 'letter',
+        platform: 'console',
+        lang: 'de',
+        address: { platform: 'console', userId: 'p1', chatId: 'p1' },
+        createdAt: new Date().toISOString(),
+        conv: 'c1',
+      },
+    });
+    await fast.unclaimed('HHHH-JJJJ-KKKK-M', 1);
+    await until(() => staff.notices.filter((n) => n.kind === 'unclaimed').length >= 2);
+    expect((await app.desk.claim(anna, 'HHHH-JJJJ-KKKK-M')).ok).toBe(true);
+    const count = staff.notices.filter((n) => n.kind === 'unclaimed').length;
+    await new Promise((r) => setTimeout(r, 600));
+    expect(staff.notices.filter((n) => n.kind === 'unclaimed').length).toBeLessThanOrEqual(
+      count + 1,
+    );
+
+    // Waiting for the person too long reminds the assignee; an outdated reminder does nothing.
+    const since = '2026-11-01T10:00:00.000Z';
+    await app.cases.transition(
+      'HHHH-JJJJ-KKKK-M',
+      ['claimed'],
+      'waiting',
+      { at: since, actor: 'anna', action: 'reply' },
+      { waitingSince: since },
+    );
+    await fast.waiting('HHHH-JJJJ-KKKK-M', '2026-10-01T10:00:00.000Z');
+    await fast.waiting('HHHH-JJJJ-KKKK-M', since);
+    await until(() => staff.notices.some((n) => n.kind === 'waiting-long'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(staff.notices.filter((n) => n.kind === 'waiting-long')).toHaveLength(1);
+    await fast.close();
+  });
+
+  it('delivers staff replies once each, one per second per chat, retrying failures', async () => {
+    const { app, channel } = setup();
+    channel.failures = 1;
+    running.workers.push(
+      startOutboundWorker({
+        connection: blocking(),
+        redis: redis.client,
+        prefix: redis.prefix,
+        outbound: app.router,
+        i18n: app.i18n,
+        caseOpened: (event) => app.engine.handle(event),
+        logger,
+        perChatGapMs: 400,
+      }),
+    );
+    const job = (text: string, chatId = 'p1') => ({
+      v: 1 as const,
+      address: { platform: 'console' as const, userId: chatId, chatId },
+      lang: 'de' as const,
+      message: { kind: 'staff-reply' as const, caseRef: 'AAAA-BBBB-CCCC-D', text },
+    });
+    await app.outbound.enqueue(job('eins'), 'j1');
+    await app.outbound.enqueue(job('zwei'), 'j2');
+    await app.outbound.enqueue(job('andere'), 'j3');
+    await app.outbound.enqueue(job('fremd', 'p2'), 'j4');
+    // The same job id again is the same message: not delivered twice.
+    await app.outbound.enqueue(job('eins'), 'j1');
+    await until(() => channel.delivered.length >= 4, 20_000);
+    await new Promise((r) => setTimeout(r, 500));
+    const toP1 = channel.delivered.filter((d) => d.chatId === 'p1');
+    expect(toP1).toHaveLength(3);
+    expect(channel.delivered.filter((d) => d.text.includes('eins'))).toHaveLength(1);
+    for (let i = 1; i < toP1.length; i++) {
+      expect((toP1[i]?.at ?? 0) - (toP1[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(350);
+    }
+    expect(toP1[0]?.text).toContain('Nachricht der Ansprechstelle');
+  });
+
+  it('flags open cases when the person asks to erase their data', async () => {
+    const { app, staff } = setup();
+    await app.startWorkers();
+    await submit(app, 'NNNN-PPPP-QQQQ-R');
+    await until(async () => (await app.cases.get('NNNN-PPPP-QQQQ-R')) !== undefined);
+    const flagged = await app.desk.eraseRequest(app.cases.convId('console:p1'));
+    expect(flagged).toBe(1);
+    expect((await app.cases.get('NNNN-PPPP-QQQQ-R'))?.eraseRequested).toBe(true);
+    expect(staff.notices.map((n) => n.kind)).toContain('erase-request');
+    expect((await app.cases.audit('NNNN-PPPP-QQQQ-R')).map((a) => a.action)).toEqual([
+      'created',
+      'erase-request',
+    ]);
+  });
+});
