@@ -132,6 +132,15 @@ export function createApp(
           return undefined;
         }
         case 'case-message': {
+          // An event handled twice (a lock lost mid-way) must not add the message twice.
+          const first = await redis.set(
+            `${prefix}:effect:{${conversationKey(event)}}:${event.eventId}`,
+            '1',
+            'EX',
+            DAY,
+            'NX',
+          );
+          if (first === null) return undefined;
           const result = await desk.personMessage(effect.caseRef, effect.text);
           return result === 'ok'
             ? undefined

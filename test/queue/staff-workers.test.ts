@@ -227,6 +227,18 @@ describe('staff workers', () => {
     await fast.close();
   });
 
+  it('sends the person the Strafantrag reminder they asked for', async () => {
+    const { app, channel } = setup();
+    await app.startWorkers();
+    // The deadline is close: the reminder (two weeks before) is due at once.
+    const soon = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
+    await submit(app, 'SSSS-TTTT-VVVV-W', { reminder: true, strafantragDeadline: soon });
+    await until(() => channel.delivered.length > 0);
+    expect(channel.delivered).toHaveLength(1);
+    expect(channel.delivered[0]?.chatId).toBe('p1');
+    expect(channel.delivered[0]?.text).toContain('Erinnerung zu Ihrem Fall SSSS-TTTT-VVVV-W');
+  });
+
   it('delivers staff replies once each, one per second per chat, retrying failures', async () => {
     const { app, channel } = setup();
     channel.failures = 1;
