@@ -13,6 +13,8 @@ const HEADER = [
 
 /** What values a setting takes, in words, when the schema says more than "text". */
 function expected(schema: z.ZodType): string | undefined {
+  if (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional)
+    return expected(schema.unwrap() as z.ZodType);
   if (schema instanceof z.ZodPipe) return expected(schema.in as z.ZodType);
   if (schema instanceof z.ZodEnum) return `one of: ${schema.options.join(', ')}`;
   if (schema instanceof z.ZodNumber) {
@@ -25,24 +27,45 @@ function expected(schema: z.ZodType): string | undefined {
   return undefined;
 }
 
+/** How a setting may be left out: with a default, as optional, or not at all. */
+type Omission =
+  | { readonly kind: 'default'; readonly value: string }
+  | { readonly kind: 'optional' }
+  | { readonly kind: 'required' };
+
+function omission(schema: z.ZodType): Omission {
+  if (schema instanceof z.ZodDefault)
+    return { kind: 'default', value: String(schema.def.defaultValue) };
+  if (schema instanceof z.ZodOptional) return { kind: 'optional' };
+  // A transform after a default (e.g. a comma-separated list) keeps the default of its input.
+  if (schema instanceof z.ZodPipe) return omission(schema.in as z.ZodType);
+  return { kind: 'required' };
+}
+
 /**
  * The text of `.env.example`, derived from the config schema: for each variable its description,
- * the values it takes, its default, and the line to set it (commented out where a default exists).
+ * the values it takes, its default, and the line to set it – commented out unless it is required.
  */
 export function renderEnvExample(schema: z.ZodObject = configSchema): string {
   const fields = Object.entries(schema.shape) as [string, z.ZodType][];
   const blocks = fields.map(([key, field]) => {
     const lines: string[] = [];
     if (field.description !== undefined) lines.push(`# ${field.description}`);
-    const hasDefault = field instanceof z.ZodDefault;
-    const inner = hasDefault ? (field.unwrap() as z.ZodType) : field;
-    const values = expected(inner);
+    const values = expected(field);
     if (values !== undefined) lines.push(`# ${values}`);
-    if (hasDefault) {
-      const value = String(field.def.defaultValue);
-      lines.push(`# default: ${value}`, `# ${key}=${value}`);
-    } else {
-      lines.push(`${key}=`);
+    const left = omission(field);
+    switch (left.kind) {
+      case 'default':
+        lines.push(
+          `# default: ${left.value === '' ? '(empty)' : left.value}`,
+          `# ${key}=${left.value}`,
+        );
+        break;
+      case 'optional':
+        lines.push('# optional: unset by default', `# ${key}=`);
+        break;
+      case 'required':
+        lines.push(`${key}=`);
     }
     return lines.join('\n');
   });

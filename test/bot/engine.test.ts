@@ -1,0 +1,377 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { Engine, type EffectRunner } from '../../src/bot/engine.ts';
+import { Translator } from '../../src/bot/i18n.ts';
+import { loadSession, type Session } from '../../src/bot/session.ts';
+import type { CommitResult } from '../../src/bot/store.ts';
+import type { InboundEvent, InboundInput, Outbound, OutboundMessage } from '../../src/bot/types.ts';
+import { defineFlow, type FlowRegistry } from '../../src/flows/define.ts';
+import { text, type Language } from '../../src/flows/types.ts';
+import { frame, registryWith, sessionAt } from '../support/flows.ts';
+import { MemoryConversationStore, type MemoryStoreOptions } from '../support/memory-store.ts';
+
+const i18n = Translator.create();
+const NOW = new Date('2026-03-14T10:00:00.000Z');
+const KEY = 'console:anna';
+const tr = (lang: Language, key: string) => i18n.t(lang, text(key));
+
+/** A text step that remembers every answer in order and asks again; `onEach` sees every attempt. */
+const echo = (id: string, onEach: () => void = () => undefined) =>
+  defineFlow<{ seen: string[] }>({
+    id,
+    initialData: () => ({ seen: [] }),
+    parseData: (raw) => {
+      const seen = (raw as { seen?: unknown } | null)?.seen;
+      return Array.isArray(seen) ? { seen: seen.map(String) } : undefined;
+    },
+    start: () => 'listen',
+    steps: {
+      listen: {
+        view: () => ({ say: [text('common:nav.menu')], input: { kind: 'text', min: 1, max: 100 } }),
+        onAnswer: (answer, ctx) => {
+          onEach();
+          return answer.kind === 'text'
+            ? { type: 'goto', step: 'listen', data: { seen: [...ctx.data.seen, answer.text] } }
+            : { type: 'invalid', hint: text('common:invalid.expectedText') };
+        },
+      },
+    },
+  });
+const echoFlow = echo('echo');
+
+/** A step with a bug. */
+const boomFlow = defineFlow<Record<string, never>>({
+  id: 'boom',
+  initialData: () => ({}),
+  parseData: () => ({}),
+  start: () => 'ask',
+  steps: {
+    ask: {
+      view: () => ({ say: [text('common:nav.menu')], input: { kind: 'text', min: 1, max: 100 } }),
+      onAnswer: () => {
+        throw new Error('a bug in a flow');
+      },
+    },
+  },
+});
+
+const ECHO = JSON.stringify(sessionAt([frame('echo', 'listen')]));
+const seenIn = (raw: string | null): string[] => {
+  const loaded = loadSession(raw);
+  if (loaded.kind !== 'ok') throw new Error(`no session: ${loaded.kind}`);
+  return (loaded.session.data['echo'] as { seen: string[] } | undefined)?.seen ?? [];
+};
+const sessionIn = (raw: string | null): Session => {
+  const loaded = loadSession(raw);
+  if (loaded.kind !== 'ok') throw new Error(`no session: ${loaded.kind}`);
+  return loaded.session;
+};
+
+/** What the outbound side saw, with the store's state at the moment of sending. */
+interface Sent {
+  readonly event: InboundEvent;
+  readonly messages: readonly OutboundMessage[];
+  readonly storedSession: string | null;
+  readonly inbox: readonly string[];
+}
+
+/** A store that writes its commits into a shared timeline. */
+class TimelineStore extends MemoryConversationStore {
+  readonly timeline: string[];
+
+  constructor(options: MemoryStoreOptions, timeline: string[]) {
+    super(options);
+    this.timeline = timeline;
+  }
+
+  override async commit(key: string, token: string, session: string | null): Promise<CommitResult> {
+    const result = await super.commit(key, token, session);
+    this.timeline.push(`commit:${result.kind}`);
+    return result;
+  }
+}
+
+interface Setup {
+  readonly flows?: FlowRegistry;
+  readonly store?: MemoryStoreOptions;
+  readonly effects?: EffectRunner;
+  readonly busyWaitMs?: number;
+  readonly deliver?: (event: InboundEvent, messages: readonly OutboundMessage[]) => void;
+}
+
+function setup(options: Setup = {}) {
+  const timeline: string[] = [];
+  const store = new TimelineStore(options.store ?? {}, timeline);
+  const sent: Sent[] = [];
+  const logs: Record<string, unknown>[] = [];
+  const logger = pino(
+    { level: 'debug' },
+    {
+      write: (line: string) => {
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      },
+    },
+  );
+  const outbound: Outbound = {
+    deliver: (event, messages) => {
+      timeline.push(`deliver:${event.eventId}`);
+      sent.push({ event, messages, storedSession: store.session(KEY), inbox: store.inbox(KEY) });
+      options.deliver?.(event, messages);
+      return Promise.resolve();
+    },
+  };
+  const engineFor = (s: MemoryConversationStore) =>
+    new Engine({
+      store: s,
+      flows: options.flows ?? registryWith(echoFlow, boomFlow),
+      i18n,
+      outbound,
+      logger,
+      defaultLanguage: 'de',
+      clock: () => NOW,
+      newCaseRef: () => 'TEST-CASE-REF-0',
+      ...(options.effects ? { effects: options.effects } : {}),
+      busyWaitMs: options.busyWaitMs ?? 2_000,
+    });
+  return { store, engine: engineFor(store), engineFor, sent, logs, timeline };
+}
+
+let seq = 0;
+const event = (input: InboundInput, extra: Partial<InboundEvent> = {}): InboundEvent => ({
+  platform: 'console',
+  userId: 'anna',
+  chatId: 'anna',
+  eventId: `ev-${++seq}`,
+  input,
+  ...extra,
+});
+const say = (value: string, extra: Partial<InboundEvent> = {}) =>
+  event({ kind: 'text', text: value }, extra);
+
+describe('Engine', () => {
+  it('handles a first contact: saves the session, then sends the rendered replies', async () => {
+    const { engine, store, sent } = setup();
+    await engine.handle(event({ kind: 'hello' }));
+    expect(sent).toHaveLength(1);
+    const [welcome, menu] = sent[0]!.messages;
+    expect(welcome).toEqual({ text: tr('de', 'common:welcome'), expects: { kind: 'none' } });
+    expect(menu?.text).toBe(tr('de', 'common:menu.prompt'));
+    expect(menu?.expects.kind).toBe('choice');
+    const saved = sessionIn(store.session(KEY));
+    expect(saved.stack).toEqual([frame('menu', 'main')]);
+    expect(saved.createdAt).toBe(NOW.toISOString());
+    expect(store.inbox(KEY)).toEqual([]);
+    expect(store.isLocked(KEY)).toBe(false);
+  });
+
+  it('stores the answer before the reply is sent', async () => {
+    const { engine, store, sent, timeline } = setup();
+    store.setSession(KEY, ECHO);
+    const events = [say('eins'), say('zwei'), say('drei')];
+    for (const e of events) await engine.handle(e);
+    expect(timeline).toEqual(events.flatMap((e) => ['commit:done', `deliver:${e.eventId}`]));
+    // At each sending, the session already held that answer and the event had left the inbox.
+    expect(sent.map((s) => seenIn(s.storedSession))).toEqual([
+      ['eins'],
+      ['eins', 'zwei'],
+      ['eins', 'zwei', 'drei'],
+    ]);
+    expect(sent.every((s) => s.inbox.length === 0)).toBe(true);
+    expect(sessionIn(store.session(KEY)).updatedAt).toBe(NOW.toISOString());
+  });
+
+  it('changes nothing on a duplicate delivery, one after the other or at once', async () => {
+    const { engine, store, sent } = setup();
+    store.setSession(KEY, ECHO);
+    const once = say('nur einmal');
+    await engine.handle(once);
+    const after = store.session(KEY);
+    await engine.handle(once);
+    await engine.handle({ ...once });
+    expect(store.session(KEY)).toBe(after);
+    const twice = say('gleichzeitig');
+    await Promise.all([engine.handle(twice), engine.handle(twice), engine.handle(twice)]);
+    expect(sent.map((s) => s.event.eventId)).toEqual([once.eventId, twice.eventId]);
+    expect(seenIn(store.session(KEY))).toEqual(['nur einmal', 'gleichzeitig']);
+  });
+
+  it('tells a person over the rate limit once per window, in their messenger`s language', async () => {
+    const { engine, store, sent } = setup({ store: { rateLimit: 3, rateWindowMs: 60_000 } });
+    store.setSession(KEY, ECHO);
+    for (let n = 1; n <= 6; n++) await engine.handle(say(`m${n}`, { languageHint: 'en-US' }));
+    expect(seenIn(store.session(KEY))).toEqual(['m1', 'm2', 'm3']);
+    expect(sent).toHaveLength(4);
+    expect(sent[3]!.messages).toEqual([
+      { text: tr('en', 'common:rateLimited'), expects: { kind: 'none' } },
+    ]);
+    expect(sent[3]!.event.input).toEqual({ kind: 'text', text: 'm4' });
+  });
+
+  it('answers a failing flow with the localised internal error and keeps the session', async () => {
+    for (const lang of ['de', 'en'] as const) {
+      const { engine, store, sent, logs } = setup();
+      const before = JSON.stringify(sessionAt([frame('boom', 'ask')], { lang }));
+      store.setSession(KEY, before);
+      await engine.handle(say('löst den Fehler aus'));
+      expect(sent).toHaveLength(1);
+      expect(sent[0]!.messages).toEqual([
+        { text: tr(lang, 'common:error.internal'), expects: { kind: 'none' } },
+      ]);
+      expect(store.session(KEY)).toBe(before);
+      // The event is used up (not retried for ever); the conversation goes on.
+      expect(store.inbox(KEY)).toEqual([]);
+      expect(store.isLocked(KEY)).toBe(false);
+      const error = logs.find((l) => l['msg'] === 'handling an event failed');
+      expect(error?.['level']).toBe(50);
+      expect(JSON.stringify(error)).not.toContain('löst den Fehler aus');
+      await engine.handle(event({ kind: 'command', command: 'menu' }));
+      expect(sessionIn(store.session(KEY)).stack).toEqual([frame('menu', 'main')]);
+    }
+  });
+
+  it('runs effects before saving, and keeps everything when an effect fails', async () => {
+    const calls: string[] = [];
+    const ok = setup({
+      effects: {
+        run: (e, effect) => {
+          calls.push(
+            `${effect.kind}:${e.userId}:${ok.store.session(KEY) === null ? 'gone' : 'kept'}`,
+          );
+          return Promise.resolve(undefined);
+        },
+      },
+    });
+    await ok.engine.handle(event({ kind: 'hello' }));
+    await ok.engine.handle(event({ kind: 'command', command: 'delete' }));
+    await ok.engine.handle(event({ kind: 'choice', id: 'yes' }));
+    expect(calls).toEqual(['erase-my-data:anna:kept']);
+    expect(ok.store.session(KEY)).toBeNull();
+    expect(ok.sent.at(-1)?.messages[0]?.text).toBe(tr('de', 'common:delete.done'));
+
+    const failing = setup({
+      effects: { run: () => Promise.reject(new Error('vault down')) },
+    });
+    await failing.engine.handle(event({ kind: 'hello' }));
+    await failing.engine.handle(event({ kind: 'command', command: 'delete' }));
+    const before = failing.store.session(KEY);
+    await failing.engine.handle(event({ kind: 'choice', id: 'yes' }));
+    expect(failing.store.session(KEY)).toBe(before);
+    expect(failing.sent.at(-1)?.messages).toEqual([
+      { text: tr('de', 'common:error.internal'), expects: { kind: 'none' } },
+    ]);
+  });
+
+  it('handles the events of one conversation in order when they arrive at once', async () => {
+    const { engine, store, sent, timeline } = setup({ store: { latencyMs: 1 } });
+    store.setSession(KEY, ECHO);
+    const events = Array.from({ length: 12 }, (_, i) => say(`n${i}`));
+    await Promise.all(events.map((e) => engine.handle(e)));
+    // They queued up behind the lock and were passed along; every reply right after its commit.
+    expect(timeline).toContain('commit:next');
+    expect(timeline.filter((_, i) => i % 2 === 0).every((t) => t.startsWith('commit:'))).toBe(true);
+    const texts = events.map((_, i) => `n${i}`);
+    expect(seenIn(store.session(KEY))).toEqual(texts);
+    expect(sent.map((s) => s.event.eventId)).toEqual(events.map((e) => e.eventId));
+    expect(store.inbox(KEY)).toEqual([]);
+    expect(store.isLocked(KEY)).toBe(false);
+  });
+
+  it('keeps that order with two engines on one store (two processes), each event once', async () => {
+    const { engineFor, store, sent } = setup({ store: { latencyMs: 1 } });
+    const engines = [engineFor(store), engineFor(store)];
+    store.setSession(KEY, ECHO);
+    const events = Array.from({ length: 12 }, (_, i) => say(`n${i}`));
+    await Promise.all(events.map((e, i) => engines[i % 2]!.handle(e)));
+    expect(seenIn(store.session(KEY))).toEqual(events.map((_, i) => `n${i}`));
+    expect(sent.map((s) => s.event.eventId)).toEqual(events.map((e) => e.eventId));
+  });
+
+  it('keeps conversations apart', async () => {
+    const { engine, store, sent } = setup();
+    await Promise.all([
+      engine.handle(event({ kind: 'hello' })),
+      engine.handle(event({ kind: 'hello' }, { userId: 'ben', chatId: 'ben', languageHint: 'en' })),
+    ]);
+    expect(sent).toHaveLength(2);
+    expect(sessionIn(store.session('console:ben')).lang).toBe('en');
+    expect(sessionIn(store.session(KEY)).lang).toBe('de');
+  });
+
+  it('saves and sends nothing for a commit whose lock was lost, and handles the event again', async () => {
+    const holder: { store?: MemoryConversationStore } = {};
+    let attempts = 0;
+    // The first attempt takes so long that the lock runs out.
+    const flaky = echo('flaky', () => {
+      if (++attempts === 1) holder.store?.dropLock(KEY);
+    });
+    const s = setup({ flows: registryWith(flaky) });
+    holder.store = s.store;
+    s.store.setSession(KEY, JSON.stringify(sessionAt([frame('flaky', 'listen')])));
+    const e = say('einmal');
+    await s.engine.handle(e);
+    expect(attempts).toBe(2);
+    expect(s.timeline).toEqual(['commit:lost', 'commit:done', `deliver:${e.eventId}`]);
+    const saved = sessionIn(s.store.session(KEY));
+    expect(saved.data['flaky']).toEqual({ seen: ['einmal'] });
+  });
+
+  it('drops a damaged event from the inbox without a reply and goes on', async () => {
+    const { engine, store, sent, logs } = setup();
+    store.setSession(KEY, ECHO);
+    await store.begin(KEY, 'bad-1', '{not json');
+    await store.begin(KEY, 'bad-2', JSON.stringify({ platform: 'fax', input: {} }));
+    const good = say('danach');
+    await store.begin(KEY, `console:${good.eventId}`, JSON.stringify(good));
+    store.dropLock(KEY);
+    await engine.drain(KEY);
+    expect(sent.map((s) => s.event.eventId)).toEqual([good.eventId]);
+    expect(seenIn(store.session(KEY))).toEqual(['danach']);
+    expect(logs.filter((l) => l['msg'] === 'damaged event in inbox dropped')).toHaveLength(2);
+  });
+
+  it('leaves an event to the sweeper while another worker holds the lock, and sweeps it later', async () => {
+    const { engine, store, sent, logs } = setup({ busyWaitMs: 150 });
+    store.setSession(KEY, ECHO);
+    const held = await store.begin(KEY, 'other-worker', JSON.stringify(say('vom anderen')));
+    expect(held.kind).toBe('go');
+    const waiting = say('wartet');
+    await engine.handle(waiting);
+    expect(sent).toEqual([]);
+    expect(logs.some((l) => l['msg'] === 'conversation still locked; left for the sweeper')).toBe(
+      true,
+    );
+    expect(store.inbox(KEY)).toHaveLength(2);
+    // The other worker crashed: its lock runs out, the sweeper handles both in order.
+    store.dropLock(KEY);
+    expect(await engine.sweep()).toBe(1);
+    expect(seenIn(store.session(KEY))).toEqual(['vom anderen', 'wartet']);
+    expect(sent).toHaveLength(2);
+    expect(await engine.sweep()).toBe(0);
+  });
+
+  it('survives a failing delivery: the answer is stored all the same', async () => {
+    const { engine, store, logs } = setup({
+      deliver: () => {
+        throw new Error('network down');
+      },
+    });
+    store.setSession(KEY, ECHO);
+    await engine.handle(say('trotzdem'));
+    expect(seenIn(store.session(KEY))).toEqual(['trotzdem']);
+    expect(logs.some((l) => l['msg'] === 'delivering replies failed')).toBe(true);
+  });
+
+  it('logs no message content and no platform id', async () => {
+    const { engine, store, logs } = setup();
+    store.setSession('console:anna-4711', ECHO);
+    const secret = 'Geheimnis Musterstraße 12';
+    await engine.handle(say(secret, { userId: 'anna-4711', chatId: 'anna-4711' }));
+    await engine.handle(say('Notfall', { userId: 'anna-4711', chatId: 'anna-4711' }));
+    const text = JSON.stringify(logs);
+    expect(logs.length).toBeGreaterThan(0);
+    expect(text).not.toContain('Geheimnis');
+    expect(text).not.toContain('Musterstra');
+    expect(text).not.toContain('Notfall');
+    expect(text).not.toContain('anna-4711');
+  });
+});

@@ -1,0 +1,142 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { RedisConversationStore, type RedisStoreOptions } from '../../src/bot/redis-store.ts';
+import { keysUnder, TestRedis, useTestRedis } from '../support/redis.ts';
+import { collect, conversationStoreContract } from '../support/store-contract.ts';
+
+const WEEK = 7 * 86_400;
+
+// One TestRedis (own prefix) per contract test; all are cleaned up after the suite.
+describe('RedisConversationStore', () => {
+  const opened: TestRedis[] = [];
+  conversationStoreContract('Redis', (limits) => {
+    const redis = new TestRedis();
+    opened.push(redis);
+    return new RedisConversationStore(redis.client, {
+      prefix: redis.prefix,
+      sessionTtlSeconds: WEEK,
+      ...limits,
+    });
+  });
+  afterAll(async () => {
+    await Promise.all(opened.splice(0).map((r) => r.cleanup()));
+  });
+});
+
+describe('RedisConversationStore on a real Redis', () => {
+  const redis = useTestRedis();
+  const make = (options: Partial<RedisStoreOptions> = {}, connection = redis.client) =>
+    new RedisConversationStore(connection, {
+      prefix: redis.prefix,
+      sessionTtlSeconds: WEEK,
+      rateLimit: 30,
+      rateWindowMs: 60_000,
+      ...options,
+    });
+
+  it('keeps every key of a conversation under the prefix and one hash tag', async () => {
+    const store = make();
+    const begun = await store.begin('matrix:@anna:example.org', 'e1', '{}');
+    if (begun.kind !== 'go') throw new Error(begun.kind);
+    await store.commit('matrix:@anna:example.org', begun.token, '{"s":1}');
+    const keys = await keysUnder(redis.client, redis.prefix);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys)
+      expect(key.startsWith(`${redis.prefix}:conv:{matrix:@anna:example.org}:`)).toBe(true);
+    expect(keys).toContain(store.keys('matrix:@anna:example.org').session);
+  });
+
+  it('gives the session the draft TTL on every commit (sessionTtlSeconds)', async () => {
+    const store = make({ sessionTtlSeconds: 3 * 86_400 });
+    const key = 'console:ttl';
+    const begun = await store.begin(key, 'e1', '{}');
+    if (begun.kind !== 'go') throw new Error(begun.kind);
+    await store.commit(key, begun.token, '{"s":1}');
+    const ttl = await redis.client.ttl(store.keys(key).session);
+    expect(ttl).toBeGreaterThan(3 * 86_400 - 5);
+    expect(ttl).toBeLessThanOrEqual(3 * 86_400);
+    // Commit sets it afresh: an expiry counts from the last message.
+    await redis.client.expire(store.keys(key).session, 100);
+    const again = await store.begin(key, 'e2', '{}');
+    if (again.kind !== 'go') throw new Error(again.kind);
+    await store.commit(key, again.token, '{"s":2}');
+    expect(await redis.client.ttl(store.keys(key).session)).toBeGreaterThan(3 * 86_400 - 5);
+  });
+
+  it('bounds the lock, the de-duplication memory and the inbox in time', async () => {
+    const store = make({ lockTtlMs: 5_000, seenTtlSeconds: 600 });
+    const key = 'console:bounds';
+    await store.begin(key, 'e1', '{}');
+    await store.begin(key, 'e2', '{}');
+    const k = store.keys(key);
+    const lockTtl = await redis.client.pttl(k.lock);
+    expect(lockTtl).toBeGreaterThan(0);
+    expect(lockTtl).toBeLessThanOrEqual(5_000);
+    const seenTtl = await redis.client.ttl(k.seen('e1'));
+    expect(seenTtl).toBeGreaterThan(590);
+    expect(seenTtl).toBeLessThanOrEqual(600);
+    expect(await redis.client.ttl(k.inbox)).toBeGreaterThan(0);
+    expect(await redis.client.pttl(k.rate)).toBeGreaterThan(0);
+  });
+
+  it('de-duplicates across two connections (two bot processes)', async () => {
+    const one = make();
+    const two = make({}, redis.connection());
+    const key = 'telegram:7';
+    expect((await one.begin(key, 'tg:1', '{"a":1}')).kind).toBe('go');
+    expect(await two.begin(key, 'tg:1', '{"a":1}')).toEqual({ kind: 'duplicate' });
+    expect(await two.begin(key, 'tg:2', '{"a":2}')).toEqual({ kind: 'busy' });
+    expect(await redis.client.lrange(one.keys(key).inbox, 0, -1)).toEqual(['{"a":1}', '{"a":2}']);
+  });
+
+  it('takes an expired lock over: the old holder`s commit is lost and saves nothing', async () => {
+    const crashed = make({ lockTtlMs: 150 });
+    const key = 'console:lost';
+    const old = await crashed.begin(key, 'e1', '"e1"');
+    if (old.kind !== 'go') throw new Error(old.kind);
+    await new Promise((r) => setTimeout(r, 250));
+    expect(await redis.client.exists(crashed.keys(key).lock)).toBe(0);
+    const other = make({}, redis.connection());
+    const taken = await other.begin(key);
+    expect(taken).toMatchObject({ kind: 'go', event: '"e1"' });
+    expect(await crashed.commit(key, old.token, '"stale"')).toEqual({ kind: 'lost' });
+    expect(await redis.client.get(crashed.keys(key).session)).toBeNull();
+    expect(await redis.client.llen(crashed.keys(key).inbox)).toBe(1);
+  });
+
+  it('erases the session key when committed as null', async () => {
+    const store = make();
+    const key = 'console:erase';
+    const one = await store.begin(key, 'e1', '{}');
+    if (one.kind !== 'go') throw new Error(one.kind);
+    await store.commit(key, one.token, '{"s":1}');
+    expect(await redis.client.exists(store.keys(key).session)).toBe(1);
+    const two = await store.begin(key, 'e2', '{}');
+    if (two.kind !== 'go') throw new Error(two.kind);
+    await store.commit(key, two.token, null);
+    expect(await redis.client.exists(store.keys(key).session)).toBe(0);
+  });
+
+  it('finds stranded inboxes under its own prefix only', async () => {
+    const mine = make();
+    const theirs = new RedisConversationStore(redis.client, {
+      prefix: `${redis.prefix}x`,
+      sessionTtlSeconds: WEEK,
+      rateLimit: 30,
+      rateWindowMs: 60_000,
+    });
+    await mine.begin('console:stranded', 'e1', '{}');
+    await mine.begin('matrix:@x:y.z', 'e1', '{}');
+    await theirs.begin('console:other', 'e1', '{}');
+    expect((await collect(mine.waiting())).sort()).toEqual(['console:stranded', 'matrix:@x:y.z']);
+    expect(await collect(theirs.waiting())).toEqual(['console:other']);
+  });
+
+  it('finds every stranded inbox when there are more than one SCAN page', async () => {
+    const store = make();
+    const keys = Array.from({ length: 450 }, (_, i) => `telegram:${i}`);
+    await Promise.all(keys.map((k) => store.begin(k, 'e1', '{}')));
+    const found = await collect(store.waiting());
+    expect(new Set(found).size).toBe(450);
+    expect(new Set(found)).toEqual(new Set(keys));
+  });
+});

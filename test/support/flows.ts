@@ -1,0 +1,41 @@
+import { FlowRegistry, type AnyFlow } from '../../src/flows/define.ts';
+import { createFlowRegistry } from '../../src/flows/index.ts';
+import { SESSION_VERSION, sessionSchema, type Frame, type Session } from '../../src/bot/session.ts';
+
+/**
+ * The flows the app registers (src/flows/index.ts) plus flows of a test, e.g. a small text step or a
+ * step that throws. The real flows win on an id clash.
+ */
+export function registryWith(...extra: AnyFlow[]): FlowRegistry {
+  const real = createFlowRegistry();
+  return new (class extends FlowRegistry {
+    override get(id: string) {
+      return real.get(id) ?? super.get(id);
+    }
+    override require(id: string) {
+      return real.get(id) ?? super.require(id);
+    }
+  })(extra);
+}
+
+/** A stack frame. */
+export const frame = (flow: string, step: string, history: string[] = []): Frame => ({
+  flow,
+  step,
+  history,
+});
+
+/**
+ * A valid stored session at the given stack (German, no data, last touched 2026-03-10), with the
+ * schema's defaults filled in.
+ */
+export const sessionAt = (stack: Frame[], extra: Partial<Session> = {}): Session =>
+  sessionSchema.parse({
+    v: SESSION_VERSION,
+    lang: 'de',
+    stack,
+    data: {},
+    createdAt: '2026-03-10T08:00:00.000Z',
+    updatedAt: '2026-03-10T08:00:00.000Z',
+    ...extra,
+  });
