@@ -248,7 +248,13 @@ export function createApp(
       if (sweeper) clearInterval(sweeper);
       await Promise.all(channels.map((c) => c.stop()));
       await Promise.all(workers.map((w) => w.close()));
-      await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+      await Promise.all(
+        connections.map((c) =>
+          c.quit().catch(() => {
+            c.disconnect();
+          }),
+        ),
+      );
       await Promise.all([reports.close(), outbound.close(), reminders.close()]);
     },
   };
