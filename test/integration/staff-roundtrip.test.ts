@@ -46,7 +46,7 @@ describe('staff pickup, end to end through the console channel and the staff CLI
     const cli = (...args: string[]) => staffCli(args, { ...env, STAFF_USER: 'anna' });
 
     // The person reports.
-    const person = start({ prefix: redis.prefix, user: 'mayor', env });
+    const person = start({ prefix: redis.prefix, user: 'mayor', env, logLevel: 'info' });
     await walk(person, GERMAN_INTAKE);
     const sent = await person.send({ choice: 'send' });
     const caseRef =
@@ -141,5 +141,11 @@ describe('staff pickup, end to end through the console channel and the staff CLI
     expect(everything).not.toContain('PERSON-ANSWER-1');
     expect(everything).not.toContain('Rückruf vereinbart');
     expect(await person.close()).toBe(0);
+
+    // The info logs said what happened, never what was said or who said it.
+    expect(person.stderr).toContain('"msg":"event handled"');
+    for (const secret of [MARKER, 'STAFF-REPLY-1', 'PERSON-ANSWER-1', '"mayor"', 'instagram.com']) {
+      expect(person.stderr).not.toContain(secret);
+    }
   });
 });
