@@ -148,4 +148,57 @@ describe('staff pickup, end to end through the console channel and the staff CLI
       expect(person.stderr).not.toContain(secret);
     }
   });
+
+  it('works with the bot and the worker as separate processes; the bot holds only the public key', async () => {
+    const keys = generateStaffKeyPair();
+    const dataDir = mkdtempSync(join(tmpdir(), 'lotse-roles-'));
+    const bot = start({
+      prefix: redis.prefix,
+      user: 'split',
+      args: ['--role', 'bot'],
+      env: { STAFF_PUBLIC_KEY: keys.publicKey, DATA_DIR: dataDir },
+    });
+    await walk(bot, GERMAN_INTAKE);
+    const sent = await bot.send({ choice: 'send' });
+    const caseRef =
+      sent.find((l): l is MessageLine => l.type === 'message' && l.case !== undefined)?.case ?? '';
+    // No worker yet: the report waits, sealed, in the queue.
+    const env = {
+      REDIS_KEY_PREFIX: redis.prefix,
+      STAFF_PRIVATE_KEY: keys.privateKey,
+      STAFF_USERS: 'anna',
+      DATA_DIR: dataDir,
+    };
+    expect(
+      JSON.parse((await staffCli(['list', '--json'], { ...env, STAFF_USER: 'anna' })).stdout),
+    ).toEqual([]);
+    expect(await everythingUnder(redis.client, redis.prefix)).not.toContain(MARKER);
+
+    const worker = start({
+      prefix: redis.prefix,
+      args: ['--role', 'worker'],
+      env: { STAFF_PRIVATE_KEY: keys.privateKey, DATA_DIR: dataDir },
+    });
+    let listed: { caseRef: string }[] = [];
+    for (let i = 0; i < 100 && listed.length === 0; i++) {
+      listed = JSON.parse(
+        (await staffCli(['list', '--json'], { ...env, STAFF_USER: 'anna' })).stdout,
+      ) as typeof listed;
+      if (listed.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(listed).toMatchObject([{ caseRef }]);
+    expect((await staffCli(['claim', caseRef], { ...env, STAFF_USER: 'anna' })).code).toBe(0);
+    expect(
+      (
+        await staffCli(['reply', caseRef, 'Antwort über den Bot-Prozess'], {
+          ...env,
+          STAFF_USER: 'anna',
+        })
+      ).code,
+    ).toBe(0);
+    // The bot process delivers the reply (it runs the outbound queue).
+    await waitForMessage(bot, (m) => m.text.includes('Antwort über den Bot-Prozess'));
+    await worker.kill('SIGTERM');
+    expect(await bot.close()).toBe(0);
+  });
 });

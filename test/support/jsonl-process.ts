@@ -62,6 +62,8 @@ export interface JsonlOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** How long `send` waits for the idle line before it fails (default 15 s). */
   readonly replyTimeoutMs?: number;
+  /** More arguments for the program, e.g. `['--role', 'bot']`. */
+  readonly args?: readonly string[];
 }
 
 export interface Exit {
@@ -91,6 +93,7 @@ export class JsonlProcess {
     const args = ['src/main.ts', '--jsonl'];
     if (options.user !== undefined) args.push('--user', options.user);
     if (options.lang !== undefined) args.push('--lang', options.lang);
+    args.push(...(options.args ?? []));
     this.#timeoutMs = options.replyTimeoutMs ?? 15_000;
     this.child = spawn(process.execPath, args, {
       cwd: ROOT,
