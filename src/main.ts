@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createApp } from './app.ts';
 import { InteractiveChannel } from './adapters/console/interactive-channel.ts';
 import { JsonlChannel } from './adapters/console/jsonl-channel.ts';
+import { telegramChannelFromConfig } from './adapters/telegram/settings.ts';
 import { createLogger } from './bot/logger.ts';
 import { connectRedis, StartupError } from './bot/redis.ts';
 import { ConfigError, loadConfig } from './config/load.ts';
@@ -55,7 +56,8 @@ async function main(): Promise<number> {
     logger,
   });
   const keys = resolveStaffKeys(config, role, logger);
-  const app = createApp(config, redisHandle.redis, logger, { role, keys });
+  const staffIds = config.TELEGRAM_STAFF_USER_IDS.map((id) => `telegram:${id}`);
+  const app = createApp(config, redisHandle.redis, logger, { role, keys, staffIds });
   await app.startWorkers();
 
   let stopping: Promise<void> | undefined;
@@ -67,6 +69,24 @@ async function main(): Promise<number> {
     })();
     return stopping;
   };
+
+  // TELEGRAM_BOT_TOKEN set: the Telegram channel runs beside the console (its staff group gets
+  // case notices in every role); a refused token stops start-up with one sentence.
+  let telegram;
+  try {
+    telegram = telegramChannelFromConfig(config, {
+      redis: redisHandle.redis,
+      files: app.files,
+      logger,
+      desk: app.desk,
+      i18n: app.i18n,
+    });
+    if (telegram?.staffNotices) app.notifier.add(telegram.staffNotices);
+    if (telegram && role !== 'worker') await app.addChannel(telegram);
+  } catch (error) {
+    await stop('start-up failed');
+    throw error;
+  }
 
   // The worker role has no console: it runs until it is told to stop.
   const ended = new Promise<void>((resolve) => {
@@ -98,7 +118,7 @@ async function main(): Promise<number> {
   logger.info(
     {
       role,
-      channels: role === 'worker' ? [] : ['console'],
+      channels: role === 'worker' ? [] : telegram ? ['console', 'telegram'] : ['console'],
       mode: args.jsonl ? 'jsonl' : 'interactive',
     },
     'lotse started',
@@ -112,7 +132,11 @@ async function main(): Promise<number> {
       resolve('SIGTERM');
     });
   });
-  const reason = await Promise.race([ended.then(() => 'input ended'), signalled]);
+  // With Telegram running, the end of the console's input does not end the process.
+  const inputEnded = telegram
+    ? new Promise<string>(() => undefined)
+    : ended.then(() => 'input ended');
+  const reason = await Promise.race([inputEnded, signalled]);
   await stop(reason);
   return 0;
 }

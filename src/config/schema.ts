@@ -96,6 +96,50 @@ export const configSchema = z.object({
   WAITING_REMINDER_HOURS: int(1, 2160)
     .default(72)
     .describe('Hours a case may wait for the reporter before its assignee is reminded.'),
+  // --- Telegram channel (src/adapters/telegram) ---
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[\w-]+$/, 'a bot token from @BotFather, like 123456789:AAE…')
+    .optional()
+    .describe(
+      'Token of the Telegram bot (from @BotFather). When set, the Telegram channel starts.',
+    ),
+  TELEGRAM_API_ROOT: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe(
+      'Another Bot API server, e.g. a self-hosted one (http://127.0.0.1:8081) for files over 20 MB. Unset: https://api.telegram.org.',
+    ),
+  TELEGRAM_WEBHOOK_URL: z
+    .url({ protocol: /^https$/ })
+    .optional()
+    .describe(
+      'Public HTTPS URL Telegram posts updates to (webhook mode, for several replicas behind a reverse proxy). Unset: long polling.',
+    ),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, '16 to 256 letters, digits, _ and -')
+    .optional()
+    .describe(
+      'Secret Telegram sends with every webhook update; other requests are refused. Required with TELEGRAM_WEBHOOK_URL.',
+    ),
+  TELEGRAM_WEBHOOK_PORT: int(1, 65_535)
+    .default(8080)
+    .describe(
+      'Local port of the webhook server; the reverse proxy forwards TELEGRAM_WEBHOOK_URL to it.',
+    ),
+  TELEGRAM_STAFF_CHAT_ID: z
+    .string()
+    .regex(/^-\d+$/, 'a group chat id, negative, e.g. -1001234567890')
+    .optional()
+    .describe(
+      'The Telegram staff group for case notices and Claim buttons (no case details: Telegram groups are not end-to-end encrypted).',
+    ),
+  TELEGRAM_STAFF_USER_IDS: list
+    .refine((ids) => ids.every((id) => /^\d+$/.test(id)), 'numeric Telegram user ids')
+    .describe(
+      'Telegram user ids of staff, comma-separated: only they may use /claim, /reply, /note, /close and the Claim button.',
+    ),
   // --- Matrix channel (src/adapters/matrix) ---
   MATRIX_HOMESERVER_URL: z
     .url({ protocol: /^https?$/ })
