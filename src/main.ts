@@ -137,6 +137,13 @@ async function main(): Promise<number> {
     ? new Promise<string>(() => undefined)
     : ended.then(() => 'input ended');
   const reason = await Promise.race([inputEnded, signalled]);
+  // A second signal while stopping ends the process at once.
+  const force = () => {
+    logger.warn('stopping forced by a second signal');
+    process.exit(130);
+  };
+  process.once('SIGINT', force);
+  process.once('SIGTERM', force);
   await stop(reason);
   return 0;
 }

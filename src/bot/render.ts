@@ -11,6 +11,7 @@ export function render(
 ): OutboundMessage[] {
   return replies.map((reply) => ({
     ...one(reply, lang, i18n),
+    lang,
     ...(reply.caseRef === undefined ? {} : { caseRef: reply.caseRef }),
   }));
 }

@@ -60,6 +60,8 @@ export interface OutboundMessage {
       };
   /** Set on the message that confirms a submitted report. */
   readonly caseRef?: string;
+  /** The conversation's language, for words an adapter adds itself (a "Done" button …). */
+  readonly lang?: Language;
 }
 
 /** Where a conversation lives: the key of its session, lock and queue in Redis. */

@@ -154,7 +154,11 @@ describe('Engine', () => {
     await engine.handle(event({ kind: 'hello' }));
     expect(sent).toHaveLength(1);
     const [welcome, menu] = sent[0]!.messages;
-    expect(welcome).toEqual({ text: tr('de', 'common:welcome'), expects: { kind: 'none' } });
+    expect(welcome).toEqual({
+      text: tr('de', 'common:welcome'),
+      expects: { kind: 'none' },
+      lang: 'de',
+    });
     expect(menu?.text).toBe(tr('de', 'common:menu.prompt'));
     expect(menu?.expects.kind).toBe('choice');
     const saved = sessionIn(store.session(KEY));
@@ -202,7 +206,7 @@ describe('Engine', () => {
     expect(seenIn(store.session(KEY))).toEqual(['m1', 'm2', 'm3']);
     expect(sent).toHaveLength(4);
     expect(sent[3]!.messages).toEqual([
-      { text: tr('en', 'common:rateLimited'), expects: { kind: 'none' } },
+      { text: tr('en', 'common:rateLimited'), expects: { kind: 'none' }, lang: 'en' },
     ]);
     expect(sent[3]!.event.input).toEqual({ kind: 'text', text: 'm4' });
   });
@@ -215,7 +219,7 @@ describe('Engine', () => {
       await engine.handle(say('löst den Fehler aus'));
       expect(sent).toHaveLength(1);
       expect(sent[0]!.messages).toEqual([
-        { text: tr(lang, 'common:error.internal'), expects: { kind: 'none' } },
+        { text: tr(lang, 'common:error.internal'), expects: { kind: 'none' }, lang },
       ]);
       expect(store.session(KEY)).toBe(before);
       // The event is used up (not retried for ever); the conversation goes on.
@@ -257,7 +261,7 @@ describe('Engine', () => {
     await failing.engine.handle(event({ kind: 'choice', id: 'yes' }));
     expect(failing.store.session(KEY)).toBe(before);
     expect(failing.sent.at(-1)?.messages).toEqual([
-      { text: tr('de', 'common:error.internal'), expects: { kind: 'none' } },
+      { text: tr('de', 'common:error.internal'), expects: { kind: 'none' }, lang: 'de' },
     ]);
   });
 

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import type { Language } from '../../bot/types.ts';
 import type { ButtonOption } from './keyboard.ts';
 
 /**
@@ -12,6 +13,8 @@ export interface OpenQuestion {
   readonly kind: 'pick' | 'multi';
   readonly options: readonly ButtonOption[];
   readonly marked: readonly string[];
+  /** The conversation's language when the question was asked (for the "Done" button). */
+  readonly lang?: Language;
   /** The update (a tap) that answered the question. */
   readonly answeredBy?: number;
 }
@@ -60,11 +63,13 @@ export class QuestionState {
     if (!Number.isSafeInteger(messageId) || (kind !== 'pick' && kind !== 'multi')) return undefined;
     if (!options.success || !marked.success) return undefined;
     const answeredBy = raw['a'] === undefined ? undefined : Number(raw['a']);
+    const lang = raw['l'] === 'de' || raw['l'] === 'en' ? raw['l'] : undefined;
     return {
       messageId,
       kind,
       options: options.data,
       marked: marked.data,
+      ...(lang === undefined ? {} : { lang }),
       ...(answeredBy === undefined ? {} : { answeredBy }),
     };
   }
@@ -79,6 +84,7 @@ export class QuestionState {
         k: question.kind,
         o: JSON.stringify(question.options),
         on: JSON.stringify(question.marked),
+        ...(question.lang === undefined ? {} : { l: question.lang }),
       }).expire(key, this.#ttlSeconds);
     await tx.exec();
   }

@@ -179,7 +179,7 @@ export class ReporterChat {
         reply_markup: multiKeyboard(
           open.options,
           new Set(marked),
-          this.#d.i18n.t(lang, text('telegram:multiDone')),
+          this.#d.i18n.t(open.lang ?? lang, text('telegram:multiDone')),
         ),
       });
     } catch (error) {

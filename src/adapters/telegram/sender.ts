@@ -50,7 +50,9 @@ export class TelegramSender {
 
   async deliver(event: InboundEvent, messages: readonly OutboundMessage[]): Promise<void> {
     const chatId = event.chatId;
-    const lang = pickLanguage(event.languageHint, this.#d.defaultLanguage);
+    const lang =
+      messages.find((m) => m.lang !== undefined)?.lang ??
+      pickLanguage(event.languageHint, this.#d.defaultLanguage);
     const planned = this.#plan(messages, lang);
     const asks = messages.some((m) => m.expects.kind !== 'none');
     const progressKey = `${this.#d.prefix}:tg:out:${chatId}:${event.eventId}`;
@@ -105,7 +107,7 @@ export class TelegramSender {
           text: part,
           asks,
           keyboard,
-          question: { kind: multi ? 'multi' : 'pick', options, marked: [] },
+          question: { kind: multi ? 'multi' : 'pick', options, marked: [], lang },
         });
       });
     });

@@ -65,6 +65,7 @@ describe('sending into a private chat', () => {
       kind: 'multi',
       options: [{ id: 'a', label: 'Eins' }],
       marked: [],
+      lang: 'en',
     });
   });
 
