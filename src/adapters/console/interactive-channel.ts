@@ -50,10 +50,12 @@ export class InteractiveChannel implements ChannelAdapter {
   start(sink: EventSink): Promise<void> {
     const rl = createInterface({ input: this.#o.input, output: this.#o.output, terminal: false });
     this.#rl = rl;
+    // Take the iterator now: lines that arrive while the greeting is handled must not be lost.
+    const lines = rl[Symbol.asyncIterator]();
     this.#done = (async () => {
       await sink.handle(this.#event({ kind: 'hello' }));
       this.#prompt();
-      for await (const line of rl) {
+      for await (const line of { [Symbol.asyncIterator]: () => lines }) {
         await sink.handle(this.#event(await this.#toInput(line)));
         this.#prompt();
       }
