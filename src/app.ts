@@ -10,6 +10,7 @@ import { RedisConversationStore } from './bot/redis-store.ts';
 import { conversationKey } from './bot/types.ts';
 import type { Config } from './config/schema.ts';
 import { createFlowRegistry } from './flows/index.ts';
+import { reportSchema } from './flows/intake/report.ts';
 import { text } from './flows/types.ts';
 import { CaseStore } from './queue/case-store.ts';
 import { FeedStaffChannel } from './queue/feed-channel.ts';
@@ -56,6 +57,8 @@ export interface App {
 }
 
 const DAY = 86_400;
+/** How long a submitted report's files wait for the worker at most. */
+const SUBMITTED_FILE_TTL = 30 * DAY;
 
 /** Wires engine, stores, flows, i18n, queues and channels. No module-level state: tests build their own. */
 export function createApp(
@@ -128,6 +131,11 @@ export function createApp(
               reportContext(effect.caseRef),
             ),
           });
+          // The files wait for the worker beyond the draft's expiry (it moves them to the case).
+          const files = reportSchema.safeParse(effect.report);
+          for (const file of files.success ? files.data.evidence.files : []) {
+            await vault.keep(conversationKey(event), file.ref, SUBMITTED_FILE_TTL);
+          }
           logger.info({ module: 'reports', urgent: effect.urgent }, 'report queued');
           return undefined;
         }
@@ -142,9 +150,11 @@ export function createApp(
           );
           if (first === null) return undefined;
           const result = await desk.personMessage(effect.caseRef, effect.text);
-          return result === 'ok'
-            ? undefined
-            : [text(`case:status.${result}`, { caseRef: effect.caseRef })];
+          return [
+            result === 'ok'
+              ? text('case:chat.sent')
+              : text(`case:status.${result}`, { caseRef: effect.caseRef }),
+          ];
         }
         case 'case-status': {
           const record = await cases.get(effect.caseRef);
@@ -209,6 +219,10 @@ export function createApp(
             outbound: router,
             i18n,
             caseOpened: (event) => engine.handle(event),
+            undeliverable: async (caseRef) => {
+              const record = await cases.get(caseRef);
+              if (record) await notifier.notify('undeliverable', record, clock().toISOString());
+            },
             logger,
           }),
         );

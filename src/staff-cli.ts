@@ -31,6 +31,7 @@ const USAGE = `Usage: npm run staff -- <command> [options]   (--as NAME or $STAF
   note REF TEXT                  an internal note
   reply REF TEXT                 answer the person in their chat
   close REF OUTCOME              close with an outcome (erased after CASE_RETENTION_DAYS)
+  erase REF                      erase a case now (e.g. on the person's request)
   export REF [--out DIR]         the case as JSON and as a readable document
   stats [--from YYYY-MM] [--to YYYY-MM]   anonymous counts as CSV
   feed [--follow]                staff notices (new, unclaimed, messages …)
@@ -169,6 +170,11 @@ async function main(argv: string[], out: Out): Promise<number> {
         const caseRef = needRef();
         const result = await app.desk.close(actor, caseRef, rest.slice(1).join(' '));
         return result.ok ? ok('done.close', caseRef) : refuse(result);
+      }
+      case 'erase': {
+        const caseRef = needRef();
+        const result = await app.desk.erase(actor, caseRef);
+        return result.ok ? ok('done.erase', caseRef) : refuse(result);
       }
       case 'export': {
         const caseRef = needRef();
@@ -316,6 +322,9 @@ export function readable(details: CaseDetails, lang: Language, i18n: Translator)
     ),
     ...(details.urgent ? [t(text('staff:doc.urgent'))] : []),
     ...(details.eraseRequested ? [t(text('staff:doc.erase'))] : []),
+    ...(details.outcome === undefined
+      ? []
+      : [t(text('staff:doc.outcome', { outcome: details.outcome }))]),
     '',
     line('role', opt('role', r.role)),
     line('kinds', r.kinds.map((k) => opt('kinds', k)).join(', ')),

@@ -18,6 +18,8 @@ const SLASH: Readonly<Record<string, CommandName>> = {
   back: 'back',
   zurueck: 'back',
   zuruck: 'back',
+  status: 'status',
+  stand: 'status',
 };
 
 /** Whole messages that mean a command without a slash (folded: no accents, lower case). */
@@ -31,6 +33,7 @@ const WORDS: Readonly<Record<string, CommandName>> = {
   zuruck: 'back',
   zurueck: 'back',
   back: 'back',
+  status: 'status',
 };
 
 export type TextCommand =

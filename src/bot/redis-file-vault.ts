@@ -36,6 +36,11 @@ export class RedisFileVault implements FileVault {
     return id;
   }
 
+  /** Keeps a stored file for `seconds` from now (a submitted report's files wait for the worker). */
+  async keep(owner: string, id: string, seconds: number): Promise<void> {
+    await this.#redis.expire(this.#key(owner, id), seconds);
+  }
+
   /** Erases every file of a conversation; returns how many. */
   async eraseAll(owner: string): Promise<number> {
     let cursor = '0';

@@ -39,6 +39,7 @@ export const caseRecordSchema = z.object({
   closedAt: z.string().optional(),
   waitingSince: z.string().optional(),
   assignee: z.string().optional(),
+  /** The outcome staff wrote when closing, sealed (it may name people or steps taken). */
   outcome: z.string().optional(),
   eraseRequested: z.boolean(),
   conv: z.string(),
@@ -295,6 +296,24 @@ export class CaseStore {
       pipeline.expire(key, seconds);
     pipeline.srem(this.#convCases(conv), caseRef);
     await pipeline.exec();
+  }
+
+  /** Deletes every key of a case now; the anonymous counters stay. */
+  async erase(caseRef: string, conv: string): Promise<void> {
+    const k = this.keys(caseRef);
+    const files: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, found] = await this.#redis.scan(cursor, 'MATCH', k.file('*'), 'COUNT', 200);
+      cursor = next;
+      files.push(...found);
+    } while (cursor !== '0');
+    await this.#redis
+      .pipeline()
+      .del(k.case, k.audit, k.notes, k.messages, ...files)
+      .zrem(this.#index(), caseRef)
+      .srem(this.#convCases(conv), caseRef)
+      .exec();
   }
 
   /** Anonymous counters of the months from `from` to `to` (YYYY-MM). */

@@ -42,7 +42,8 @@ export class OutboundQueue {
       attempts: 12,
       backoff: { type: 'exponential', delay: 2_000 },
       removeOnComplete: true,
-      removeOnFail: { age: 7 * 86_400 },
+      // Given-up jobs are removed by the worker after staff were told.
+      removeOnFail: { age: 86_400 },
     });
     return id;
   }
@@ -69,6 +70,8 @@ export interface OutboundWorkerDeps {
   readonly perChatGapMs?: number;
   /** Messages per second over all chats (Telegram: 30). */
   readonly perSecond?: number;
+  /** Told when a message could not be delivered after every retry (staff should know). */
+  readonly undeliverable?: (caseRef: string) => Promise<void>;
 }
 
 /**
@@ -143,6 +146,17 @@ export function startOutboundWorker(deps: OutboundWorkerDeps): Worker {
       { job: job?.id, reason: error.message, attempts: job?.attemptsMade },
       'outbound delivery failed',
     );
+    if (job === undefined || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    // Given up: staff are told, and the message (it may hold a staff reply) does not stay in Redis.
+    const parsed = outboundJobSchema.safeParse(job.data);
+    void (async () => {
+      try {
+        if (parsed.success) await deps.undeliverable?.(parsed.data.message.caseRef);
+        await job.remove();
+      } catch (failure) {
+        log.error({ err: failure, job: job.id }, 'could not report an undeliverable message');
+      }
+    })();
   });
   worker.on('error', (error) => {
     log.error({ err: { name: error.name, message: error.message } }, 'outbound worker error');

@@ -154,7 +154,7 @@ export function startReminderWorker(deps: ReminderWorkerDeps): Worker {
             await deps.notifier.notify('waiting-long', record, now);
           return;
         case 'deadline':
-          if (record.status === 'closed') return;
+          // The person asked for it: sent while the case exists, closed or not.
           await deps.outbound.enqueue(
             {
               v: 1,

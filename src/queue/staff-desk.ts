@@ -33,6 +33,7 @@ const messageSchema = z.object({
 /** Contexts the sealed parts of a case are bound to. */
 export const noteContext = (caseRef: string): string => `note:${caseRef}`;
 export const messageContext = (caseRef: string): string => `message:${caseRef}`;
+export const outcomeContext = (caseRef: string): string => `outcome:${caseRef}`;
 
 const refused = (reason: Exclude<DeskResult, { ok: true }>['reason']): DeskResult<never> => ({
   ok: false,
@@ -130,8 +131,15 @@ export class CaseDesk implements StaffDesk {
       caseRef,
       ['new', 'claimed', 'waiting'],
       'closed',
-      { at, actor: actor.name, action: 'close', detail: outcome.trim().slice(0, 80) },
-      { closedAt: at, outcome: outcome.trim().slice(0, 200) },
+      { at, actor: actor.name, action: 'close' },
+      {
+        closedAt: at,
+        outcome: sealJson(
+          outcome.trim().slice(0, 2000),
+          this.#d.publicKey,
+          outcomeContext(caseRef),
+        ),
+      },
     );
     if (result !== 'ok') return this.#refusal(result);
     const record = await this.#d.cases.get(caseRef);
@@ -172,8 +180,24 @@ export class CaseDesk implements StaffDesk {
         messages,
         eraseRequested: record.eraseRequested,
         ...(record.assignee === undefined ? {} : { assignee: record.assignee }),
+        ...(record.outcome === undefined
+          ? {}
+          : { outcome: z.string().parse(openJson(record.outcome, key, outcomeContext(caseRef))) }),
       },
     };
+  }
+
+  /**
+   * Erases a case now, with its files, notes, messages and audit trail (a person's erase request,
+   * or a case that must not wait for the retention period). The anonymous statistics stay.
+   */
+  async erase(actor: StaffActor, caseRef: string): Promise<DeskResult> {
+    if (!this.isStaff(actor.id)) return refused('not-staff');
+    const record = await this.#d.cases.get(caseRef);
+    if (record === undefined) return refused('unknown-case');
+    await this.#d.cases.erase(caseRef, record.conv);
+    await this.#d.notifier.notify('erased', { ...record, status: 'closed' }, this.#now());
+    return done;
   }
 
   /** A message from the person (the bot role can seal but not read). */

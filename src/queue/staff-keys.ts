@@ -69,5 +69,10 @@ export function resolveStaffKeys(
     privateKey = pair.privateKey;
   }
   if (role === 'bot') return { publicKey };
+  if (role === 'worker' && privateKey === undefined) {
+    throw new ConfigError(
+      'the worker role reads reports: set STAFF_PRIVATE_KEY_FILE (or STAFF_PRIVATE_KEY)',
+    );
+  }
   return privateKey === undefined ? { publicKey } : { publicKey, privateKey };
 }

@@ -10,7 +10,17 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 /** What a notice is about. */
 export type NoticeKind =
-  'new' | 'unclaimed' | 'claimed' | 'message' | 'waiting-long' | 'erase-request' | 'closed';
+  | 'new'
+  | 'unclaimed'
+  | 'claimed'
+  | 'message'
+  | 'waiting-long'
+  | 'erase-request'
+  | 'closed'
+  /** Erased by staff before the retention period ended. */
+  | 'erased'
+  /** A staff reply or reminder could not be delivered to the person. */
+  | 'undeliverable';
 
 /**
  * A short notice for staff channels: case reference, categories, urgency, Bundesland. Never a
@@ -68,6 +78,8 @@ export interface CaseDetails {
   readonly notes: readonly { at: string; by: string; text: string }[];
   readonly messages: readonly { at: string; from: 'person' | 'staff'; by?: string; text: string }[];
   readonly eraseRequested: boolean;
+  /** The outcome written when closing. */
+  readonly outcome?: string;
 }
 
 /** What staff can do with a case, wherever they work. */

@@ -89,11 +89,12 @@ describe('staff pickup, end to end through the console channel and the staff CLI
     expect(replied, replied.stderr).toMatchObject({ code: 0 });
     const reply = await waitForMessage(person, (m) => m.text.includes('STAFF-REPLY-1'));
     expect(reply.text).toContain(caseRef);
-    const answered = questionOf(
-      await person.send({ text: 'Danke, morgen passt. PERSON-ANSWER-1' }),
+    const answer = await person.send({ text: 'Danke, morgen passt. PERSON-ANSWER-1' });
+    expect(questionOf(answer).expects.kind).toBe('text');
+    expect(answer.map((l) => (l.type === 'message' ? l.text : '')).join('\n')).toContain(
+      'Nachricht ist beim Fall angekommen',
     );
-    expect(answered.expects.kind).toBe('text');
-    const status = await person.send({ command: 'status' });
+    const status = await person.send({ text: '/status' });
     expect(status.map((l) => (l.type === 'message' ? l.text : '')).join('\n')).toContain(
       'kümmert sich',
     );
@@ -117,6 +118,12 @@ describe('staff pickup, end to end through the console channel and the staff CLI
     );
     expect((await cli('close', caseRef, 'beraten, Anzeige erstattet')).code).toBe(0);
     expect((await cli('reply', caseRef, 'noch etwas')).stdout).toContain('abgeschlossen');
+    // The person writing to the closed case is told so; nothing is added.
+    const late = (await person.send({ text: 'Noch eine Frage. LATE-1' }))
+      .map((l) => (l.type === 'message' ? l.text : ''))
+      .join('\n');
+    expect(late).toContain('abgeschlossen');
+    expect(late).not.toContain('angekommen');
 
     // Statistics count it, anonymously.
     const stats = (await cli('stats')).stdout;
@@ -140,6 +147,14 @@ describe('staff pickup, end to end through the console channel and the staff CLI
     expect(everything).not.toContain('STAFF-REPLY-1');
     expect(everything).not.toContain('PERSON-ANSWER-1');
     expect(everything).not.toContain('Rückruf vereinbart');
+    expect(everything).not.toContain('Anzeige erstattet');
+    expect(everything).not.toContain('LATE-1');
+
+    // Staff may erase a case at once (e.g. on the person's request); the statistics stay.
+    expect((await cli('erase', caseRef)).code).toBe(0);
+    expect(await redis.client.keys(`${redis.prefix}:case:{${caseRef}}*`)).toEqual([]);
+    expect((await cli('show', caseRef)).code).toBe(3);
+    expect((await cli('stats')).stdout).toMatch(/,total,,1/);
     expect(await person.close()).toBe(0);
 
     // The info logs said what happened, never what was said or who said it.

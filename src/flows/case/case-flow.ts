@@ -46,11 +46,11 @@ export const caseFlow = defineFlow<CaseData>({
           return { type: 'goto', step: 'chat', effects: [{ kind: 'case-status', caseRef }] };
         }
         if (answer.kind !== 'text') return { type: 'invalid', hint: k('chat.textOnly') };
+        // The runner answers: sent, or why not (a closed case …).
         return {
           type: 'goto',
           step: 'chat',
           effects: [{ kind: 'case-message', caseRef, text: answer.text }],
-          say: [k('chat.sent')],
         };
       },
     },
