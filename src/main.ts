@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createApp } from './app.ts';
 import { InteractiveChannel } from './adapters/console/interactive-channel.ts';
 import { JsonlChannel } from './adapters/console/jsonl-channel.ts';
+import { matrixChannelFromConfig } from './adapters/matrix/settings.ts';
 import { telegramChannelFromConfig } from './adapters/telegram/settings.ts';
 import { createLogger } from './bot/logger.ts';
 import { connectRedis, StartupError } from './bot/redis.ts';
@@ -55,10 +56,22 @@ async function main(): Promise<number> {
     dataDir: config.DATA_DIR,
     logger,
   });
-  const keys = resolveStaffKeys(config, role, logger);
-  const staffIds = config.TELEGRAM_STAFF_USER_IDS.map((id) => `telegram:${id}`);
-  const app = createApp(config, redisHandle.redis, logger, { role, keys, staffIds });
-  await app.startWorkers();
+  const staffIds = [
+    ...config.TELEGRAM_STAFF_USER_IDS.map((id) => `telegram:${id}`),
+    ...config.MATRIX_STAFF_USER_IDS,
+  ];
+  let built: ReturnType<typeof createApp> | undefined;
+  try {
+    const keys = resolveStaffKeys(config, role, logger);
+    built = createApp(config, redisHandle.redis, logger, { role, keys, staffIds });
+    await built.startWorkers();
+  } catch (error) {
+    // Nothing may keep the process alive after a failed start (connections, a started Redis).
+    await built?.stop().catch(() => undefined);
+    await redisHandle.close();
+    throw error;
+  }
+  const app = built;
 
   let stopping: Promise<void> | undefined;
   const stop = (reason: string): Promise<void> => {
@@ -73,6 +86,7 @@ async function main(): Promise<number> {
   // TELEGRAM_BOT_TOKEN set: the Telegram channel runs beside the console (its staff group gets
   // case notices in every role); a refused token stops start-up with one sentence.
   let telegram;
+  let matrix;
   try {
     telegram = telegramChannelFromConfig(config, {
       redis: redisHandle.redis,
@@ -83,10 +97,28 @@ async function main(): Promise<number> {
     });
     if (telegram?.staffNotices) app.notifier.add(telegram.staffNotices);
     if (telegram && role !== 'worker') await app.addChannel(telegram);
+    // MATRIX_HOMESERVER_URL set: the Matrix channel (one device, so never in the worker role).
+    matrix =
+      role === 'worker'
+        ? undefined
+        : await matrixChannelFromConfig(config, {
+            files: app.files,
+            logger,
+            desk: app.desk,
+            i18n: app.i18n,
+          });
+    if (matrix) app.notifier.add(matrix.staffChannel);
   } catch (error) {
     await stop('start-up failed');
     throw error;
   }
+
+  // Matrix connects in the background: an unreachable homeserver or a wrong password is logged as
+  // one sentence and retried with backoff, never fatal.
+  if (matrix)
+    app.addChannel(matrix).catch((error: unknown) => {
+      logger.error({ err: error }, 'the Matrix channel stopped');
+    });
 
   // The worker role has no console: it runs until it is told to stop.
   const ended = new Promise<void>((resolve) => {
@@ -118,7 +150,10 @@ async function main(): Promise<number> {
   logger.info(
     {
       role,
-      channels: role === 'worker' ? [] : telegram ? ['console', 'telegram'] : ['console'],
+      channels:
+        role === 'worker'
+          ? []
+          : ['console', ...(telegram ? ['telegram'] : []), ...(matrix ? ['matrix'] : [])],
       mode: args.jsonl ? 'jsonl' : 'interactive',
     },
     'lotse started',
@@ -132,10 +167,9 @@ async function main(): Promise<number> {
       resolve('SIGTERM');
     });
   });
-  // With Telegram running, the end of the console's input does not end the process.
-  const inputEnded = telegram
-    ? new Promise<string>(() => undefined)
-    : ended.then(() => 'input ended');
+  // With Telegram or Matrix running, the end of the console's input does not end the process.
+  const inputEnded =
+    (telegram ?? matrix) ? new Promise<string>(() => undefined) : ended.then(() => 'input ended');
   const reason = await Promise.race([inputEnded, signalled]);
   // A second signal while stopping ends the process at once.
   const force = () => {
@@ -145,6 +179,9 @@ async function main(): Promise<number> {
   process.once('SIGINT', force);
   process.once('SIGTERM', force);
   await stop(reason);
+  // matrix-js-sdk leaves timers of finished requests running (up to 110 s after a long-poll sync);
+  // they must not hold a stopped process.
+  if (matrix) setTimeout(() => process.exit(), 1_000).unref();
   return 0;
 }
 

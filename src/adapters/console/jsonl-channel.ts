@@ -27,6 +27,7 @@ export class JsonlChannel implements ChannelAdapter {
   readonly platform = 'console' as const;
   readonly #o: JsonlOptions;
   #done: Promise<void> | undefined;
+  #lines: ReturnType<typeof createInterface> | undefined;
   /** Users whose first event carried the --lang choice already. */
   readonly #languageSent = new Set<string>();
 
@@ -36,6 +37,7 @@ export class JsonlChannel implements ChannelAdapter {
 
   start(sink: EventSink): Promise<void> {
     const lines = createInterface({ input: this.#o.input, crlfDelay: Infinity });
+    this.#lines = lines;
     this.#done = (async () => {
       for await (const line of lines) {
         if (line.trim() === '') continue;
@@ -46,7 +48,9 @@ export class JsonlChannel implements ChannelAdapter {
     return Promise.resolve();
   }
 
+  /** Stops reading (a signal may come while stdin is still open); the line in hand finishes. */
   async stop(): Promise<void> {
+    this.#lines?.close();
     await this.#done;
   }
 

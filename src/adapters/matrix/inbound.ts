@@ -1,0 +1,90 @@
+import { ALLOWED_MIME, MAX_FILE_BYTES } from '../../bot/files.ts';
+import type { FileRejection } from '../../bot/files.ts';
+import { encryptedFileSchema, type MediaSource } from './media.ts';
+
+/** What a person's m.room.message asks of the channel. */
+export type MessageInput =
+  | { readonly kind: 'text'; readonly text: string }
+  | {
+      readonly kind: 'media';
+      readonly name: string;
+      readonly mime: string;
+      readonly source: MediaSource;
+    }
+  /** An attachment refused from its description alone, before any download. */
+  | { readonly kind: 'refused'; readonly reason: FileRejection }
+  /** Not for the conversation: notices of other bots, edits, reactions, unknown types. */
+  | { readonly kind: 'ignore'; readonly why: string };
+
+const MEDIA_TYPES = new Set(['m.image', 'm.file', 'm.audio', 'm.video']);
+
+/** MIME types guessed from the file name when a client sends none. */
+const MIME_BY_EXT: Readonly<Record<string, string>> = {
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  heic: 'image/heic',
+  pdf: 'application/pdf',
+  txt: 'text/plain',
+  ogg: 'audio/ogg',
+  mp3: 'audio/mpeg',
+  m4a: 'audio/mp4',
+  mp4: 'video/mp4',
+  eml: 'message/rfc822',
+};
+
+/**
+ * Reads the content of a (decrypted) m.room.message: text (m.text, m.emote), an attachment
+ * (m.image, m.file, m.audio, m.video; plain or encrypted) checked against the evidence limits by
+ * its declared size and type, or something to ignore.
+ */
+export function readMessage(content: Readonly<Record<string, unknown>>): MessageInput {
+  const msgtype = content['msgtype'];
+  const relates = content['m.relates_to'] as { rel_type?: unknown } | undefined;
+  if (relates?.rel_type === 'm.replace') return { kind: 'ignore', why: 'edit' };
+  if (msgtype === 'm.notice') return { kind: 'ignore', why: 'notice' };
+  const body = typeof content['body'] === 'string' ? content['body'] : '';
+  if (msgtype === 'm.text' || msgtype === 'm.emote') {
+    const isReply =
+      typeof (relates as { 'm.in_reply_to'?: unknown } | undefined)?.['m.in_reply_to'] === 'object';
+    return { kind: 'text', text: isReply ? stripReplyFallback(body) : body };
+  }
+  if (typeof msgtype !== 'string' || !MEDIA_TYPES.has(msgtype))
+    return { kind: 'ignore', why: 'type' };
+
+  const info = (content['info'] ?? {}) as { size?: unknown; mimetype?: unknown };
+  const name =
+    typeof content['filename'] === 'string' && content['filename'] !== ''
+      ? content['filename']
+      : body !== ''
+        ? body
+        : 'file';
+  const declaredMime = typeof info.mimetype === 'string' ? info.mimetype.toLowerCase() : '';
+  const mime =
+    declaredMime !== ''
+      ? declaredMime
+      : (MIME_BY_EXT[name.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream');
+  if (typeof info.size === 'number' && info.size > MAX_FILE_BYTES)
+    return { kind: 'refused', reason: 'tooLarge' };
+  if (!ALLOWED_MIME.has(mime.split(';')[0]?.trim() ?? ''))
+    return { kind: 'refused', reason: 'type' };
+
+  const file = encryptedFileSchema.safeParse(content['file']);
+  if (file.success)
+    return { kind: 'media', name, mime, source: { kind: 'encrypted', file: file.data } };
+  const url = content['url'];
+  if (typeof url === 'string' && url.startsWith('mxc://'))
+    return { kind: 'media', name, mime, source: { kind: 'plain', mxc: url } };
+  return { kind: 'refused', reason: 'empty' };
+}
+
+/** Removes the quoted "> <@user> …" lines that rich replies put before the answer. */
+export function stripReplyFallback(body: string): string {
+  const lines = body.split('\n');
+  let i = 0;
+  while (i < lines.length && lines[i]?.startsWith('>')) i++;
+  if (i > 0 && lines[i] === '') i++;
+  return lines.slice(i).join('\n');
+}

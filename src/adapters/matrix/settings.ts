@@ -1,0 +1,60 @@
+import type { FileIntake } from '../../bot/files.ts';
+import { Translator } from '../../bot/i18n.ts';
+import type { Logger } from '../../bot/logger.ts';
+import { ConfigError } from '../../config/load.ts';
+import type { Config } from '../../config/schema.ts';
+import type { StaffDesk } from '../../queue/staff-ports.ts';
+import type { MatrixChannel } from './matrix-channel.ts';
+
+/** What a running process hands the Matrix channel besides the configuration. */
+export interface MatrixRuntime {
+  readonly files: FileIntake;
+  readonly logger: Logger;
+  /** The staff desk for commands in the staff room, when this process has one. */
+  readonly desk?: StaffDesk;
+  readonly i18n?: Translator;
+}
+
+/**
+ * The Matrix channel as the configuration describes it, or undefined when MATRIX_HOMESERVER_URL is
+ * unset. Throws a ConfigError for settings that only make sense together. The SDK and its
+ * WebAssembly crypto are loaded only when Matrix is configured.
+ */
+export async function matrixChannelFromConfig(
+  config: Config,
+  runtime: MatrixRuntime,
+): Promise<MatrixChannel | undefined> {
+  const homeserverUrl = config.MATRIX_HOMESERVER_URL;
+  if (homeserverUrl === undefined) return undefined;
+  if (config.MATRIX_USER_ID === undefined)
+    throw new ConfigError('MATRIX_USER_ID must be set when MATRIX_HOMESERVER_URL is.');
+  if (config.MATRIX_ACCESS_TOKEN === undefined && config.MATRIX_PASSWORD === undefined)
+    throw new ConfigError(
+      'Matrix needs MATRIX_ACCESS_TOKEN or MATRIX_PASSWORD for MATRIX_USER_ID to log in.',
+    );
+  if (config.MATRIX_STAFF_USER_IDS.length > 0 && config.MATRIX_STAFF_ROOM === undefined)
+    throw new ConfigError(
+      'MATRIX_STAFF_USER_IDS needs MATRIX_STAFF_ROOM, where staff give commands.',
+    );
+  const { MatrixChannel } = await import('./matrix-channel.ts');
+  return new MatrixChannel({
+    homeserverUrl: homeserverUrl.replace(/\/+$/, ''),
+    userId: config.MATRIX_USER_ID,
+    ...(config.MATRIX_ACCESS_TOKEN === undefined
+      ? {}
+      : { accessToken: config.MATRIX_ACCESS_TOKEN }),
+    ...(config.MATRIX_PASSWORD === undefined ? {} : { password: config.MATRIX_PASSWORD }),
+    deviceName: config.MATRIX_DEVICE_NAME,
+    dataDir: config.DATA_DIR,
+    ...(config.MATRIX_CRYPTO_PASSPHRASE === undefined
+      ? {}
+      : { cryptoPassphrase: config.MATRIX_CRYPTO_PASSPHRASE }),
+    ...(config.MATRIX_STAFF_ROOM === undefined ? {} : { staffRoom: config.MATRIX_STAFF_ROOM }),
+    staffUserIds: config.MATRIX_STAFF_USER_IDS,
+    ...(runtime.desk === undefined ? {} : { desk: runtime.desk }),
+    files: runtime.files,
+    i18n: runtime.i18n ?? Translator.create(),
+    language: config.DEFAULT_LANGUAGE,
+    logger: runtime.logger,
+  });
+}

@@ -1,0 +1,212 @@
+import type { Translator } from '../../bot/i18n.ts';
+import type { Logger } from '../../bot/logger.ts';
+import { text, type Language, type Text } from '../../flows/types.ts';
+import type {
+  CaseDetails,
+  CaseNotice,
+  DeskResult,
+  StaffActor,
+  StaffChannel,
+  StaffDesk,
+} from '../../queue/staff-ports.ts';
+import { escapeHtml, textToHtml } from './render.ts';
+import { parseStaffCommand, type StaffCommand } from './staff-commands.ts';
+
+/** A message for the staff room: plain text and HTML. */
+export interface StaffMessage {
+  readonly body: string;
+  readonly html: string;
+}
+
+/** What the staff room needs from the Matrix client. */
+export interface StaffRoomPort {
+  /** The staff room's id (an alias is resolved at start), waiting a while for a connection. */
+  roomId(): Promise<string | undefined>;
+  /** Sends a notice to the room; `txnKey` makes the send idempotent. */
+  send(roomId: string, message: StaffMessage, txnKey: string, replyTo?: string): Promise<void>;
+  /** True when the room is end-to-end encrypted. */
+  isEncrypted(roomId: string): Promise<boolean>;
+  /** A display name for the audit trail. */
+  displayName(roomId: string, userId: string): string;
+}
+
+export interface StaffRoomOptions {
+  readonly port: StaffRoomPort;
+  /** MATRIX_STAFF_USER_IDS. */
+  readonly staffIds: ReadonlySet<string>;
+  readonly desk?: StaffDesk;
+  readonly i18n: Translator;
+  readonly language: Language;
+  readonly logger: Logger;
+}
+
+/** A staff member's message in the staff room. */
+export interface StaffRoomMessage {
+  readonly roomId: string;
+  readonly eventId: string;
+  readonly sender: string;
+  readonly body: string;
+}
+
+/**
+ * The Matrix staff room: case notices go in (reference, categories, urgency, Land; never what the
+ * person wrote), staff commands come out and go to the StaffDesk. Only MATRIX_STAFF_USER_IDS may
+ * command; case details are shown only while the room is encrypted.
+ */
+export class MatrixStaffRoom implements StaffChannel {
+  readonly name = 'matrix';
+  readonly #o: StaffRoomOptions;
+  readonly #log: Logger;
+
+  constructor(options: StaffRoomOptions) {
+    this.#o = options;
+    this.#log = options.logger.child({ module: 'matrix-staff' });
+  }
+
+  async notify(notice: CaseNotice): Promise<void> {
+    const roomId = await this.#o.port.roomId();
+    if (roomId === undefined) throw new Error('no MATRIX_STAFF_ROOM is configured');
+    await this.#o.port.send(
+      roomId,
+      this.renderNotice(notice),
+      `notice:${notice.kind}:${notice.caseRef}:${notice.at}`,
+    );
+  }
+
+  /** The notice as staff read it. */
+  renderNotice(notice: CaseNotice): StaffMessage {
+    const t = (value: Text) => this.#o.i18n.t(this.#o.language, value);
+    const kinds = notice.kinds.map((k) => t(text(`intake:kinds.options.${k}`))).join(', ');
+    const state = this.#o.i18n.has(this.#o.language, `intake:state.options.${notice.state}`)
+      ? t(text(`intake:state.options.${notice.state}`))
+      : notice.state;
+    const title = [
+      t(text(`matrix:staff.notice.${notice.kind}`)),
+      notice.caseRef,
+      ...(notice.urgent ? [t(text('matrix:staff.urgent'))] : []),
+    ].join(' · ');
+    const line = t(
+      text('matrix:staff.line', {
+        kinds: kinds === '' ? '–' : kinds,
+        state: state === '' ? '–' : state,
+        status: t(text(`matrix:staff.status.${notice.status}`)),
+      }),
+    );
+    const assignee =
+      notice.assignee === undefined
+        ? []
+        : [t(text('matrix:staff.assignee', { assignee: notice.assignee }))];
+    const hint = t(text('matrix:staff.hint', { caseRef: notice.caseRef }));
+    const lines = [line, ...assignee, hint];
+    return {
+      body: [title, ...lines].join('\n'),
+      html: `<p><strong>${escapeHtml(title)}</strong><br>${lines.map(escapeHtml).join('<br>')}</p>`,
+    };
+  }
+
+  /** Handles a message in the staff room; ordinary talk between staff is left alone. */
+  async handle(message: StaffRoomMessage): Promise<void> {
+    const command = parseStaffCommand(message.body);
+    if (command === undefined) return;
+    const answer = await this.#run(command, message);
+    await this.#o.port.send(message.roomId, answer, `staff:${message.eventId}`, message.eventId);
+  }
+
+  async #run(command: StaffCommand, message: StaffRoomMessage): Promise<StaffMessage> {
+    const say = (key: string, params?: Record<string, string>) =>
+      plain(this.#o.i18n.t(this.#o.language, text(key, params)));
+    if (!this.#o.staffIds.has(message.sender)) return say('matrix:staff.notStaff');
+    const desk = this.#o.desk;
+    switch (command.kind) {
+      case 'help':
+        return say('matrix:staff.help');
+      case 'unknown':
+        return say('matrix:staff.unknown');
+      case 'bad-ref':
+        return say('staff:refused.bad-ref');
+      default:
+    }
+    if (desk === undefined) return say('matrix:staff.noDesk');
+    const actor: StaffActor = {
+      id: message.sender,
+      name: this.#o.port.displayName(message.roomId, message.sender),
+    };
+    const { caseRef } = command;
+    let result: DeskResult<CaseDetails | undefined>;
+    switch (command.kind) {
+      case 'claim':
+        result = await desk.claim(actor, caseRef);
+        break;
+      case 'note':
+        result = await desk.note(actor, caseRef, command.text);
+        break;
+      case 'reply':
+        result = await desk.reply(actor, caseRef, command.text);
+        break;
+      case 'close':
+        result = await desk.close(actor, caseRef, command.outcome);
+        break;
+      case 'show':
+        if (!(await this.#o.port.isEncrypted(message.roomId)))
+          return say('matrix:staff.unencrypted');
+        result = await desk.show(actor, caseRef);
+        break;
+    }
+    this.#log.info(
+      { command: command.kind, ok: result.ok, ...(result.ok ? {} : { reason: result.reason }) },
+      'staff command',
+    );
+    if (!result.ok) return say(`staff:refused.${result.reason}`);
+    if (command.kind === 'show' && result.value !== undefined) return this.#details(result.value);
+    return say(`staff:done.${command.kind}`, { caseRef });
+  }
+
+  /** A case's details for the encrypted staff room. */
+  #details(details: CaseDetails): StaffMessage {
+    const t = (value: Text) => this.#o.i18n.t(this.#o.language, value);
+    const head = [
+      t(text('staff:doc.title', { caseRef: details.caseRef })),
+      t(
+        text('matrix:staff.statusLine', {
+          status: t(text(`matrix:staff.status.${details.status}`)),
+        }),
+      ),
+      ...(details.assignee === undefined
+        ? []
+        : [t(text('matrix:staff.assignee', { assignee: details.assignee }))]),
+      ...(details.urgent ? [t(text('staff:doc.urgent'))] : []),
+      ...(details.eraseRequested ? [t(text('staff:doc.erase'))] : []),
+    ];
+    const report = JSON.stringify(details.report, null, 2);
+    const messages = details.messages.map(
+      (m) =>
+        `${m.at.slice(0, 16).replace('T', ' ')} ${m.from === 'staff' ? (m.by ?? 'staff') : t(text('staff:doc.person'))}: ${m.text}`,
+    );
+    const notes = details.notes.map(
+      (n) => `${n.at.slice(0, 16).replace('T', ' ')} ${n.by}: ${n.text}`,
+    );
+    const sections: [string, string[]][] = [
+      [t(text('staff:doc.messages')), messages],
+      [t(text('staff:doc.notes')), notes],
+    ];
+    const body = [
+      ...head,
+      '',
+      report,
+      ...sections.flatMap(([title, lines]) => (lines.length === 0 ? [] : ['', title, ...lines])),
+    ].join('\n');
+    const html =
+      textToHtml(head.join('\n')) +
+      `<pre><code class="language-json">${escapeHtml(report)}</code></pre>` +
+      sections
+        .filter(([, lines]) => lines.length > 0)
+        .map(
+          ([title, lines]) =>
+            `<p><strong>${escapeHtml(title)}</strong></p>${textToHtml(lines.join('\n'))}`,
+        )
+        .join('');
+    return { body, html };
+  }
+}
+
+const plain = (value: string): StaffMessage => ({ body: value, html: textToHtml(value) });

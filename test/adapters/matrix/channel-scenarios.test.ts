@@ -1,0 +1,93 @@
+/**
+ * The shared channel scenarios (test/support/channel-scenarios.ts) on Matrix: each person opens an
+ * encrypted direct chat with one bot, answers by typing numbers and words, and sends encrypted files.
+ */
+import { afterAll, beforeAll } from 'vitest';
+import { renderNotice } from '../../../src/adapters/matrix/render.ts';
+import type { Language } from '../../../src/flows/types.ts';
+import {
+  channelScenarios,
+  type ChannelDriver,
+  type Question,
+} from '../../support/channel-scenarios.ts';
+import { TestRedis, uniquePrefix } from '../../support/redis.ts';
+import { MatrixUser, typed, type BotMessage } from './harness/matrix-user.ts';
+import { ensureSynapse, registerUser } from './harness/synapse.ts';
+import { TestBot } from './harness/test-bot.ts';
+
+let redis: TestRedis | undefined;
+let bot: TestBot | undefined;
+const people: MatrixUser[] = [];
+
+beforeAll(async () => {
+  await ensureSynapse();
+  redis = new TestRedis(uniquePrefix('matrix_scenarios'));
+  const account = await registerUser('lotse-bot', { login: false });
+  bot = await TestBot.create({ account, redis: redis.client, prefix: redis.prefix });
+  await bot.start();
+}, 15 * 60_000);
+
+afterAll(async () => {
+  await Promise.all(people.splice(0).map((p) => p.stop()));
+  await bot?.dispose();
+  await redis?.cleanup();
+});
+
+/** The message's text without the options list the channel adds below it. */
+function textOf(message: BotMessage): string {
+  const expects = message.expects;
+  if (expects?.options === undefined || expects.options.length === 0) return message.body;
+  const list = renderNotice({ text: '', expects } as Parameters<typeof renderNotice>[0]).body;
+  return message.body.endsWith(list) ? message.body.slice(0, -list.length) : message.body;
+}
+
+class MatrixDriver implements ChannelDriver {
+  readonly #person: MatrixUser;
+  readonly #room: string;
+  #last: BotMessage[];
+
+  constructor(person: MatrixUser, room: string, greeting: BotMessage[]) {
+    this.#person = person;
+    this.#room = room;
+    this.#last = greeting;
+  }
+
+  async sendText(text: string): Promise<void> {
+    this.#last = await this.#person.say(this.#room, text);
+  }
+
+  async tap(optionId: string): Promise<void> {
+    await this.sendText(typed({ choice: optionId }, this.#last.at(-1)));
+  }
+
+  async choose(optionIds: readonly string[]): Promise<void> {
+    await this.sendText(typed({ choices: [...optionIds] }, this.#last.at(-1)));
+  }
+
+  async sendFile(file: { name: string; mime: string; bytes: Uint8Array }): Promise<void> {
+    this.#last = await this.#person.replies(await this.#person.sendFile(this.#room, file));
+  }
+
+  lastQuestion(): Promise<Question> {
+    const question = this.#last.at(-1);
+    if (question === undefined) return Promise.reject(new Error('no message yet'));
+    return Promise.resolve({ text: textOf(question), options: question.expects?.options ?? [] });
+  }
+
+  lastReplies(): Promise<string[]> {
+    return Promise.resolve(this.#last.map(textOf));
+  }
+}
+
+channelScenarios('Matrix (encrypted direct chat)', async (language: Language) => {
+  if (bot === undefined) throw new Error('the bot did not start');
+  const person = await MatrixUser.create('person');
+  people.push(person);
+  const room = await person.openDirectChat(bot.userId);
+  const driver = new MatrixDriver(person, room, await person.nextBatch(room));
+  if (language !== 'de') {
+    await driver.sendText('/sprache');
+    await driver.tap(language);
+  }
+  return driver;
+});

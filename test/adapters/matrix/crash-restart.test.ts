@@ -1,0 +1,99 @@
+/**
+ * The real program (`node src/main.ts`) with the Matrix channel, killed with SIGKILL in the middle
+ * of an encrypted conversation: started again on the same DATA_DIR it is the same device, reads the
+ * message written while it was dead, and answers it once.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { generateStaffKeyPair } from '../../../src/queue/seal.ts';
+import { GERMAN_INTAKE } from '../../support/intake-script.ts';
+import { useJsonl, type JsonlProcess } from '../../support/jsonl-process.ts';
+import { useTestRedis } from '../../support/redis.ts';
+import { MatrixUser, typed, type BotMessage } from './harness/matrix-user.ts';
+import { devicesOf, ensureSynapse, registerUser, SYNAPSE_URL } from './harness/synapse.ts';
+
+const redis = useTestRedis('matrix_crash');
+const start = useJsonl();
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+beforeAll(async () => {
+  await ensureSynapse();
+}, 15 * 60_000);
+
+/** Resolves once the process has logged that the Matrix channel is connected (the n-th time). */
+async function connected(bot: JsonlProcess): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!bot.stderr.includes('Matrix channel connected')) {
+    if (Date.now() > deadline)
+      throw new Error(`the Matrix channel did not connect; stderr:\n${bot.stderr.slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function answer(
+  anna: MatrixUser,
+  room: string,
+  lines: readonly object[],
+  question: BotMessage | undefined,
+): Promise<BotMessage | undefined> {
+  let asked = question;
+  for (const line of lines)
+    asked = (await anna.say(room, typed(line as { text: string }, asked))).at(-1);
+  return asked;
+}
+
+describe('Matrix channel in the real program', () => {
+  it('survives kill -9 mid-conversation: same device, the missed message answered once', async () => {
+    const account = await registerUser('lotse-bot', { login: false });
+    const dataDir = await mkdtemp(join(tmpdir(), 'lotse-matrix-crash-'));
+    cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
+    const keys = generateStaffKeyPair();
+    const run = () =>
+      start({
+        prefix: redis.prefix,
+        logLevel: 'info',
+        env: {
+          DATA_DIR: dataDir,
+          STAFF_PRIVATE_KEY: keys.privateKey,
+          MATRIX_HOMESERVER_URL: SYNAPSE_URL,
+          MATRIX_USER_ID: account.userId,
+          MATRIX_PASSWORD: account.password,
+        },
+      });
+
+    const first = run();
+    await connected(first);
+    const anna = await MatrixUser.create('anna');
+    cleanup.push(() => anna.stop());
+    const room = await anna.openDirectChat(account.userId);
+    const hello = await anna.nextBatch(room);
+    const platform = await answer(anna, room, GERMAN_INTAKE.slice(0, 7), hello.at(-1));
+    expect(platform?.body).toContain('Plattform');
+    await first.kill('SIGKILL');
+
+    const whileDead = await anna.send(room, typed({ choice: 'instagram' }, platform));
+    const second = run();
+    await connected(second);
+    const link = (await anna.replies(whileDead)).at(-1);
+    expect(link?.body).toContain('Link');
+    const when = await answer(anna, room, GERMAN_INTAKE.slice(8, 9), link);
+    expect(when?.body).toContain('Wann');
+
+    const session = JSON.parse(await readFile(join(dataDir, 'matrix', 'session.json'), 'utf8')) as {
+      deviceId: string;
+      accessToken: string;
+    };
+    expect(await devicesOf(session.accessToken)).toEqual([session.deviceId]);
+    const parts = anna.received.map((m) => `${m.batch?.of ?? m.eventId}/${String(m.batch?.index)}`);
+    expect(new Set(parts).size).toBe(parts.length);
+    expect(second.stderr).not.toContain('"level":50');
+    // Stopped as a service manager would; the console's input ends with it.
+    second.child.stdin.end();
+    expect(await second.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+  }, 120_000);
+});

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { readMessage, stripReplyFallback } from '../../../src/adapters/matrix/inbound.ts';
+import { MAX_FILE_BYTES } from '../../../src/bot/files.ts';
+import { encryptAttachment } from './harness/matrix-user.ts';
+
+describe('reading Matrix messages', () => {
+  it('reads text and emotes; ignores notices, edits and unknown types', () => {
+    expect(readMessage({ msgtype: 'm.text', body: 'Hallo' })).toEqual({
+      kind: 'text',
+      text: 'Hallo',
+    });
+    expect(readMessage({ msgtype: 'm.emote', body: 'winkt' })).toEqual({
+      kind: 'text',
+      text: 'winkt',
+    });
+    expect(readMessage({ msgtype: 'm.notice', body: 'bot' }).kind).toBe('ignore');
+    expect(
+      readMessage({ msgtype: 'm.text', body: '* neu', 'm.relates_to': { rel_type: 'm.replace' } })
+        .kind,
+    ).toBe('ignore');
+    expect(readMessage({ msgtype: 'm.location', body: 'geo:1,2' }).kind).toBe('ignore');
+    expect(readMessage({ body: 'no msgtype' }).kind).toBe('ignore');
+  });
+
+  it('drops the quoted fallback of a rich reply', () => {
+    expect(
+      readMessage({
+        msgtype: 'm.text',
+        body: '> <@lotse:example.org> Wann ist es passiert?\n> Heute\n\ngestern',
+        'm.relates_to': { 'm.in_reply_to': { event_id: '$x' } },
+      }),
+    ).toEqual({ kind: 'text', text: 'gestern' });
+    expect(stripReplyFallback('> quote\nanswer')).toBe('answer');
+    expect(stripReplyFallback('no quote')).toBe('no quote');
+  });
+
+  it('reads plain and encrypted attachments with name and type', () => {
+    expect(
+      readMessage({
+        msgtype: 'm.image',
+        body: 'shot.png',
+        info: { mimetype: 'image/png', size: 10 },
+        url: 'mxc://example.org/abc',
+      }),
+    ).toEqual({
+      kind: 'media',
+      name: 'shot.png',
+      mime: 'image/png',
+      source: { kind: 'plain', mxc: 'mxc://example.org/abc' },
+    });
+    const { file } = encryptAttachment(Buffer.from('x'));
+    const read = readMessage({
+      msgtype: 'm.file',
+      body: 'Beschreibung',
+      filename: 'brief.pdf',
+      info: { mimetype: 'application/pdf', size: 1 },
+      file: { ...file, url: 'mxc://example.org/enc' },
+    });
+    expect(read).toMatchObject({ kind: 'media', name: 'brief.pdf', mime: 'application/pdf' });
+    expect(read.kind === 'media' && read.source.kind).toBe('encrypted');
+  });
+
+  it('guesses the type from the file name when the client sends none', () => {
+    expect(
+      readMessage({ msgtype: 'm.audio', body: 'memo.ogg', url: 'mxc://example.org/a' }),
+    ).toMatchObject({ kind: 'media', mime: 'audio/ogg' });
+  });
+
+  it('refuses by the description alone: too large, wrong type, no source', () => {
+    expect(
+      readMessage({
+        msgtype: 'm.video',
+        body: 'film.mp4',
+        info: { mimetype: 'video/mp4', size: MAX_FILE_BYTES + 1 },
+        url: 'mxc://example.org/v',
+      }),
+    ).toEqual({ kind: 'refused', reason: 'tooLarge' });
+    expect(
+      readMessage({
+        msgtype: 'm.file',
+        body: 'setup.exe',
+        info: { mimetype: 'application/x-msdownload', size: 5 },
+        url: 'mxc://example.org/e',
+      }),
+    ).toEqual({ kind: 'refused', reason: 'type' });
+    expect(
+      readMessage({ msgtype: 'm.image', body: 'x.png', info: { mimetype: 'image/png' } }),
+    ).toEqual({
+      kind: 'refused',
+      reason: 'empty',
+    });
+  });
+});
