@@ -61,5 +61,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-assignment': 'off',
     },
   },
-  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['eslint.config.js', 'bin/**'], ...tseslint.configs.disableTypeChecked },
+  {
+    // Plain JavaScript that must run on any Node to explain a too-old one.
+    files: ['bin/**'],
+    languageOptions: { globals: { process: 'readonly' } },
+  },
 );
