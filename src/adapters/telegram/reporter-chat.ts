@@ -92,6 +92,12 @@ export class ReporterChat {
       const part = await this.#receive(base, attachment);
       if (part === 'failed') await this.#notice(base, 'telegram:fileFailed');
       else await this.#handle(base, String(updateId), filesInput([part]));
+      // A link in the caption (the post a screenshot shows) is evidence too.
+      if (message.caption !== undefined && /https?:\/\//.test(message.caption))
+        await this.#handle(base, `${String(updateId)}:caption`, {
+          kind: 'text',
+          text: message.caption,
+        });
       return;
     }
     // Stickers, locations, contacts, polls …: nothing the questions can use.

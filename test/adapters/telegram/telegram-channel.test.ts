@@ -194,9 +194,11 @@ describe('Telegram channel', () => {
         mime_type: 'application/pdf',
         file_size: 15,
       },
+      // A link in the caption is evidence too.
+      caption: 'Der Beitrag: https://example.org/post/9',
     });
     expect((await dora.lastQuestion()).text).toContain(
-      t('intake:evidence.status', { files: 2, links: 0 }),
+      t('intake:evidence.status', { files: 2, links: 1 }),
     );
 
     // Too large: refused from the size Telegram reports, before anything is downloaded.
@@ -235,7 +237,7 @@ describe('Telegram channel', () => {
       });
     const after = await dora.waitForMessages(count);
     expect(after).toHaveLength(count + 1);
-    expect(after.at(-1)?.text).toContain(t('intake:evidence.status', { files: 4, links: 0 }));
+    expect(after.at(-1)?.text).toContain(t('intake:evidence.status', { files: 4, links: 1 }));
   });
 
   it('answers a forged button with an alert and changes nothing', async () => {
