@@ -109,7 +109,8 @@ export class Engine {
             event,
             this.#messages(
               [{ texts: [text('common:rateLimited')], input: { kind: 'none' } }],
-              pickLanguage(event.languageHint, this.#d.defaultLanguage),
+              languageOf(loadSession(begun.session)) ??
+                pickLanguage(event.languageHint, this.#d.defaultLanguage),
             ),
             log,
           );
@@ -247,6 +248,11 @@ export class Engine {
       log.error({ err: error }, 'delivering replies failed');
     }
   }
+}
+
+/** The language of a stored session, if there is a readable one. */
+function languageOf(loaded: Loaded): Language | undefined {
+  return loaded.kind === 'ok' ? loaded.session.lang : undefined;
 }
 
 function safeJson(raw: string): unknown {

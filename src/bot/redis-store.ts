@@ -23,7 +23,7 @@ if ARGV[1] ~= '' then
   if n == 1 then redis.call('PEXPIRE', KEYS[4], ARGV[6]) end
   local limit = tonumber(ARGV[5])
   if n > limit then
-    if n == limit + 1 then return {'rate', '1'} end
+    if n == limit + 1 then return {'rate', '1', redis.call('GET', KEYS[1]) or ''} end
     return {'rate', '0'}
   end
   redis.call('RPUSH', KEYS[2], ARGV[1])
@@ -108,7 +108,11 @@ export class RedisConversationStore implements ConversationStore {
       case 'duplicate':
         return { kind: 'duplicate' };
       case 'rate':
-        return { kind: 'rate-limited', notify: reply[1] === '1' };
+        return {
+          kind: 'rate-limited',
+          notify: reply[1] === '1',
+          session: reply[2] === undefined || reply[2] === '' ? null : reply[2],
+        };
       case 'busy':
         return { kind: 'busy' };
       case 'empty':

@@ -10,7 +10,12 @@ export type BeginResult =
   /** The event id was seen before: nothing to do. */
   | { readonly kind: 'duplicate' }
   /** Too many messages in the window; `notify` is true once per window. */
-  | { readonly kind: 'rate-limited'; readonly notify: boolean }
+  | {
+      readonly kind: 'rate-limited';
+      readonly notify: boolean;
+      /** The stored session when `notify` (for the person's language), else null. */
+      readonly session: string | null;
+    }
   /** Another worker holds the lock; the event waits in the inbox. */
   | { readonly kind: 'busy' }
   /** Nothing waits in the inbox. */

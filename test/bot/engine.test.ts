@@ -199,14 +199,15 @@ describe('Engine', () => {
     expect(seenIn(store.session(KEY))).toEqual(['nur einmal', 'gleichzeitig']);
   });
 
-  it('tells a person over the rate limit once per window, in their messenger`s language', async () => {
+  it('tells a person over the rate limit once per window, in the language of their session', async () => {
     const { engine, store, sent } = setup({ store: { rateLimit: 3, rateWindowMs: 60_000 } });
     store.setSession(KEY, ECHO);
     for (let n = 1; n <= 6; n++) await engine.handle(say(`m${n}`, { languageHint: 'en-US' }));
     expect(seenIn(store.session(KEY))).toEqual(['m1', 'm2', 'm3']);
     expect(sent).toHaveLength(4);
     expect(sent[3]!.messages).toEqual([
-      { text: tr('en', 'common:rateLimited'), expects: { kind: 'none' }, lang: 'en' },
+      // The session speaks German; the messenger's English hint does not override it.
+      { text: tr('de', 'common:rateLimited'), expects: { kind: 'none' }, lang: 'de' },
     ]);
     expect(sent[3]!.event.input).toEqual({ kind: 'text', text: 'm4' });
   });

@@ -21,7 +21,11 @@ describe('MemoryConversationStore test helpers', () => {
     now += 100;
     expect(store.isLocked('k')).toBe(false);
     expect(await store.commit('k', begun.token, '"s"')).toEqual({ kind: 'lost' });
-    expect(await store.begin('k', 'e2', '"e2"')).toEqual({ kind: 'rate-limited', notify: true });
+    expect(await store.begin('k', 'e2', '"e2"')).toEqual({
+      kind: 'rate-limited',
+      notify: true,
+      session: null,
+    });
     now += 1_000;
     const next = await store.begin('k', 'e3', '"e3"');
     expect(next).toMatchObject({ kind: 'go', event: '"e1"' });

@@ -72,7 +72,11 @@ export class MemoryConversationStore implements ConversationStore {
         c.rate = { count: 0, expiresAt: now + this.#o.rateWindowMs };
       c.rate.count++;
       if (c.rate.count > this.#o.rateLimit)
-        return { kind: 'rate-limited', notify: c.rate.count === this.#o.rateLimit + 1 };
+        return {
+          kind: 'rate-limited',
+          notify: c.rate.count === this.#o.rateLimit + 1,
+          session: c.rate.count === this.#o.rateLimit + 1 ? this.#liveSession(c, now) : null,
+        };
       c.inbox.push(event);
     }
     if (c.lock !== undefined && c.lock.expiresAt > now) return { kind: 'busy' };

@@ -97,14 +97,17 @@ export function conversationStoreContract(name: string, make: StoreFactory): voi
       expect(await s.begin('console:a', 'x1', ev(101))).toEqual({
         kind: 'rate-limited',
         notify: true,
+        session: null,
       });
       expect(await s.begin('console:a', 'x2', ev(102))).toEqual({
         kind: 'rate-limited',
         notify: false,
+        session: null,
       });
       expect(await s.begin('console:a', 'x3', ev(103))).toEqual({
         kind: 'rate-limited',
         notify: false,
+        session: null,
       });
       // Another person is not affected.
       expect(await s.begin('console:b', 'e1', ev(1))).toMatchObject({ kind: 'go' });
