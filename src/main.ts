@@ -7,6 +7,7 @@ import { telegramChannelFromConfig } from './adapters/telegram/settings.ts';
 import { createLogger } from './bot/logger.ts';
 import { connectRedis, StartupError } from './bot/redis.ts';
 import { ConfigError, loadConfig } from './config/load.ts';
+import { relayFeed, type FeedRelay } from './queue/feed-channel.ts';
 import { resolveStaffKeys } from './queue/staff-keys.ts';
 
 const USAGE = `Usage: npm start -- [--jsonl] [--user ID] [--lang de|en] [--role all|bot|worker]
@@ -73,10 +74,12 @@ async function main(): Promise<number> {
   }
   const app = built;
 
+  const relays: FeedRelay[] = [];
   let stopping: Promise<void> | undefined;
   const stop = (reason: string): Promise<void> => {
     stopping ??= (async () => {
       logger.info({ reason }, 'stopping');
+      await Promise.all(relays.map((r) => r.stop()));
       await app.stop();
       await redisHandle.close();
     })();
@@ -107,7 +110,20 @@ async function main(): Promise<number> {
             desk: app.desk,
             i18n: app.i18n,
           });
-    if (matrix) app.notifier.add(matrix.staffChannel);
+    // In the combined role the notices reach the staff room directly; a bot-only process relays
+    // the notices a separate worker wrote to the feed.
+    if (matrix && role === 'all') app.notifier.add(matrix.staffChannel);
+    if (matrix && role === 'bot') {
+      const relay = relayFeed(
+        redisHandle.redis,
+        config.REDIS_KEY_PREFIX,
+        matrix.staffChannel,
+        (error) => {
+          logger.warn({ err: error }, 'relaying staff notices to Matrix failed');
+        },
+      );
+      relays.push(relay);
+    }
   } catch (error) {
     await stop('start-up failed');
     throw error;

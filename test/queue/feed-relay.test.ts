@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { FeedStaffChannel, relayFeed } from '../../src/queue/feed-channel.ts';
+import type { CaseNotice, StaffChannel } from '../../src/queue/staff-ports.ts';
+import { useTestRedis } from '../support/redis.ts';
+
+const redis = useTestRedis('relay');
+
+class Recording implements StaffChannel {
+  readonly name = 'matrix';
+  readonly seen: string[] = [];
+  notify(notice: CaseNotice): Promise<void> {
+    this.seen.push(notice.caseRef);
+    return Promise.resolve();
+  }
+}
+
+const notice = (caseRef: string): CaseNotice => ({
+  kind: 'new',
+  caseRef,
+  urgent: false,
+  kinds: ['insult'],
+  state: 'BY',
+  status: 'new',
+  at: new Date().toISOString(),
+});
+
+describe('relaying staff notices from a worker process to a bot-only staff channel', () => {
+  it('posts each notice once, whichever replica takes it', async () => {
+    const feed = new FeedStaffChannel(redis.client, redis.prefix);
+    const a = new Recording();
+    const b = new Recording();
+    const errors: unknown[] = [];
+    const relays = [
+      relayFeed(redis.client, redis.prefix, a, (e) => errors.push(e)),
+      relayFeed(redis.client, redis.prefix, b, (e) => errors.push(e)),
+    ];
+    try {
+      // The groups exist before the worker writes.
+      await new Promise((r) => setTimeout(r, 300));
+      for (let i = 0; i < 10; i++) await feed.notify(notice(`REF-${i}`));
+      const deadline = Date.now() + 10_000;
+      while (a.seen.length + b.seen.length < 10 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect([...a.seen, ...b.seen].sort()).toEqual(
+        Array.from({ length: 10 }, (_, i) => `REF-${i}`).sort(),
+      );
+      expect(errors).toEqual([]);
+    } finally {
+      await Promise.all(relays.map((r) => r.stop()));
+    }
+  });
+});
