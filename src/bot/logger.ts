@@ -16,9 +16,25 @@ export function createLogger(level: string): Logger {
         paths: ['token', '*.token', 'password', '*.password', 'text', '*.text'],
         censor: '[redacted]',
       },
+      // Errors keep their kind, message and stack only: API errors carry the failed call's payload
+      // (a chat id, the text of a message), which must never reach the log.
+      serializers: { err: safeError },
     },
     pino.destination({ fd: 2, sync: true }),
   );
+}
+
+/** An error as the log may show it. */
+export function safeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { type: typeof error };
+  const withCode = error as Error & { error_code?: unknown; code?: unknown };
+  const code = withCode.error_code ?? withCode.code;
+  return {
+    type: error.name,
+    message: error.message,
+    ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+    ...(error.stack === undefined ? {} : { stack: error.stack }),
+  };
 }
 
 /**

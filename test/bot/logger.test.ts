@@ -1,0 +1,34 @@
+import { Writable } from 'node:stream';
+import { GrammyError } from 'grammy';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { safeError } from '../../src/bot/logger.ts';
+
+describe('errors in the log', () => {
+  it('keep kind, message and code, never the payload of the failed API call', () => {
+    const error = new GrammyError(
+      "Call to 'sendMessage' failed!",
+      { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' },
+      'sendMessage',
+      { chat_id: 4711, text: 'Herr Muster bedroht mich in der Hauptstraße 5' },
+    );
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const log = pino({ serializers: { err: safeError } }, sink);
+    log.error({ err: error }, 'delivering replies failed');
+    const line = lines.join('');
+    expect(line).toContain('GrammyError');
+    expect(line).toContain('"code":403');
+    expect(line).not.toContain('Hauptstraße');
+    expect(line).not.toContain('4711');
+  });
+
+  it('name only the type of a thrown non-error', () => {
+    expect(safeError({ chat_id: 1, text: 'secret' })).toEqual({ type: 'object' });
+  });
+});
