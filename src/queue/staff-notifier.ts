@@ -7,8 +7,11 @@ export class StaffNotifier {
   readonly #channels: StaffChannel[] = [];
   readonly #log: Logger;
 
-  constructor(logger: Logger) {
+  readonly #patienceMs: number;
+
+  constructor(logger: Logger, patienceMs = 3_000) {
     this.#log = logger.child({ module: 'staff-notifier' });
+    this.#patienceMs = patienceMs;
   }
 
   add(channel: StaffChannel): void {
@@ -26,7 +29,7 @@ export class StaffNotifier {
       at,
       ...(record.assignee === undefined ? {} : { assignee: record.assignee }),
     };
-    await Promise.all(
+    const all = Promise.all(
       this.#channels.map(async (channel) => {
         try {
           await channel.notify(notice);
@@ -35,5 +38,15 @@ export class StaffNotifier {
         }
       }),
     );
+    // A channel that is down (a homeserver reconnecting) must not hold up the staff action that
+    // caused the notice: wait a little, then let it finish in the background.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      all,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, this.#patienceMs).unref();
+      }),
+    ]);
+    clearTimeout(timer);
   }
 }
