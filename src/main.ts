@@ -110,19 +110,14 @@ async function main(): Promise<number> {
             desk: app.desk,
             i18n: app.i18n,
           });
-    // In the combined role the notices reach the staff room directly; a bot-only process relays
-    // the notices a separate worker wrote to the feed.
-    if (matrix && role === 'all') app.notifier.add(matrix.staffChannel);
-    if (matrix && role === 'bot') {
-      const relay = relayFeed(
-        redisHandle.redis,
-        config.REDIS_KEY_PREFIX,
-        matrix.staffChannel,
-        (error) => {
+    // The Matrix staff room relays the feed: every notice, whichever process or the staff CLI
+    // raised it, is posted there once, by one of the processes that hold the Matrix device.
+    if (matrix && config.MATRIX_STAFF_ROOM !== undefined) {
+      relays.push(
+        relayFeed(redisHandle.redis, config.REDIS_KEY_PREFIX, matrix.staffChannel, (error) => {
           logger.warn({ err: error }, 'relaying staff notices to Matrix failed');
-        },
+        }),
       );
-      relays.push(relay);
     }
   } catch (error) {
     await stop('start-up failed');

@@ -41,23 +41,33 @@ export interface FeedRelay {
 }
 
 /**
- * Relays the feed's notices to a staff channel that lives in another process than the one that
- * made them (the Matrix staff room, whose device only the bot process holds, gets the notices of
- * a separate worker). A consumer group per channel: each notice is posted once, by one replica.
+ * Relays the feed's notices to a staff channel that lives in one kind of process only: the Matrix
+ * staff room, whose device only a bot process holds, gets every notice – those of a separate
+ * worker and of the staff CLI too. A consumer group per channel: each notice is posted once, by
+ * one replica; one that a replica took but did not post is taken over after `reclaimAfterMs`.
  */
 export function relayFeed(
   redis: Redis,
   prefix: string,
   channel: StaffChannel,
   onError: (error: unknown) => void,
+  options: { reclaimAfterMs?: number } = {},
 ): FeedRelay {
   const key = feedKey(prefix);
   const group = `relay:${channel.name}`;
   const consumer = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const reclaimAfterMs = options.reclaimAfterMs ?? 30_000;
   const reader = redis.duplicate({ maxRetriesPerRequest: null });
   const state = { running: true };
   // A function, so that the loop sees `stop` flip it (a plain flag reads as always true).
   const running = (): boolean => state.running;
+  const post = async (entries: [string, string[] | null][]): Promise<void> => {
+    for (const [id, fields] of entries) {
+      const raw = fields?.[1];
+      if (raw !== undefined) await channel.notify(JSON.parse(raw) as CaseNotice);
+      await reader.xack(key, group, id);
+    }
+  };
   const loop = (async () => {
     try {
       await reader.xgroup('CREATE', key, group, '$', 'MKSTREAM');
@@ -66,36 +76,32 @@ export function relayFeed(
     }
     while (running()) {
       try {
-        // Own pending notices first (after a crash), then new ones.
-        const pending = (await reader.xreadgroup(
+        // Notices another replica took but did not post (it crashed) or this one failed to post
+        // (the homeserver was away) are taken over once they have waited a while …
+        const [, stale] = (await reader.xautoclaim(
+          key,
+          group,
+          consumer,
+          reclaimAfterMs,
+          '0-0',
+          'COUNT',
+          20,
+        )) as [string, [string, string[] | null][]];
+        await post(stale);
+        // … then the new ones.
+        const fresh = (await reader.xreadgroup(
           'GROUP',
           group,
           consumer,
           'COUNT',
           20,
+          'BLOCK',
+          2000,
           'STREAMS',
           key,
-          '0',
+          '>',
         )) as [string, [string, string[]][]][] | null;
-        const fresh = pending?.[0]?.[1].length
-          ? pending
-          : ((await reader.xreadgroup(
-              'GROUP',
-              group,
-              consumer,
-              'COUNT',
-              20,
-              'BLOCK',
-              2000,
-              'STREAMS',
-              key,
-              '>',
-            )) as [string, [string, string[]][]][] | null);
-        for (const [id, fields] of fresh?.[0]?.[1] ?? []) {
-          const raw = fields[1];
-          if (raw !== undefined) await channel.notify(JSON.parse(raw) as CaseNotice);
-          await reader.xack(key, group, id);
-        }
+        await post(fresh?.[0]?.[1] ?? []);
       } catch (error) {
         if (running()) onError(error);
         await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -51,3 +51,37 @@ describe('relaying staff notices from a worker process to a bot-only staff chann
     }
   });
 });
+
+describe('a notice that a replica took but never posted', () => {
+  it('is taken over by another replica and posted once', async () => {
+    const feed = new FeedStaffChannel(redis.client, redis.prefix);
+    const errors: unknown[] = [];
+    // A replica that takes notices and dies before posting them.
+    const dying: StaffChannel = {
+      name: 'matrix',
+      notify: () => new Promise<void>(() => undefined),
+    };
+    const first = relayFeed(redis.client, redis.prefix, dying, (e) => errors.push(e), {
+      reclaimAfterMs: 200,
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    await feed.notify(notice('REF-LOST'));
+    await new Promise((r) => setTimeout(r, 300));
+    void first.stop();
+    const heir = new Recording();
+    const second = relayFeed(redis.client, redis.prefix, heir, (e) => errors.push(e), {
+      reclaimAfterMs: 200,
+    });
+    try {
+      const deadline = Date.now() + 10_000;
+      while (heir.seen.length === 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      expect(heir.seen).toEqual(['REF-LOST']);
+      expect(errors).toEqual([]);
+    } finally {
+      await second.stop();
+    }
+  });
+});
