@@ -8,7 +8,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseCaseRef } from '../../../src/bot/case-ref.ts';
 import { GERMAN_INTAKE, MARKER } from '../../support/intake-script.ts';
 import { useTestRedis } from '../../support/redis.ts';
-import { MatrixUser, typed, type BotMessage } from './harness/matrix-user.ts';
+import { MatrixUser, typed, walk, type BotMessage } from './harness/matrix-user.ts';
 import { devicesOf, ensureSynapse, registerUser } from './harness/synapse.ts';
 import { TestBot } from './harness/test-bot.ts';
 
@@ -21,38 +21,6 @@ afterEach(async () => {
 beforeAll(async () => {
   await ensureSynapse();
 }, 15 * 60_000);
-
-/** A line of test/support/intake-script.ts. */
-type Line =
-  | { text: string }
-  | { choice: string }
-  | { choices: string[] }
-  | { command: string }
-  | { file: { name: string; mime: string; data: string } };
-
-/** Answers the questions in turn, files as encrypted attachments; returns the last question. */
-async function walk(
-  user: MatrixUser,
-  room: string,
-  lines: readonly object[],
-  question: BotMessage | undefined,
-): Promise<BotMessage | undefined> {
-  let asked = question;
-  for (const line of lines as readonly Line[]) {
-    const replies =
-      'file' in line
-        ? await user.replies(
-            await user.sendFile(room, {
-              name: line.file.name,
-              mime: line.file.mime,
-              bytes: Buffer.from(line.file.data, 'base64'),
-            }),
-          )
-        : await user.say(room, typed(line, asked));
-    asked = replies.at(-1);
-  }
-  return asked;
-}
 
 async function setUp(): Promise<{
   bot: TestBot;

@@ -425,3 +425,35 @@ export function encryptAttachment(bytes: Uint8Array): {
     },
   };
 }
+
+/** A line of test/support/intake-script.ts. */
+type Line =
+  | { text: string }
+  | { choice: string }
+  | { choices: string[] }
+  | { command: string }
+  | { file: { name: string; mime: string; data: string } };
+
+/** Answers the questions in turn, files as encrypted attachments; returns the last question. */
+export async function walk(
+  user: MatrixUser,
+  room: string,
+  lines: readonly object[],
+  question: BotMessage | undefined,
+): Promise<BotMessage | undefined> {
+  let asked = question;
+  for (const line of lines as readonly Line[]) {
+    const replies =
+      'file' in line
+        ? await user.replies(
+            await user.sendFile(room, {
+              name: line.file.name,
+              mime: line.file.mime,
+              bytes: Buffer.from(line.file.data, 'base64'),
+            }),
+          )
+        : await user.say(room, typed(line, asked));
+    asked = replies.at(-1);
+  }
+  return asked;
+}
