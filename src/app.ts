@@ -7,7 +7,7 @@ import { Translator } from './bot/i18n.ts';
 import type { Logger } from './bot/logger.ts';
 import { RedisFileVault } from './bot/redis-file-vault.ts';
 import { RedisConversationStore } from './bot/redis-store.ts';
-import { conversationKey } from './bot/types.ts';
+import { conversationKey, type Platform } from './bot/types.ts';
 import type { Config } from './config/schema.ts';
 import { createFlowRegistry } from './flows/index.ts';
 import { reportSchema } from './flows/intake/report.ts';
@@ -180,6 +180,35 @@ export function createApp(
   const workers: Worker[] = [];
   const connections: Redis[] = [];
   let sweeper: NodeJS.Timeout | undefined;
+  // Workers block on Redis: each gets a connection of its own that retries forever.
+  const connection = () => {
+    const duplicate = redis.duplicate({ maxRetriesPerRequest: null });
+    connections.push(duplicate);
+    return duplicate;
+  };
+  // Once the workers run, each channel of the process gets a delivery worker for its platform.
+  let delivering = false;
+  const delivered = new Set<Platform>();
+  const deliverFor = (platform: Platform) => {
+    if (!delivering || delivered.has(platform)) return;
+    delivered.add(platform);
+    workers.push(
+      startOutboundWorker({
+        platform,
+        connection: connection(),
+        redis,
+        prefix,
+        outbound: router,
+        i18n,
+        caseOpened: (event) => engine.handle(event),
+        undeliverable: async (caseRef) => {
+          const record = await cases.get(caseRef);
+          if (record) await notifier.notify('undeliverable', record, clock().toISOString());
+        },
+        logger,
+      }),
+    );
+  };
 
   return {
     engine,
@@ -196,6 +225,7 @@ export function createApp(
     async addChannel(adapter) {
       router.add(adapter);
       channels.push(adapter);
+      deliverFor(adapter.platform);
       await adapter.start(engine);
       sweeper ??= setInterval(() => {
         engine.sweep().catch((error: unknown) => {
@@ -204,28 +234,9 @@ export function createApp(
       }, 30_000).unref();
     },
     async startWorkers() {
-      // Workers block on Redis: each gets a connection of its own that retries forever.
-      const connection = () => {
-        const duplicate = redis.duplicate({ maxRetriesPerRequest: null });
-        connections.push(duplicate);
-        return duplicate;
-      };
       if (role !== 'worker') {
-        workers.push(
-          startOutboundWorker({
-            connection: connection(),
-            redis,
-            prefix,
-            outbound: router,
-            i18n,
-            caseOpened: (event) => engine.handle(event),
-            undeliverable: async (caseRef) => {
-              const record = await cases.get(caseRef);
-              if (record) await notifier.notify('undeliverable', record, clock().toISOString());
-            },
-            logger,
-          }),
-        );
+        delivering = true;
+        for (const channel of channels) deliverFor(channel.platform);
       }
       if (role !== 'bot') {
         if (privateKey === undefined)

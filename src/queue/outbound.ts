@@ -4,13 +4,19 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Translator } from '../bot/i18n.ts';
 import type { Logger } from '../bot/logger.ts';
-import type { InboundEvent, Outbound, OutboundMessage } from '../bot/types.ts';
+import type { InboundEvent, Outbound, OutboundMessage, Platform } from '../bot/types.ts';
 import { formatDay } from '../flows/intake/deadline.ts';
 import { text } from '../flows/types.ts';
 import { replyAddressSchema, type ReplyAddress } from './reports-queue.ts';
 
-/** The BullMQ queue of messages from staff and reminders to people. */
+/** The BullMQ queues of messages from staff and reminders to people. */
 export const OUTBOUND_QUEUE = 'outbound';
+
+/**
+ * One queue per platform: only a process that runs the person's channel takes their messages (a
+ * Matrix reply never lands in a replica without the Matrix device, to fail and wait for a retry).
+ */
+export const outboundQueueName = (platform: Platform): string => `${OUTBOUND_QUEUE}-${platform}`;
 
 export const outboundJobSchema = z.object({
   v: z.literal(1),
@@ -30,14 +36,30 @@ export type OutboundJob = z.infer<typeof outboundJobSchema>;
  * reply does not stay readable in Redis.
  */
 export class OutboundQueue {
-  readonly #queue: Queue;
+  readonly #queues = new Map<Platform, Queue>();
+  readonly #connection: ConnectionOptions;
+  readonly #prefix: string;
 
   constructor(connection: ConnectionOptions, prefix: string) {
-    this.#queue = new Queue(OUTBOUND_QUEUE, { connection, prefix: `${prefix}:bull` });
+    this.#connection = connection;
+    this.#prefix = prefix;
+  }
+
+  /** The queue of one platform's messages. */
+  queue(platform: Platform): Queue {
+    let queue = this.#queues.get(platform);
+    if (queue === undefined) {
+      queue = new Queue(outboundQueueName(platform), {
+        connection: this.#connection,
+        prefix: `${this.#prefix}:bull`,
+      });
+      this.#queues.set(platform, queue);
+    }
+    return queue;
   }
 
   async enqueue(job: OutboundJob, id: string = randomUUID()): Promise<string> {
-    await this.#queue.add(job.message.kind, job, {
+    await this.queue(job.address.platform).add(job.message.kind, job, {
       jobId: id,
       attempts: 12,
       backoff: { type: 'exponential', delay: 2_000 },
@@ -48,16 +70,14 @@ export class OutboundQueue {
     return id;
   }
 
-  get queue(): Queue {
-    return this.#queue;
-  }
-
   async close(): Promise<void> {
-    await this.#queue.close();
+    await Promise.all([...this.#queues.values()].map((queue) => queue.close()));
   }
 }
 
 export interface OutboundWorkerDeps {
+  /** The platform whose messages this worker delivers (its channel runs in this process). */
+  readonly platform: Platform;
   readonly connection: ConnectionOptions;
   readonly redis: Redis;
   readonly prefix: string;
@@ -80,10 +100,10 @@ export interface OutboundWorkerDeps {
  * with backoff on errors, never twice.
  */
 export function startOutboundWorker(deps: OutboundWorkerDeps): Worker {
-  const log = deps.logger.child({ module: 'outbound' });
+  const log = deps.logger.child({ module: 'outbound', platform: deps.platform });
   const gap = deps.perChatGapMs ?? 1_000;
   const worker = new Worker(
-    OUTBOUND_QUEUE,
+    outboundQueueName(deps.platform),
     async (job: Job, token?: string) => {
       const parsed = outboundJobSchema.safeParse(job.data);
       if (!parsed.success) {

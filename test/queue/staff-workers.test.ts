@@ -108,14 +108,14 @@ function report(caseRef: string, overrides: Partial<Report> = {}): Report {
   });
 }
 
-function setup() {
+async function setup() {
   const config = loadConfig({ REDIS_KEY_PREFIX: redis.prefix, STAFF_USERS: 'anna' }, null);
   const app = createApp(config, redis.client, logger, { keys });
   running.app = app;
   const staff = new RecordingStaff();
   app.notifier.add(staff);
   const channel = new RecordingChannel();
-  app.router.add(channel);
+  await app.addChannel(channel);
   return { app, staff, channel };
 }
 
@@ -140,7 +140,7 @@ const anna = { id: 'anna', name: 'anna' };
 
 describe('staff workers', () => {
   it('makes one case of a report delivered twice and keeps a damaged job aside', async () => {
-    const { app, staff } = setup();
+    const { app, staff } = await setup();
     await app.startWorkers();
     await submit(app, 'AAAA-BBBB-CCCC-D');
     await until(async () => (await app.cases.get('AAAA-BBBB-CCCC-D')) !== undefined);
@@ -170,7 +170,7 @@ describe('staff workers', () => {
   });
 
   it('announces an unclaimed case again until it is claimed', async () => {
-    const { app, staff } = setup();
+    const { app, staff } = await setup();
     // Only a reminder worker with reminders every 150 ms runs in this test.
     const fast = new Reminders(redis.client, redis.prefix, { unclaimedMs: 150, waitingMs: 150 });
     running.workers.push(
@@ -228,7 +228,7 @@ describe('staff workers', () => {
   });
 
   it('sends the person the Strafantrag reminder they asked for', async () => {
-    const { app, channel } = setup();
+    const { app, channel } = await setup();
     await app.startWorkers();
     // The deadline is close: the reminder (two weeks before) is due at once.
     const soon = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
@@ -240,10 +240,11 @@ describe('staff workers', () => {
   });
 
   it('delivers staff replies once each, one per second per chat, retrying failures', async () => {
-    const { app, channel } = setup();
+    const { app, channel } = await setup();
     channel.failures = 1;
     running.workers.push(
       startOutboundWorker({
+        platform: 'console',
         connection: blocking(),
         redis: redis.client,
         prefix: redis.prefix,
@@ -278,7 +279,7 @@ describe('staff workers', () => {
   });
 
   it('flags open cases when the person asks to erase their data', async () => {
-    const { app, staff } = setup();
+    const { app, staff } = await setup();
     await app.startWorkers();
     await submit(app, 'NNNN-PPPP-QQQQ-R');
     await until(async () => (await app.cases.get('NNNN-PPPP-QQQQ-R')) !== undefined);
@@ -290,5 +291,31 @@ describe('staff workers', () => {
       'created',
       'erase-request',
     ]);
+  });
+
+  it('leaves a message for another platform to the process that runs that channel', async () => {
+    const { app, channel } = await setup();
+    await app.startWorkers();
+    const address = (platform: 'console' | 'matrix') => ({
+      platform,
+      userId: '@p:example.org',
+      chatId: '!room:example.org',
+    });
+    const reply = (platform: 'console' | 'matrix', text: string) => ({
+      v: 1 as const,
+      address: address(platform),
+      lang: 'de' as const,
+      message: { kind: 'staff-reply' as const, caseRef: 'AAAA-BBBB-CCCC-D', text },
+    });
+    await app.outbound.enqueue(reply('matrix', 'für Matrix'), 'm1');
+    await app.outbound.enqueue(reply('console', 'für die Konsole'), 'c1');
+    await until(() => channel.delivered.length > 0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(channel.delivered.map((d) => d.text.includes('für die Konsole'))).toEqual([true]);
+    // This process has no Matrix channel: the Matrix reply waits, untried, for one that has.
+    const waiting = await app.outbound.queue('matrix').getJobCounts('waiting', 'failed', 'delayed');
+    expect(waiting).toEqual({ waiting: 1, failed: 0, delayed: 0 });
+    const job = await app.outbound.queue('matrix').getJob('m1');
+    expect(job?.attemptsMade).toBe(0);
   });
 });
