@@ -8,6 +8,7 @@ import { createLogger } from './bot/logger.ts';
 import { connectRedis, StartupError } from './bot/redis.ts';
 import { ConfigError, loadConfig } from './config/load.ts';
 import { relayFeed, type FeedRelay } from './queue/feed-channel.ts';
+import type { StaffChannel } from './queue/staff-ports.ts';
 import { resolveStaffKeys } from './queue/staff-keys.ts';
 
 const USAGE = `Usage: npm start -- [--jsonl] [--user ID] [--lang de|en] [--role all|bot|worker]
@@ -87,7 +88,7 @@ async function main(): Promise<number> {
   };
 
   // TELEGRAM_BOT_TOKEN set: the Telegram channel runs beside the console (its staff group gets
-  // case notices in every role); a refused token stops start-up with one sentence.
+  // case notices in every role, the worker's too); a refused token stops start-up with one sentence.
   let telegram;
   let matrix;
   try {
@@ -98,7 +99,16 @@ async function main(): Promise<number> {
       desk: app.desk,
       i18n: app.i18n,
     });
-    if (telegram?.staffNotices) app.notifier.add(telegram.staffNotices);
+    // The staff group and the staff room relay the feed: every notice, whichever process or the
+    // staff CLI raised it, is posted there once, by one of the processes that run the channel.
+    const relay = (channel: StaffChannel, label: string) => {
+      relays.push(
+        relayFeed(redisHandle.redis, config.REDIS_KEY_PREFIX, channel, (error) => {
+          logger.warn({ err: error, channel: label }, 'relaying staff notices failed');
+        }),
+      );
+    };
+    if (telegram?.staffNotices) relay(telegram.staffNotices, 'telegram');
     if (telegram && role !== 'worker') await app.addChannel(telegram);
     // MATRIX_HOMESERVER_URL set: the Matrix channel (one device, so never in the worker role).
     matrix =
@@ -110,15 +120,7 @@ async function main(): Promise<number> {
             desk: app.desk,
             i18n: app.i18n,
           });
-    // The Matrix staff room relays the feed: every notice, whichever process or the staff CLI
-    // raised it, is posted there once, by one of the processes that hold the Matrix device.
-    if (matrix && config.MATRIX_STAFF_ROOM !== undefined) {
-      relays.push(
-        relayFeed(redisHandle.redis, config.REDIS_KEY_PREFIX, matrix.staffChannel, (error) => {
-          logger.warn({ err: error }, 'relaying staff notices to Matrix failed');
-        }),
-      );
-    }
+    if (matrix && config.MATRIX_STAFF_ROOM !== undefined) relay(matrix.staffChannel, 'matrix');
   } catch (error) {
     await stop('start-up failed');
     throw error;

@@ -41,10 +41,11 @@ export interface FeedRelay {
 }
 
 /**
- * Relays the feed's notices to a staff channel that lives in one kind of process only: the Matrix
- * staff room, whose device only a bot process holds, gets every notice – those of a separate
- * worker and of the staff CLI too. A consumer group per channel: each notice is posted once, by
- * one replica; one that a replica took but did not post is taken over after `reclaimAfterMs`.
+ * Relays the feed's notices to a messenger staff channel (the Telegram staff group, the Matrix
+ * staff room), so that it gets every notice – those of any process and of the staff CLI – though
+ * it runs only in some processes (the Matrix device in one bot). A consumer group per channel:
+ * each notice is posted once, by one replica; one that a replica took but did not post is taken
+ * over after `reclaimAfterMs`.
  */
 export function relayFeed(
   redis: Redis,

@@ -7,8 +7,11 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
-import { questionOf, useJsonl } from '../../support/jsonl-process.ts';
+import { generateStaffKeyPair } from '../../../src/queue/seal.ts';
+import { GERMAN_INTAKE, walk } from '../../support/intake-script.ts';
+import { questionOf, useJsonl, type MessageLine } from '../../support/jsonl-process.ts';
 import { useTestRedis } from '../../support/redis.ts';
+import { staffCli } from '../../support/staff-cli.ts';
 import { freePort, TOKEN } from './harness.ts';
 
 const redis = useTestRedis('tgmain');
@@ -52,6 +55,68 @@ describe('npm start with TELEGRAM_BOT_TOKEN', () => {
       );
     }
     expect(texts.at(-1)).toBe('Was möchten Sie tun?');
+    expect((await bot.kill('SIGTERM')).code).toBe(0);
+  });
+
+  it('posts the notices of a separate worker and of the staff CLI to the staff group, each once', async () => {
+    emulator = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 600 });
+    await emulator.start();
+    const keys = generateStaffKeyPair();
+    const telegram = {
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: emulator.config.apiURL,
+      TELEGRAM_STAFF_CHAT_ID: '-1001',
+      TELEGRAM_STAFF_USER_IDS: '900',
+    };
+    const bot = start({
+      prefix: redis.prefix,
+      user: 'mayor',
+      args: ['--role', 'bot'],
+      env: { ...telegram, STAFF_PUBLIC_KEY: keys.publicKey },
+    });
+    const worker = start({
+      prefix: redis.prefix,
+      args: ['--role', 'worker'],
+      env: { ...telegram, STAFF_PRIVATE_KEY: keys.privateKey },
+    });
+    await walk(bot, GERMAN_INTAKE);
+    const sent = await bot.send({ choice: 'send' });
+    const caseRef =
+      sent.find((l): l is MessageLine => l.type === 'message' && l.case !== undefined)?.case ?? '';
+    const staffGroup = async (wanted: string): Promise<string[]> => {
+      const client = emulator!.getClient(TOKEN, { userId: 900, chatId: -1001 });
+      let texts: string[] = [];
+      for (let i = 0; i < 300 && !texts.some((t) => t.includes(wanted)); i++) {
+        await sleep(50);
+        const history = (await client.getUpdatesHistory()) as unknown as {
+          message?: { chat_id?: unknown; text?: string };
+        }[];
+        texts = history.flatMap((u) =>
+          String(u.message?.chat_id) === '-1001' ? [u.message?.text ?? ''] : [],
+        );
+      }
+      return texts;
+    };
+    // The worker opened the case.
+    expect((await staffGroup(`Neuer Fall ${caseRef}`)).join('\n')).toContain(caseRef);
+    // A claim in the staff CLI reaches the group too.
+    const claimed = await staffCli(['claim', caseRef], {
+      REDIS_KEY_PREFIX: redis.prefix,
+      STAFF_PRIVATE_KEY: keys.privateKey,
+      STAFF_USERS: 'ben',
+      STAFF_USER: 'ben',
+    });
+    expect(claimed.code).toBe(0);
+    await staffGroup(`Fall ${caseRef} ist übernommen.`);
+    // Both processes relay the feed to the group; each notice was posted once.
+    await sleep(500);
+    const texts = (await staffGroup(`Fall ${caseRef} ist übernommen.`)).filter((t) =>
+      t.includes(caseRef),
+    );
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).toContain(`Neuer Fall ${caseRef}`);
+    expect(texts[1]).toContain(`Fall ${caseRef} ist übernommen.`);
+    expect((await worker.kill('SIGTERM')).code).toBe(0);
     expect((await bot.kill('SIGTERM')).code).toBe(0);
   });
 
