@@ -8,7 +8,7 @@ import type { Logger } from './bot/logger.ts';
 import { RedisFileVault } from './bot/redis-file-vault.ts';
 import { RedisConversationStore } from './bot/redis-store.ts';
 import { conversationKey, type Platform } from './bot/types.ts';
-import type { Config } from './config/schema.ts';
+import { textValues, type Config } from './config/schema.ts';
 import { createFlowRegistry } from './flows/index.ts';
 import { reportSchema } from './flows/intake/report.ts';
 import { text } from './flows/types.ts';
@@ -72,7 +72,7 @@ export function createApp(
   const clock = options.clock ?? (() => new Date());
   const { publicKey, privateKey } = options.keys ?? generateStaffKeyPair();
   const ttl = config.DRAFT_TTL_DAYS * DAY;
-  const i18n = Translator.create();
+  const i18n = Translator.create({ values: textValues(config) });
   const store = new RedisConversationStore(redis, {
     prefix,
     sessionTtlSeconds: ttl,

@@ -27,6 +27,19 @@ export function readLocales(dir: string = LOCALES_DIR): Resource {
   return resources;
 }
 
+/** Values every text may name, with the configuration's defaults. */
+export const TEXT_VALUES: Readonly<Record<'draftDays' | 'caseDays', number>> = {
+  draftDays: 7,
+  caseDays: 90,
+};
+
+export interface TranslatorOptions {
+  /** Where the locale files are (default: locales/). */
+  readonly dir?: string;
+  /** Values filled into every text that names them (default: TEXT_VALUES). */
+  readonly values?: Partial<Record<keyof typeof TEXT_VALUES, number>>;
+}
+
 /** Translates Texts. One instance per process (or per test), never a module singleton. */
 export class Translator {
   readonly #i18n: i18n;
@@ -35,9 +48,13 @@ export class Translator {
     this.#i18n = instance;
   }
 
-  /** Loads the locale files synchronously, so start-up fails at once on a broken file. */
-  static create(dir: string = LOCALES_DIR): Translator {
-    const resources = readLocales(dir);
+  /**
+   * Loads the locale files synchronously, so start-up fails at once on a broken file. `values` are
+   * filled into every text that names them – the retention periods the texts promise
+   * (`draftDays`, `caseDays`) come from the configuration this way.
+   */
+  static create(options: TranslatorOptions = {}): Translator {
+    const resources = readLocales(options.dir);
     const instance = i18next.createInstance();
     void instance.init({
       resources,
@@ -48,7 +65,10 @@ export class Translator {
       initAsync: false,
       returnNull: false,
       // Adapters escape for their own markup (HTML on Matrix and Telegram); texts stay plain here.
-      interpolation: { escapeValue: false },
+      interpolation: {
+        escapeValue: false,
+        defaultVariables: { ...TEXT_VALUES, ...options.values },
+      },
     });
     return new Translator(instance);
   }

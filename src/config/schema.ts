@@ -190,3 +190,9 @@ export const configSchema = z.object({
 
 /** The validated configuration. */
 export type Config = z.infer<typeof configSchema>;
+
+/** The configured periods the texts promise to people (drafts and closed cases erased after …). */
+export const textValues = (config: Config): { draftDays: number; caseDays: number } => ({
+  draftDays: config.DRAFT_TTL_DAYS,
+  caseDays: config.CASE_RETENTION_DAYS,
+});

@@ -2,7 +2,7 @@ import type { FileIntake } from '../../bot/files.ts';
 import { Translator } from '../../bot/i18n.ts';
 import type { Logger } from '../../bot/logger.ts';
 import { ConfigError } from '../../config/load.ts';
-import type { Config } from '../../config/schema.ts';
+import { textValues, type Config } from '../../config/schema.ts';
 import type { StaffDesk } from '../../queue/staff-ports.ts';
 import type { MatrixChannel } from './matrix-channel.ts';
 
@@ -53,7 +53,7 @@ export async function matrixChannelFromConfig(
     staffUserIds: config.MATRIX_STAFF_USER_IDS,
     ...(runtime.desk === undefined ? {} : { desk: runtime.desk }),
     files: runtime.files,
-    i18n: runtime.i18n ?? Translator.create(),
+    i18n: runtime.i18n ?? Translator.create({ values: textValues(config) }),
     language: config.DEFAULT_LANGUAGE,
     logger: runtime.logger,
   });

@@ -3,7 +3,7 @@ import type { FileIntake } from '../../bot/files.ts';
 import { Translator } from '../../bot/i18n.ts';
 import type { Logger } from '../../bot/logger.ts';
 import { ConfigError } from '../../config/load.ts';
-import type { Config } from '../../config/schema.ts';
+import { textValues, type Config } from '../../config/schema.ts';
 import type { StaffDesk } from '../../queue/staff-ports.ts';
 import { TelegramChannel, type TelegramMode } from './telegram-channel.ts';
 
@@ -51,7 +51,7 @@ export function telegramChannelFromConfig(
     prefix: config.REDIS_KEY_PREFIX,
     retentionSeconds: config.DRAFT_TTL_DAYS * 86_400,
     files: runtime.files,
-    i18n: runtime.i18n ?? Translator.create(),
+    i18n: runtime.i18n ?? Translator.create({ values: textValues(config) }),
     logger: runtime.logger,
     defaultLanguage: config.DEFAULT_LANGUAGE,
     ...(staffChat === undefined
