@@ -8,16 +8,15 @@ import { Translator } from './bot/i18n.ts';
 import { createLogger } from './bot/logger.ts';
 import { connectRedis, StartupError } from './bot/redis.ts';
 import { ConfigError, loadConfig } from './config/load.ts';
-import { formatDay } from './flows/intake/deadline.ts';
 import type { Report } from './flows/intake/report.ts';
-import { text, type Language, type Text } from './flows/types.ts';
+import { text, type Language } from './flows/types.ts';
 import { createApp } from './app.ts';
+import { caseDocument } from './queue/case-document.ts';
 import { feedKey } from './queue/feed-channel.ts';
 import { generateStaffKeyPair, open } from './queue/seal.ts';
 import { resolveStaffKeys, writeKeyFile } from './queue/staff-keys.ts';
 import {
   CASE_STATUSES,
-  type CaseDetails,
   type CaseNotice,
   type DeskResult,
   type StaffActor,
@@ -148,7 +147,7 @@ async function main(argv: string[], out: Out): Promise<number> {
             values.files,
             keys.privateKey ?? '',
           );
-        out(values.json ? JSON.stringify(result.value) : readable(result.value, lang, i18n));
+        out(values.json ? JSON.stringify(result.value) : caseDocument(result.value, lang, i18n));
         return 0;
       }
       case 'claim': {
@@ -188,7 +187,9 @@ async function main(argv: string[], out: Out): Promise<number> {
           `${JSON.stringify({ ...result.value, audit: await app.cases.audit(caseRef) }, null, 2)}\n`,
           { mode: 0o600 },
         );
-        writeFileSync(`${base}.txt`, `${readable(result.value, lang, i18n)}\n`, { mode: 0o600 });
+        writeFileSync(`${base}.txt`, `${caseDocument(result.value, lang, i18n)}\n`, {
+          mode: 0o600,
+        });
         out(
           values.json
             ? JSON.stringify({ ok: true, files: [`${base}.json`, `${base}.txt`] })
@@ -301,86 +302,6 @@ async function saveFiles(
       { mode: 0o600 },
     );
   }
-}
-
-/** The case as a readable document, for staff and for a referral to police or counselling. */
-export function readable(details: CaseDetails, lang: Language, i18n: Translator): string {
-  const t = (value: Text): string => i18n.t(lang, value);
-  const r = details.report as Report;
-  const opt = (group: string, id: string): string => t(text(`intake:${group}.options.${id}`));
-  const notGiven = t(text('intake:summary.notGiven'));
-  const line = (field: string, value: string): string =>
-    t(text(`intake:summary.${field}`, { value }));
-  const lines = [
-    t(text('staff:doc.title', { caseRef: details.caseRef })),
-    t(
-      text('staff:doc.meta', {
-        status: details.status,
-        assignee: details.assignee ?? '-',
-        submitted: r.submittedAt.slice(0, 16).replace('T', ' '),
-      }),
-    ),
-    ...(details.urgent ? [t(text('staff:doc.urgent'))] : []),
-    ...(details.eraseRequested ? [t(text('staff:doc.erase'))] : []),
-    ...(details.outcome === undefined
-      ? []
-      : [t(text('staff:doc.outcome', { outcome: details.outcome }))]),
-    '',
-    line('role', opt('role', r.role)),
-    line('kinds', r.kinds.map((k) => opt('kinds', k)).join(', ')),
-    line('channel', opt('channel', r.channel)),
-    ...(r.platform ? [line('platform', opt('platform', r.platform))] : []),
-    ...(r.channel === 'online' ? [line('link', r.link ?? notGiven)] : []),
-    line(
-      'when',
-      r.when.kind === 'date'
-        ? formatDay(r.when.date, lang)
-        : t(text(`intake:when.options.${r.when.kind}`)),
-    ),
-    line('state', opt('state', r.state)),
-    line('municipality', r.municipality ?? notGiven),
-    line('perpetrator', opt('perpetrator', r.perpetrator)),
-    line('police', opt('police', r.police)),
-    ...(r.fileNumber ? [line('fileNumber', r.fileNumber)] : []),
-    line('family', opt('family', r.family)),
-    line('help', r.help.map((h) => opt('help', h)).join(', ')),
-    line(
-      'contact',
-      r.contactValue
-        ? `${opt('contact', r.contact)} (${r.contactValue})`
-        : opt('contact', r.contact),
-    ),
-    ...(r.strafantragDeadline
-      ? [t(text('intake:summary.deadline', { date: formatDay(r.strafantragDeadline, lang) }))]
-      : []),
-    '',
-    t(text('staff:doc.description')),
-    r.description,
-    '',
-    t(text('staff:doc.evidence')),
-    ...r.evidence.files.map(
-      (f) => `• ${f.name} (${f.mime}, ${f.size} B) SHA-256 ${f.sha256}, ${f.receivedAt}`,
-    ),
-    ...r.evidence.links.map((l) => `• ${l}`),
-    ...(details.messages.length > 0
-      ? [
-          '',
-          t(text('staff:doc.messages')),
-          ...details.messages.map(
-            (m) =>
-              `${m.at.slice(0, 16).replace('T', ' ')} ${m.from === 'staff' ? (m.by ?? 'staff') : t(text('staff:doc.person'))}: ${m.text}`,
-          ),
-        ]
-      : []),
-    ...(details.notes.length > 0
-      ? [
-          '',
-          t(text('staff:doc.notes')),
-          ...details.notes.map((n) => `${n.at.slice(0, 16).replace('T', ' ')} ${n.by}: ${n.text}`),
-        ]
-      : []),
-  ];
-  return lines.join('\n');
 }
 
 main(process.argv.slice(2), (line) => {

@@ -9,6 +9,7 @@ import type {
   StaffChannel,
   StaffDesk,
 } from '../../queue/staff-ports.ts';
+import { caseDocument } from '../../queue/case-document.ts';
 import { escapeHtml, textToHtml } from './render.ts';
 import { parseStaffCommand, type StaffCommand } from './staff-commands.ts';
 
@@ -161,51 +162,9 @@ export class MatrixStaffRoom implements StaffChannel {
     return say(`staff:done.${command.kind}`, { caseRef });
   }
 
-  /** A case's details for the encrypted staff room. */
+  /** A case's details for the encrypted staff room: the same document as the CLI's `show`. */
   #details(details: CaseDetails): StaffMessage {
-    const t = (value: Text) => this.#o.i18n.t(this.#o.language, value);
-    const head = [
-      t(text('staff:doc.title', { caseRef: details.caseRef })),
-      t(
-        text('matrix:staff.statusLine', {
-          status: t(text(`matrix:staff.status.${details.status}`)),
-        }),
-      ),
-      ...(details.assignee === undefined
-        ? []
-        : [t(text('matrix:staff.assignee', { assignee: details.assignee }))]),
-      ...(details.urgent ? [t(text('staff:doc.urgent'))] : []),
-      ...(details.eraseRequested ? [t(text('staff:doc.erase'))] : []),
-    ];
-    const report = JSON.stringify(details.report, null, 2);
-    const messages = details.messages.map(
-      (m) =>
-        `${m.at.slice(0, 16).replace('T', ' ')} ${m.from === 'staff' ? (m.by ?? 'staff') : t(text('staff:doc.person'))}: ${m.text}`,
-    );
-    const notes = details.notes.map(
-      (n) => `${n.at.slice(0, 16).replace('T', ' ')} ${n.by}: ${n.text}`,
-    );
-    const sections: [string, string[]][] = [
-      [t(text('staff:doc.messages')), messages],
-      [t(text('staff:doc.notes')), notes],
-    ];
-    const body = [
-      ...head,
-      '',
-      report,
-      ...sections.flatMap(([title, lines]) => (lines.length === 0 ? [] : ['', title, ...lines])),
-    ].join('\n');
-    const html =
-      textToHtml(head.join('\n')) +
-      `<pre><code class="language-json">${escapeHtml(report)}</code></pre>` +
-      sections
-        .filter(([, lines]) => lines.length > 0)
-        .map(
-          ([title, lines]) =>
-            `<p><strong>${escapeHtml(title)}</strong></p>${textToHtml(lines.join('\n'))}`,
-        )
-        .join('');
-    return { body, html };
+    return plain(caseDocument(details, this.#o.language, this.#o.i18n));
   }
 }
 

@@ -156,6 +156,11 @@ describe('Lotse on Matrix, the whole program against a real Synapse', () => {
     const details = await command(d, `!show ${caseRef}`);
     expect(details.encrypted).toBe(true);
     expect(details.body).toContain(MARKER);
+    // The same readable document as the CLI's `show`, not the stored JSON.
+    expect(details.body).toContain(t('staff:doc.description'));
+    expect(details.body).toContain('shot.png');
+    expect(details.body).not.toContain('"description"');
+    expect(details.html).toContain('<br');
 
     // The staff reply reaches the person's encrypted chat; the person answers there.
     expect(
