@@ -7,22 +7,15 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MatrixChannel } from '../../../src/adapters/matrix/matrix-channel.ts';
 import { FileIntake } from '../../../src/bot/files.ts';
 import { Translator } from '../../../src/bot/i18n.ts';
-import { ensureSynapse, registerUser, SYNAPSE_URL } from './harness/synapse.ts';
+import { registerUser, SYNAPSE_URL, useSynapse } from './harness/synapse.ts';
 import { MemoryVault } from './harness/test-bot.ts';
 
 const i18n = Translator.create();
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-
-beforeAll(async () => {
-  await ensureSynapse();
-}, 15 * 60_000);
+const { defer } = useSynapse();
 
 interface LogLine {
   level: number;
@@ -53,7 +46,7 @@ async function channel(homeserverUrl: string, userId: string, password: string) 
   void matrix.start({ handle: () => Promise.resolve() }).then(() => {
     started = true;
   });
-  cleanup.push(async () => {
+  defer(async () => {
     await matrix.stop();
     await rm(dataDir, { recursive: true, force: true });
   });

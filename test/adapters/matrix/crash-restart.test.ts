@@ -6,24 +6,17 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateStaffKeyPair } from '../../../src/queue/seal.ts';
 import { GERMAN_INTAKE } from '../../support/intake-script.ts';
 import { useJsonl, type JsonlProcess } from '../../support/jsonl-process.ts';
 import { useTestRedis } from '../../support/redis.ts';
-import { MatrixUser, typed, type BotMessage } from './harness/matrix-user.ts';
-import { devicesOf, ensureSynapse, registerUser, SYNAPSE_URL } from './harness/synapse.ts';
+import { MatrixUser, typed, walk } from './harness/matrix-user.ts';
+import { devicesOf, registerUser, SYNAPSE_URL, useSynapse } from './harness/synapse.ts';
 
 const redis = useTestRedis('matrix_crash');
 const start = useJsonl();
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-
-beforeAll(async () => {
-  await ensureSynapse();
-}, 15 * 60_000);
+const { defer } = useSynapse();
 
 /** Resolves once the process has logged that the Matrix channel is connected (the n-th time). */
 async function connected(bot: JsonlProcess): Promise<void> {
@@ -35,23 +28,11 @@ async function connected(bot: JsonlProcess): Promise<void> {
   }
 }
 
-async function answer(
-  anna: MatrixUser,
-  room: string,
-  lines: readonly object[],
-  question: BotMessage | undefined,
-): Promise<BotMessage | undefined> {
-  let asked = question;
-  for (const line of lines)
-    asked = (await anna.say(room, typed(line as { text: string }, asked))).at(-1);
-  return asked;
-}
-
 describe('Matrix channel in the real program', () => {
   it('survives kill -9 mid-conversation: same device, the missed message answered once', async () => {
     const account = await registerUser('lotse-bot', { login: false });
     const dataDir = await mkdtemp(join(tmpdir(), 'lotse-matrix-crash-'));
-    cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
+    defer(() => rm(dataDir, { recursive: true, force: true }));
     const keys = generateStaffKeyPair();
     const run = () =>
       start({
@@ -69,10 +50,10 @@ describe('Matrix channel in the real program', () => {
     const first = run();
     await connected(first);
     const anna = await MatrixUser.create('anna');
-    cleanup.push(() => anna.stop());
+    defer(() => anna.stop());
     const room = await anna.openDirectChat(account.userId);
     const hello = await anna.nextBatch(room);
-    const platform = await answer(anna, room, GERMAN_INTAKE.slice(0, 7), hello.at(-1));
+    const platform = await walk(anna, room, GERMAN_INTAKE.slice(0, 7), hello.at(-1));
     expect(platform?.body).toContain('Plattform');
     await first.kill('SIGKILL');
 
@@ -81,7 +62,7 @@ describe('Matrix channel in the real program', () => {
     await connected(second);
     const link = (await anna.replies(whileDead)).at(-1);
     expect(link?.body).toContain('Link');
-    const when = await answer(anna, room, GERMAN_INTAKE.slice(8, 9), link);
+    const when = await walk(anna, room, GERMAN_INTAKE.slice(8, 9), link);
     expect(when?.body).toContain('Wann');
 
     const session = JSON.parse(await readFile(join(dataDir, 'matrix', 'session.json'), 'utf8')) as {

@@ -4,23 +4,16 @@
  * and the conversation goes on; a message sent while the bot is down is decrypted and answered
  * once after the restart.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseCaseRef } from '../../../src/bot/case-ref.ts';
 import { GERMAN_INTAKE, MARKER } from '../../support/intake-script.ts';
 import { useTestRedis } from '../../support/redis.ts';
 import { MatrixUser, typed, walk, type BotMessage } from './harness/matrix-user.ts';
-import { devicesOf, ensureSynapse, registerUser } from './harness/synapse.ts';
+import { devicesOf, registerUser, useSynapse } from './harness/synapse.ts';
 import { TestBot } from './harness/test-bot.ts';
 
 const redis = useTestRedis('matrix');
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-
-beforeAll(async () => {
-  await ensureSynapse();
-}, 15 * 60_000);
+const { defer } = useSynapse();
 
 async function setUp(): Promise<{
   bot: TestBot;
@@ -30,10 +23,10 @@ async function setUp(): Promise<{
 }> {
   const account = await registerUser('lotse-bot', { login: false });
   const bot = await TestBot.create({ account, redis: redis.client, prefix: redis.prefix });
-  cleanup.push(() => bot.dispose());
+  defer(() => bot.dispose());
   await bot.start();
   const anna = await MatrixUser.create('anna');
-  cleanup.push(() => anna.stop());
+  defer(() => anna.stop());
   const room = await anna.openDirectChat(bot.userId);
   const hello = await anna.nextBatch(room);
   return { bot, anna, room, hello };

@@ -3,25 +3,18 @@
  * turns out to have more people is left; a rate-limited send waits as long as the server asks, and
  * a send whose answer got lost is retried with the same transaction id, so it arrives once.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useTestRedis } from '../../support/redis.ts';
 import { MatrixUser } from './harness/matrix-user.ts';
-import { ensureSynapse, registerUser, SYNAPSE_URL } from './harness/synapse.ts';
+import { registerUser, SYNAPSE_URL, useSynapse } from './harness/synapse.ts';
 import { TestBot } from './harness/test-bot.ts';
 
 const redis = useTestRedis('matrix_invites');
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-
-beforeAll(async () => {
-  await ensureSynapse();
-}, 15 * 60_000);
+const { defer } = useSynapse();
 
 async function user(label: string): Promise<MatrixUser> {
   const created = await MatrixUser.create(label);
-  cleanup.push(() => created.stop());
+  defer(() => created.stop());
   return created;
 }
 
@@ -33,7 +26,7 @@ async function bot(fetchFn?: typeof globalThis.fetch): Promise<TestBot> {
     prefix: redis.prefix,
     ...(fetchFn === undefined ? {} : { fetch: fetchFn }),
   });
-  cleanup.push(() => created.dispose());
+  defer(() => created.dispose());
   await created.start();
   return created;
 }

@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseCaseRef } from '../../../src/bot/case-ref.ts';
 import { Translator } from '../../../src/bot/i18n.ts';
 import { generateStaffKeyPair } from '../../../src/queue/seal.ts';
@@ -19,18 +19,11 @@ import { useJsonl, type JsonlProcess } from '../../support/jsonl-process.ts';
 import { useTestRedis } from '../../support/redis.ts';
 import { staffCli, type CliResult } from '../../support/staff-cli.ts';
 import { MatrixUser, typed, walk, type BotMessage } from './harness/matrix-user.ts';
-import { ensureSynapse, registerUser, SYNAPSE_URL } from './harness/synapse.ts';
+import { registerUser, SYNAPSE_URL, useSynapse } from './harness/synapse.ts';
 
 const redis = useTestRedis('matrix_program');
 const start = useJsonl();
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-
-beforeAll(async () => {
-  await ensureSynapse();
-}, 15 * 60_000);
+const { defer } = useSynapse();
 
 const i18n = Translator.create();
 const t = (key: string, params?: Record<string, string>) =>
@@ -38,7 +31,7 @@ const t = (key: string, params?: Record<string, string>) =>
 
 async function user(label: string): Promise<MatrixUser> {
   const created = await MatrixUser.create(label);
-  cleanup.push(() => created.stop());
+  defer(() => created.stop());
   return created;
 }
 
@@ -62,7 +55,7 @@ async function deploy(split: boolean): Promise<Deployment> {
   const staffRoom = await staff.openGroup([account.userId]);
   const keys = generateStaffKeyPair();
   const dataDir = mkdtempSync(join(tmpdir(), 'lotse-matrix-program-'));
-  cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
+  defer(() => rm(dataDir, { recursive: true, force: true }));
   const common = { REDIS_KEY_PREFIX: redis.prefix, DATA_DIR: dataDir };
   const bot = start({
     prefix: redis.prefix,

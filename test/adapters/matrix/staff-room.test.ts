@@ -3,27 +3,20 @@
  * the StaffDesk (a recording fake here), a staff reply reaches the reporter's encrypted chat, and
  * people who are not staff are refused.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newCaseRef } from '../../../src/bot/case-ref.ts';
 import { useTestRedis } from '../../support/redis.ts';
 import { FakeDesk } from './harness/fake-desk.ts';
 import { MatrixUser } from './harness/matrix-user.ts';
-import { ensureSynapse, registerUser } from './harness/synapse.ts';
+import { registerUser, useSynapse } from './harness/synapse.ts';
 import { TestBot } from './harness/test-bot.ts';
 
 const redis = useTestRedis('matrix_staff');
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-
-beforeAll(async () => {
-  await ensureSynapse();
-}, 15 * 60_000);
+const { defer } = useSynapse();
 
 async function user(label: string): Promise<MatrixUser> {
   const created = await MatrixUser.create(label);
-  cleanup.push(() => created.stop());
+  defer(() => created.stop());
   return created;
 }
 
@@ -46,7 +39,7 @@ describe('Matrix staff room', () => {
       staffUserIds: [staff.userId],
       desk,
     });
-    cleanup.push(() => bot.dispose());
+    defer(() => bot.dispose());
     const channel = await bot.start();
     await staff.membership(staffRoom, bot.userId, 'join');
 

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { afterEach, beforeAll } from 'vitest';
 
 export const SYNAPSE_URL = process.env['SYNAPSE_URL'] ?? 'http://127.0.0.1:8008';
 /** The shared tool that builds and runs the test homeserver. */
@@ -97,4 +98,23 @@ export async function devicesOf(accessToken: string): Promise<string[]> {
   });
   const body = (await response.json()) as { devices: { device_id: string }[] };
   return body.devices.map((d) => d.device_id);
+}
+
+/**
+ * For a test file against Synapse: makes sure it runs before the tests (the first build takes
+ * minutes) and returns `defer`, whose steps undo a test's set-up after it, last first.
+ */
+export function useSynapse(): { defer: (step: () => Promise<unknown>) => void } {
+  const steps: (() => Promise<unknown>)[] = [];
+  beforeAll(async () => {
+    await ensureSynapse();
+  }, 15 * 60_000);
+  afterEach(async () => {
+    for (const step of steps.splice(0).reverse()) await step();
+  });
+  return {
+    defer: (step) => {
+      steps.push(step);
+    },
+  };
 }
