@@ -52,12 +52,13 @@ export function relayFeed(
   prefix: string,
   channel: StaffChannel,
   onError: (error: unknown) => void,
-  options: { reclaimAfterMs?: number } = {},
+  options: { reclaimAfterMs?: number; startBackMs?: number } = {},
 ): FeedRelay {
   const key = feedKey(prefix);
   const group = `relay:${channel.name}`;
   const consumer = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const reclaimAfterMs = options.reclaimAfterMs ?? 30_000;
+  const startBackMs = options.startBackMs ?? 5 * 60_000;
   const reader = redis.duplicate({ maxRetriesPerRequest: null });
   const state = { running: true };
   // A function, so that the loop sees `stop` flip it (a plain flag reads as always true).
@@ -71,7 +72,9 @@ export function relayFeed(
   };
   const loop = (async () => {
     try {
-      await reader.xgroup('CREATE', key, group, '$', 'MKSTREAM');
+      // A new group starts a little in the past: notices raised while this process was starting
+      // (a report worker catching up) are posted, a long history of an older feed is not.
+      await reader.xgroup('CREATE', key, group, `${Date.now() - startBackMs}-0`, 'MKSTREAM');
     } catch (error) {
       if (!String(error).includes('BUSYGROUP')) onError(error);
     }

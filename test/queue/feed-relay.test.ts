@@ -85,3 +85,26 @@ describe('a notice that a replica took but never posted', () => {
     }
   });
 });
+
+describe('the first relay of a channel', () => {
+  it('posts the notices of the last minutes, not the older history of the feed', async () => {
+    const key = `${redis.prefix}:staff:feed`;
+    const at = (agoMs: number) => `${Date.now() - agoMs}-0`;
+    await redis.client.xadd(key, at(60 * 60_000), 'notice', JSON.stringify(notice('REF-OLD')));
+    await redis.client.xadd(key, at(10_000), 'notice', JSON.stringify(notice('REF-STARTUP')));
+    const fresh = new Recording();
+    const errors: unknown[] = [];
+    const relay = relayFeed(redis.client, redis.prefix, fresh, (e) => errors.push(e));
+    try {
+      const deadline = Date.now() + 10_000;
+      while (fresh.seen.length === 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      expect(fresh.seen).toEqual(['REF-STARTUP']);
+      expect(errors).toEqual([]);
+    } finally {
+      await relay.stop();
+    }
+  });
+});
