@@ -28,6 +28,12 @@ import type { TelegramSender } from './sender.ts';
 /** The fields every event of one person in their private chat shares. */
 type EventBase = Omit<InboundEvent, 'eventId' | 'input'>;
 
+/** An album as collected: who sent it, and the message id of its first file here. */
+interface AlbumContext {
+  readonly base: EventBase;
+  readonly firstMessageId: number;
+}
+
 export interface ReporterChatDeps {
   readonly api: Api;
   /** Where events go; set once the channel has started. */
@@ -51,7 +57,7 @@ export interface ReporterChatDeps {
  */
 export class ReporterChat {
   readonly #d: ReporterChatDeps;
-  readonly #albums: AlbumCollector<EventBase>;
+  readonly #albums: AlbumCollector<AlbumContext>;
 
   constructor(deps: ReporterChatDeps) {
     this.#d = deps;
@@ -69,7 +75,11 @@ export class ReporterChat {
     if (message.media_group_id !== undefined && attachment !== undefined) {
       const part = await this.#receive(base, attachment);
       if (part === 'failed') await this.#notice(base, 'telegram:fileFailed');
-      else await this.#albums.add(chatId, message.media_group_id, part, base);
+      else
+        await this.#albums.add(chatId, message.media_group_id, part, {
+          base,
+          firstMessageId: message.message_id,
+        });
       return;
     }
     // Whatever comes after an album comes after it for the engine too.
@@ -210,14 +220,17 @@ export class ReporterChat {
     }
   }
 
-  async #emitAlbum(album: Album<EventBase>): Promise<void> {
+  async #emitAlbum(album: Album<AlbumContext>): Promise<void> {
     try {
-      const eventId = `album:${album.groupId}`;
+      // Named by its first file too: with webhooks, replicas may each collect part of an album,
+      // and each part must count (the same part again, redelivered, is still the same event).
+      const { base, firstMessageId } = album.context;
+      const eventId = `album:${album.groupId}:${String(firstMessageId)}`;
       // Good files count even when others of the album were refused: the refusals come after.
       if (album.files.length > 0)
-        await this.#handle(album.context, eventId, { kind: 'files', files: album.files });
+        await this.#handle(base, eventId, { kind: 'files', files: album.files });
       if (album.rejected.length > 0)
-        await this.#handle(album.context, `${eventId}:refused`, {
+        await this.#handle(base, `${eventId}:refused`, {
           kind: 'files',
           files: [],
           rejected: album.rejected,

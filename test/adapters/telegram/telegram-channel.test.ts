@@ -238,6 +238,20 @@ describe('Telegram channel', () => {
     const after = await dora.waitForMessages(count);
     expect(after).toHaveLength(count + 1);
     expect(after.at(-1)?.text).toContain(t('intake:evidence.status', { files: 4, links: 1 }));
+
+    // An album split by a restart (as webhook replicas may split one): each part counts.
+    h!.files.set('b1', { bytes: Buffer.from('album b one') });
+    h!.files.set('b2', { bytes: Buffer.from('album b two') });
+    const photo = (id: string) => ({
+      media_group_id: 'album-2',
+      photo: [{ file_id: id, file_unique_id: id, width: 800, height: 600, file_size: 11 }],
+    });
+    await dora.sendContent(photo('b1'));
+    await h!.stopBot();
+    await h!.startBot();
+    await dora.sendContent(photo('b2'));
+    const split = await dora.waitForMessages(count + 2);
+    expect(split.at(-1)?.text).toContain(t('intake:evidence.status', { files: 6, links: 1 }));
   });
 
   it('answers a forged button with an alert and changes nothing', async () => {
