@@ -34,7 +34,9 @@ const USAGE = `Usage: npm run staff -- <command> [options]   (--as NAME or $STAF
   export REF [--out DIR]         the case as JSON and as a readable document
   stats [--from YYYY-MM] [--to YYYY-MM]   anonymous counts as CSV
   feed [--follow]                staff notices (new, unclaimed, messages …)
-  failed                         reports that could not be read, kept aside`;
+  failed                         reports that could not be read, kept aside
+  failed retry ID                hand a kept-aside report to the worker again (e.g. after a key fix)
+  failed remove ID               delete a kept-aside report for good`;
 
 type Out = (line: string) => void;
 
@@ -247,6 +249,23 @@ async function main(argv: string[], out: Out): Promise<number> {
         return 0;
       }
       case 'failed': {
+        const [action, id] = rest;
+        if (action !== undefined) {
+          if ((action !== 'retry' && action !== 'remove') || id === undefined)
+            throw new UsageError(USAGE);
+          const job = await app.reports.queue.getJob(id);
+          if (job === undefined || !(await job.isFailed())) {
+            out(values.json ? JSON.stringify({ id, ok: false }) : say('failed.unknown', { id }));
+            return 3;
+          }
+          // A retried report is read again by the worker: with the right key it becomes a case
+          // (its files wait 30 days for that); a removed one is gone, with its files at expiry.
+          if (action === 'retry')
+            await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+          else await job.remove();
+          out(values.json ? JSON.stringify({ id, ok: true }) : say(`failed.${action}`, { id }));
+          return 0;
+        }
         const jobs = await app.reports.queue.getFailed();
         const rows = jobs.map((j) => ({
           id: j.id,
