@@ -4,6 +4,13 @@ import { z } from 'zod';
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 /** A raw 32-byte key in base64url. */
 const key32 = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a 32-byte key in base64url (43 characters)');
+/** One or more 32-byte keys, comma-separated: the current one first, then older ones (rotation). */
+const keyring = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9_-]{43}(,[A-Za-z0-9_-]{43})*$/,
+    'one or more 32-byte keys in base64url (43 characters), comma-separated, the current one first',
+  );
 /** A comma-separated list. */
 const list = z
   .string()
@@ -71,16 +78,16 @@ export const configSchema = z.object({
     .describe(
       'Staff public key (base64url, from `npm run staff -- keygen`). Enough for a bot-only process: it seals reports but cannot read them.',
     ),
-  STAFF_PRIVATE_KEY: key32
+  STAFF_PRIVATE_KEY: keyring
     .optional()
     .describe(
-      'Staff private key (base64url). Only for the worker and staff tools, never for a public-facing bot. Prefer STAFF_PRIVATE_KEY_FILE.',
+      'Staff private key (base64url). Only for the worker and staff tools, never for a public-facing bot. Prefer STAFF_PRIVATE_KEY_FILE. During a key rotation: the new key, a comma, the old one.',
     ),
   STAFF_PRIVATE_KEY_FILE: z
     .string()
     .optional()
     .describe(
-      'File holding the staff private key (as written by `npm run staff -- keygen --out FILE`).',
+      'File holding the staff private key (as written by `npm run staff -- keygen --out FILE`), or several bare keys one per line, the current one first.',
     ),
   STAFF_USERS: list.describe(
     'Staff members allowed to use the staff CLI, comma-separated names (the CLI acts as --as NAME or $STAFF_USER).',

@@ -41,9 +41,10 @@ export function generateStaffKeyPair(): StaffKeyPair {
   };
 }
 
-/** The public key belonging to a private key. */
+/** The public key belonging to a private key (of a keyring: to its first, current key). */
 export function publicKeyOf(privateKey: string): string {
-  return rawPublic(createPublicKey(privateKeyObject(privateKey))).toString('base64url');
+  const current = privateKey.split(',')[0] ?? '';
+  return rawPublic(createPublicKey(privateKeyObject(current))).toString('base64url');
 }
 
 function rawPublic(key: KeyObject): Buffer {
@@ -100,8 +101,23 @@ export function seal(plain: Uint8Array, publicKey: string, context: string): str
   );
 }
 
-/** Opens a sealed box with the staff private key. Throws SealError when it cannot. */
+/**
+ * Opens a sealed box with the staff private key – or a keyring, `current,older,…` (a rotation):
+ * each key is tried in turn. Throws SealError when none opens it.
+ */
 export function open(box: string, privateKey: string, context: string): Buffer {
+  const keys = privateKey.split(',');
+  for (const key of keys.slice(0, -1)) {
+    try {
+      return openWith(box, key, context);
+    } catch (error) {
+      if (!(error instanceof SealError)) throw error;
+    }
+  }
+  return openWith(box, keys.at(-1) ?? '', context);
+}
+
+function openWith(box: string, privateKey: string, context: string): Buffer {
   const bytes = Buffer.from(box, 'base64url');
   if (bytes.length < 1 + 32 + 12 + 16 || bytes[0] !== VERSION)
     throw new SealError('not a sealed box of a known version');

@@ -157,13 +157,20 @@ export class CaseDesk implements StaffDesk {
     const record = await this.#d.cases.get(caseRef);
     const sealed = await this.#d.cases.sealed(caseRef);
     if (record === undefined || sealed === undefined) return refused('unknown-case');
-    const payload = reportPayloadSchema.parse(openJson(sealed, key, reportContext(caseRef)));
-    const notes = (await this.#d.cases.notes(caseRef)).map((box) =>
-      noteSchema.parse(openJson(box, key, noteContext(caseRef))),
-    );
-    const messages = (await this.#d.cases.messages(caseRef)).map((box) =>
-      messageSchema.parse(openJson(box, key, messageContext(caseRef))),
-    );
+    let payload, notes, messages;
+    try {
+      payload = reportPayloadSchema.parse(openJson(sealed, key, reportContext(caseRef)));
+      notes = (await this.#d.cases.notes(caseRef)).map((box) =>
+        noteSchema.parse(openJson(box, key, noteContext(caseRef))),
+      );
+      messages = (await this.#d.cases.messages(caseRef)).map((box) =>
+        messageSchema.parse(openJson(box, key, messageContext(caseRef))),
+      );
+    } catch (error) {
+      // Sealed to a key this process does not hold (an old key dropped too early, a wrong key).
+      if (error instanceof SealError) return refused('wrong-key');
+      throw error;
+    }
     await this.#d.cases.transition(caseRef, ['new', 'claimed', 'waiting', 'closed'], undefined, {
       at: this.#now(),
       actor: actor.name,

@@ -9,6 +9,7 @@ import { generateStaffKeyPair, publicKeyOf, type StaffKeyPair } from './seal.ts'
 /** The keys one process holds: always the public key; the private key only where staff read. */
 export interface StaffKeys {
   readonly publicKey: string;
+  /** The private key, or during a rotation a keyring `current,older,…` (see seal.ts `open`). */
   readonly privateKey?: string;
 }
 
@@ -23,9 +24,19 @@ export function writeKeyFile(path: string, pair: StaffKeyPair): void {
 
 function readKeyFile(path: string): StaffKeyPair {
   const raw = readFileSync(path, 'utf8').trim();
-  // A bare key (one line) or the JSON written by keygen.
-  if (/^[A-Za-z0-9_-]{43}$/.test(raw)) return { privateKey: raw, publicKey: publicKeyOf(raw) };
-  const parsed = keyFileSchema.safeParse(JSON.parse(raw));
+  // Bare keys, one per line, the current one first (a rotation), or the JSON written by keygen.
+  const lines = raw.split(/\s+/);
+  if (lines.every((line) => /^[A-Za-z0-9_-]{43}$/.test(line))) {
+    const ring = lines.join(',');
+    return { privateKey: ring, publicKey: publicKeyOf(ring) };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    json = undefined;
+  }
+  const parsed = keyFileSchema.safeParse(json);
   if (!parsed.success) throw new ConfigError(`STAFF_PRIVATE_KEY_FILE: ${path} holds no staff key`);
   return parsed.data;
 }

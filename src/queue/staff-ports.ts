@@ -64,7 +64,8 @@ export type DeskResult<T = undefined> =
         | 'closed'
         | 'not-claimed'
         | 'empty'
-        | 'no-key';
+        | 'no-key'
+        | 'wrong-key';
     };
 
 /** Case details for staff, decrypted; shown only where staff read confidentially. */
