@@ -117,6 +117,14 @@ export function relayFeed(
       state.running = false;
       reader.disconnect();
       await loop;
+      // A replica that leaves nothing pending leaves the group too (its name is used once); one
+      // with pending notices stays, so that another replica takes them over.
+      try {
+        const pending = await redis.xpending(key, group, '-', '+', 1, consumer);
+        if (pending.length === 0) await redis.xgroup('DELCONSUMER', key, group, consumer);
+      } catch (error) {
+        onError(error);
+      }
     },
   };
 }

@@ -49,6 +49,13 @@ describe('relaying staff notices from a worker process to a bot-only staff chann
     } finally {
       await Promise.all(relays.map((r) => r.stop()));
     }
+    // Stopped replicas with nothing pending leave the group: restarts do not pile up consumers.
+    const consumers = (await redis.client.xinfo(
+      'CONSUMERS',
+      `${redis.prefix}:staff:feed`,
+      'relay:matrix',
+    )) as unknown[];
+    expect(consumers).toEqual([]);
   });
 });
 
