@@ -174,7 +174,7 @@ async function main(argv: string[], out: Out): Promise<number> {
       }
       case 'erase': {
         const caseRef = needRef();
-        const result = await app.desk.erase(actor, caseRef);
+        const result = await app.desk.eraseNow(actor, caseRef);
         return result.ok ? ok('done.erase', caseRef) : refuse(result);
       }
       case 'export': {

@@ -317,6 +317,17 @@ export class CaseStore {
   }
 
   /** Anonymous counters of the months from `from` to `to` (YYYY-MM). */
+  /**
+   * A confirmation by repetition: false the first time (and remembers it for `seconds`), true
+   * when the same thing is asked again within that time (and forgets it).
+   */
+  async repeated(what: string, seconds: number): Promise<boolean> {
+    const key = `${this.#prefix}:staff:confirm:{${what}}`;
+    if ((await this.#redis.del(key)) === 1) return true;
+    await this.#redis.set(key, '1', 'EX', seconds);
+    return false;
+  }
+
   async stats(from: string, to: string): Promise<Map<string, Record<string, number>>> {
     const months: string[] = [];
     for (let m = from; m <= to; m = nextMonth(m)) months.push(m);

@@ -198,13 +198,23 @@ export class CaseDesk implements StaffDesk {
    * Erases a case now, with its files, notes, messages and audit trail (a person's erase request,
    * or a case that must not wait for the retention period). The anonymous statistics stay.
    */
-  async erase(actor: StaffActor, caseRef: string): Promise<DeskResult> {
+  async eraseNow(actor: StaffActor, caseRef: string): Promise<DeskResult> {
     if (!this.isStaff(actor.id)) return refused('not-staff');
     const record = await this.#d.cases.get(caseRef);
     if (record === undefined) return refused('unknown-case');
     await this.#d.cases.erase(caseRef, record.conv);
     await this.#d.notifier.notify('erased', { ...record, status: 'closed' }, this.#now());
     return done;
+  }
+
+  /** Erases a case when the same staff member asks twice within five minutes (chat rooms). */
+  async erase(actor: StaffActor, caseRef: string): Promise<DeskResult<'confirm' | 'erased'>> {
+    if (!this.isStaff(actor.id)) return refused('not-staff');
+    if ((await this.#d.cases.get(caseRef)) === undefined) return refused('unknown-case');
+    if (!(await this.#d.cases.repeated(`erase:${actor.id}:${caseRef}`, 300)))
+      return { ok: true, value: 'confirm' };
+    const result = await this.eraseNow(actor, caseRef);
+    return result.ok ? { ok: true, value: 'erased' } : result;
   }
 
   /** A message from the person (the bot role can seal but not read). */

@@ -93,4 +93,9 @@ export interface StaffDesk {
   reply(actor: StaffActor, caseRef: string, text: string): Promise<DeskResult>;
   close(actor: StaffActor, caseRef: string, outcome: string): Promise<DeskResult>;
   show(actor: StaffActor, caseRef: string): Promise<DeskResult<CaseDetails>>;
+  /**
+   * Erases a case for good, with files, notes and messages – in a chat room only when the same
+   * staff member asks again within five minutes: the first call answers `confirm`.
+   */
+  erase(actor: StaffActor, caseRef: string): Promise<DeskResult<'confirm' | 'erased'>>;
 }

@@ -318,4 +318,25 @@ describe('staff workers', () => {
     const job = await app.outbound.queue('matrix').getJob('m1');
     expect(job?.attemptsMade).toBe(0);
   });
+
+  it('erases a case from a chat room only when the same staff member asks twice', async () => {
+    const { app, staff } = await setup();
+    await app.startWorkers();
+    await submit(app, 'EEEE-FFFF-GGGG-H');
+    await until(async () => (await app.cases.get('EEEE-FFFF-GGGG-H')) !== undefined);
+    const mallory = { id: 'mallory', name: 'mallory' };
+    expect(await app.desk.erase(mallory, 'EEEE-FFFF-GGGG-H')).toEqual({
+      ok: false,
+      reason: 'not-staff',
+    });
+    expect(await app.desk.erase(anna, 'EEEE-FFFF-GGGG-H')).toEqual({ ok: true, value: 'confirm' });
+    expect(await app.cases.get('EEEE-FFFF-GGGG-H')).toBeDefined();
+    expect(await app.desk.erase(anna, 'EEEE-FFFF-GGGG-H')).toEqual({ ok: true, value: 'erased' });
+    expect(await app.cases.get('EEEE-FFFF-GGGG-H')).toBeUndefined();
+    expect(staff.notices.map((n) => n.kind)).toContain('erased');
+    expect(await app.desk.erase(anna, 'EEEE-FFFF-GGGG-H')).toEqual({
+      ok: false,
+      reason: 'unknown-case',
+    });
+  });
 });

@@ -2,7 +2,7 @@ import { parseCaseRef } from '../../bot/case-ref.ts';
 
 /** A staff command typed in the staff room. */
 export type StaffCommand =
-  | { readonly kind: 'claim' | 'show'; readonly caseRef: string }
+  | { readonly kind: 'claim' | 'show' | 'erase'; readonly caseRef: string }
   | { readonly kind: 'reply' | 'note'; readonly caseRef: string; readonly text: string }
   | { readonly kind: 'close'; readonly caseRef: string; readonly outcome: string }
   | { readonly kind: 'help' }
@@ -11,13 +11,13 @@ export type StaffCommand =
   /** `!something` that is no command of ours. */
   | { readonly kind: 'unknown'; readonly command: string };
 
-const NAMES = ['claim', 'reply', 'note', 'close', 'show', 'help'] as const;
+const NAMES = ['claim', 'reply', 'note', 'close', 'show', 'erase', 'help'] as const;
 type Name = (typeof NAMES)[number];
 const isName = (value: string): value is Name => (NAMES as readonly string[]).includes(value);
 
 /**
- * Reads `!claim REF`, `!reply REF text`, `!note REF text`, `!close REF outcome`, `!show REF` and
- * `!help`; undefined for ordinary talk between staff (anything not starting with "!").
+ * Reads `!claim REF`, `!reply REF text`, `!note REF text`, `!close REF outcome`, `!show REF`,
+ * `!erase REF` and `!help`; undefined for ordinary talk between staff (anything not starting with "!").
  * Texts may span several lines; the case reference may be typed in lower case.
  */
 export function parseStaffCommand(body: string): StaffCommand | undefined {
@@ -32,6 +32,7 @@ export function parseStaffCommand(body: string): StaffCommand | undefined {
   switch (command) {
     case 'claim':
     case 'show':
+    case 'erase':
       return { kind: command, caseRef };
     case 'reply':
     case 'note':

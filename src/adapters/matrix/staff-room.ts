@@ -133,7 +133,7 @@ export class MatrixStaffRoom implements StaffChannel {
       name: this.#o.port.displayName(message.roomId, message.sender),
     };
     const { caseRef } = command;
-    let result: DeskResult<CaseDetails | undefined>;
+    let result: DeskResult<CaseDetails | 'confirm' | 'erased' | undefined>;
     switch (command.kind) {
       case 'claim':
         result = await desk.claim(actor, caseRef);
@@ -152,13 +152,17 @@ export class MatrixStaffRoom implements StaffChannel {
           return say('matrix:staff.unencrypted');
         result = await desk.show(actor, caseRef);
         break;
+      case 'erase':
+        result = await desk.erase(actor, caseRef);
+        break;
     }
     this.#log.info(
       { command: command.kind, ok: result.ok, ...(result.ok ? {} : { reason: result.reason }) },
       'staff command',
     );
     if (!result.ok) return say(`staff:refused.${result.reason}`);
-    if (command.kind === 'show' && result.value !== undefined) return this.#details(result.value);
+    if (result.value === 'confirm') return say('staff:confirmErase', { caseRef });
+    if (typeof result.value === 'object') return this.#details(result.value);
     return say(`staff:done.${command.kind}`, { caseRef });
   }
 

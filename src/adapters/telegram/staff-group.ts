@@ -10,7 +10,7 @@ import { echoAnswer } from './answer-echo.ts';
 import { parseCallbackData } from './callback-data.ts';
 import type { SeenUpdates } from './seen-updates.ts';
 
-type Action = 'claim' | 'reply' | 'note' | 'close';
+type Action = 'claim' | 'reply' | 'note' | 'close' | 'erase';
 
 /** Staff commands, in English and German. */
 const ACTIONS: Readonly<Record<string, Action>> = {
@@ -23,6 +23,7 @@ const ACTIONS: Readonly<Record<string, Action>> = {
   close: 'close',
   schliessen: 'close',
   abschliessen: 'close',
+  erase: 'erase',
 };
 
 /** A staff command as typed: `/reply@LotseBot 7KQ2-9XMD-4HTR-V Guten Tag …`. */
@@ -87,7 +88,8 @@ export class StaffGroup {
     if (command.caseRef === undefined) return say(text('telegram:staff.usage'));
     const caseRef = parseCaseRef(command.caseRef);
     if (caseRef === undefined) return say(refusal('unknown-case'));
-    if (command.action !== 'claim' && command.rest === '') return say(refusal('empty'));
+    if (command.action !== 'claim' && command.action !== 'erase' && command.rest === '')
+      return say(refusal('empty'));
     const actor = actorOf(from);
     const result = await this.#run(() => {
       switch (command.action) {
@@ -99,14 +101,18 @@ export class StaffGroup {
           return desk.note(actor, caseRef, command.rest);
         case 'close':
           return desk.close(actor, caseRef, command.rest);
+        case 'erase':
+          return desk.erase(actor, caseRef);
       }
     });
     if (result === undefined) return say(text('telegram:staff.failed'));
     this.#d.logger.info({ action: command.action, ok: result.ok }, 'staff command');
     await say(
-      result.ok
-        ? text(`telegram:staff.done.${command.action}`, { caseRef })
-        : refusal(result.reason),
+      !result.ok
+        ? refusal(result.reason)
+        : result.value === 'confirm'
+          ? text('telegram:staff.confirmErase', { caseRef })
+          : text(`telegram:staff.done.${command.action}`, { caseRef }),
     );
   }
 
@@ -132,7 +138,7 @@ export class StaffGroup {
   }
 
   /** Runs a desk call; undefined when it failed (logged). */
-  async #run(call: () => Promise<DeskResult>): Promise<DeskResult | undefined> {
+  async #run<T>(call: () => Promise<DeskResult<T>>): Promise<DeskResult<T> | undefined> {
     try {
       return await call();
     } catch (error) {
@@ -185,7 +191,7 @@ export async function registerStaffCommands(
 ): Promise<void> {
   try {
     await api.setMyCommands(
-      (['claim', 'reply', 'note', 'close'] as const).map((command) => ({
+      (['claim', 'reply', 'note', 'close', 'erase'] as const).map((command) => ({
         command,
         description: i18n.t(lang, text(`telegram:staff.commands.${command}`)),
       })),

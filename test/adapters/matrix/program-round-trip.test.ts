@@ -174,6 +174,13 @@ describe('Lotse on Matrix, the whole program against a real Synapse', () => {
     await notice(d, caseRef, 'closed');
     expect((await d.cli('reply', caseRef, 'noch etwas')).stdout).toContain('abgeschlossen');
 
+    // Erasing from the room takes the same command twice.
+    expect((await command(d, `!erase ${caseRef}`)).body).toBe(t('staff:confirmErase', { caseRef }));
+    expect((await d.cli('show', caseRef)).code).toBe(0);
+    expect((await command(d, `!erase ${caseRef}`)).body).toBe(t('staff:done.erase', { caseRef }));
+    await notice(d, caseRef, 'erased');
+    expect((await d.cli('show', caseRef)).code).toBe(3);
+
     // Each notice was posted once.
     const notices = d.staff.received.filter(
       (m) => m.roomId === d.staffRoom && m.replyTo === undefined && m.body.includes(caseRef),

@@ -26,6 +26,7 @@ describe('staff room commands', () => {
       caseRef: ref,
       outcome: 'an Polizei verwiesen',
     });
+    expect(parseStaffCommand(`!erase ${ref}`)).toEqual({ kind: 'erase', caseRef: ref });
     expect(parseStaffCommand('!help')).toEqual({ kind: 'help' });
   });
 

@@ -541,4 +541,9 @@ export class FakeDesk implements StaffDesk {
   show() {
     return Promise.resolve({ ok: false as const, reason: 'no-key' as const });
   }
+
+  erase(actor: { id: string }, caseRef: string) {
+    this.calls.push({ action: 'erase', actor: actor.id, caseRef });
+    return Promise.resolve({ ok: true as const, value: 'confirm' as const });
+  }
 }

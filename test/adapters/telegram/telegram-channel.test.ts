@@ -406,6 +406,27 @@ describe('Telegram channel', () => {
     const reply = (await kim.waitForMessages(count)).at(-1);
     expect(reply?.text).toContain('Wir rufen Sie morgen um 10 Uhr an.');
     expect(reply?.text).toContain(caseRef);
+
+    // Erasing from the group takes the same command twice.
+    await anna.send(`/erase ${caseRef}`);
+    expect((await anna.messages()).at(-1)?.text).toBe(
+      t('telegram:staff.confirmErase', { caseRef }),
+    );
+    await anna.send(`/erase ${caseRef}`);
+    expect((await anna.messages()).map((m) => m.text)).toContain(
+      t('telegram:staff.done.erase', { caseRef }),
+    );
+    // The group is told, like of every case change.
+    let texts: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      texts = (await anna.messages()).map((m) => m.text);
+      if (texts.some((x) => x.includes(t('telegram:staff.notice.erased', { caseRef })))) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(texts.some((x) => x.includes(t('telegram:staff.notice.erased', { caseRef })))).toBe(
+      true,
+    );
+    expect(await h!.app.cases.get(caseRef)).toBeUndefined();
   });
 
   it('goes on at the same question after a restart, old buttons included', async () => {

@@ -9,7 +9,11 @@ import type {
 } from '../../../../src/queue/staff-ports.ts';
 
 export type DeskCall =
-  | { readonly op: 'claim' | 'show'; readonly actor: StaffActor; readonly caseRef: string }
+  | {
+      readonly op: 'claim' | 'show' | 'erase';
+      readonly actor: StaffActor;
+      readonly caseRef: string;
+    }
   | {
       readonly op: 'note' | 'reply' | 'close';
       readonly actor: StaffActor;
@@ -67,5 +71,10 @@ export class FakeDesk implements StaffDesk {
         eraseRequested: false,
       },
     });
+  }
+
+  erase(actor: StaffActor, caseRef: string): Promise<DeskResult<'confirm' | 'erased'>> {
+    this.calls.push({ op: 'erase', actor, caseRef });
+    return Promise.resolve({ ok: true, value: 'confirm' });
   }
 }
