@@ -284,13 +284,7 @@ export class CaseStore {
    */
   async expire(caseRef: string, conv: string, seconds: number): Promise<void> {
     const k = this.keys(caseRef);
-    const files: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, found] = await this.#redis.scan(cursor, 'MATCH', k.file('*'), 'COUNT', 200);
-      cursor = next;
-      files.push(...found);
-    } while (cursor !== '0');
+    const files = await this.#fileKeys(caseRef);
     const pipeline = this.#redis.pipeline();
     for (const key of [k.case, k.audit, k.notes, k.messages, ...files])
       pipeline.expire(key, seconds);
@@ -298,16 +292,23 @@ export class CaseStore {
     await pipeline.exec();
   }
 
-  /** Deletes every key of a case now; the anonymous counters stay. */
-  async erase(caseRef: string, conv: string): Promise<void> {
-    const k = this.keys(caseRef);
+  /** The keys of a case's evidence files. */
+  async #fileKeys(caseRef: string): Promise<string[]> {
+    const pattern = this.keys(caseRef).file('*');
     const files: string[] = [];
     let cursor = '0';
     do {
-      const [next, found] = await this.#redis.scan(cursor, 'MATCH', k.file('*'), 'COUNT', 200);
+      const [next, found] = await this.#redis.scan(cursor, 'MATCH', pattern, 'COUNT', 200);
       cursor = next;
       files.push(...found);
     } while (cursor !== '0');
+    return files;
+  }
+
+  /** Deletes every key of a case now; the anonymous counters stay. */
+  async erase(caseRef: string, conv: string): Promise<void> {
+    const k = this.keys(caseRef);
+    const files = await this.#fileKeys(caseRef);
     await this.#redis
       .pipeline()
       .del(k.case, k.audit, k.notes, k.messages, ...files)
