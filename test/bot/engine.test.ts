@@ -7,7 +7,7 @@ import type { CommitResult } from '../../src/bot/store.ts';
 import type { InboundEvent, InboundInput, Outbound, OutboundMessage } from '../../src/bot/types.ts';
 import { defineFlow, type FlowRegistry } from '../../src/flows/define.ts';
 import { text, type Language } from '../../src/flows/types.ts';
-import { frame, registryWith, sessionAt } from '../support/flows.ts';
+import { echo, frame, registryWith, sessionAt } from '../support/flows.ts';
 import { MemoryConversationStore, type MemoryStoreOptions } from '../support/memory-store.ts';
 
 const i18n = Translator.create();
@@ -15,28 +15,6 @@ const NOW = new Date('2026-03-14T10:00:00.000Z');
 const KEY = 'console:anna';
 const tr = (lang: Language, key: string) => i18n.t(lang, text(key));
 
-/** A text step that remembers every answer in order and asks again; `onEach` sees every attempt. */
-const echo = (id: string, onEach: () => void = () => undefined) =>
-  defineFlow<{ seen: string[] }>({
-    id,
-    initialData: () => ({ seen: [] }),
-    parseData: (raw) => {
-      const seen = (raw as { seen?: unknown } | null)?.seen;
-      return Array.isArray(seen) ? { seen: seen.map(String) } : undefined;
-    },
-    start: () => 'listen',
-    steps: {
-      listen: {
-        view: () => ({ say: [text('common:nav.menu')], input: { kind: 'text', min: 1, max: 100 } }),
-        onAnswer: (answer, ctx) => {
-          onEach();
-          return answer.kind === 'text'
-            ? { type: 'goto', step: 'listen', data: { seen: [...ctx.data.seen, answer.text] } }
-            : { type: 'invalid', hint: text('common:invalid.expectedText') };
-        },
-      },
-    },
-  });
 const echoFlow = echo('echo');
 
 /** A step with a bug. */

@@ -11,9 +11,8 @@ import { RedisConversationStore } from '../../src/bot/redis-store.ts';
 import { loadSession } from '../../src/bot/session.ts';
 import type { BeginResult, CommitResult, ConversationStore } from '../../src/bot/store.ts';
 import type { InboundEvent, Outbound } from '../../src/bot/types.ts';
-import { defineFlow } from '../../src/flows/define.ts';
 import { text } from '../../src/flows/types.ts';
-import { frame, registryWith, sessionAt } from '../support/flows.ts';
+import { echo, frame, registryWith, sessionAt } from '../support/flows.ts';
 import { useTestRedis } from '../support/redis.ts';
 
 const i18n = Translator.create();
@@ -22,24 +21,7 @@ const USER = 'anna';
 const KEY = `console:${USER}`;
 
 /** A text step that appends each answer to the session and asks again. */
-const logFlow = defineFlow<{ seen: string[] }>({
-  id: 'log',
-  initialData: () => ({ seen: [] }),
-  parseData: (raw) => {
-    const seen = (raw as { seen?: unknown } | null)?.seen;
-    return Array.isArray(seen) ? { seen: seen.map(String) } : undefined;
-  },
-  start: () => 'listen',
-  steps: {
-    listen: {
-      view: () => ({ say: [text('common:nav.menu')], input: { kind: 'text', min: 1, max: 100 } }),
-      onAnswer: (answer, ctx) =>
-        answer.kind === 'text'
-          ? { type: 'goto', step: 'listen', data: { seen: [...ctx.data.seen, answer.text] } }
-          : { type: 'invalid', hint: text('common:invalid.expectedText') },
-    },
-  },
-});
+const logFlow = echo('log');
 
 /**
  * Wraps a store: reports when an event has been queued (its begin returned) and holds each commit

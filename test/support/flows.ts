@@ -1,4 +1,5 @@
-import { FlowRegistry, type AnyFlow } from '../../src/flows/define.ts';
+import { defineFlow, FlowRegistry, type AnyFlow } from '../../src/flows/define.ts';
+import { text } from '../../src/flows/types.ts';
 import { createFlowRegistry } from '../../src/flows/index.ts';
 import { SESSION_VERSION, sessionSchema, type Frame, type Session } from '../../src/bot/session.ts';
 
@@ -38,4 +39,27 @@ export const sessionAt = (stack: Frame[], extra: Partial<Session> = {}): Session
     createdAt: '2026-03-10T08:00:00.000Z',
     updatedAt: '2026-03-10T08:00:00.000Z',
     ...extra,
+  });
+
+/** A text step that remembers every answer in order and asks again; `onEach` sees every attempt. */
+export const echo = (id: string, onEach: () => void = () => undefined) =>
+  defineFlow<{ seen: string[] }>({
+    id,
+    initialData: () => ({ seen: [] }),
+    parseData: (raw) => {
+      const seen = (raw as { seen?: unknown } | null)?.seen;
+      return Array.isArray(seen) ? { seen: seen.map(String) } : undefined;
+    },
+    start: () => 'listen',
+    steps: {
+      listen: {
+        view: () => ({ say: [text('common:nav.menu')], input: { kind: 'text', min: 1, max: 100 } }),
+        onAnswer: (answer, ctx) => {
+          onEach();
+          return answer.kind === 'text'
+            ? { type: 'goto', step: 'listen', data: { seen: [...ctx.data.seen, answer.text] } }
+            : { type: 'invalid', hint: text('common:invalid.expectedText') };
+        },
+      },
+    },
   });

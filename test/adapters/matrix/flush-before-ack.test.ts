@@ -2,10 +2,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { flushBeforeAcknowledging } from '../../../src/adapters/matrix/client.ts';
 import type { DurableIndexedDb } from '../../../src/adapters/matrix/durable-idb.ts';
-
-/** The URL of a fetch input. */
-const urlOf = (input: string | URL | Request): string =>
-  typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+import { urlOf } from '../../support/fetch.ts';
 
 describe('the crypto store is written before the server learns anything depending on it', () => {
   it('flushes before acknowledging syncs and before every request that changes something', async () => {

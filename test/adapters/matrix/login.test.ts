@@ -9,10 +9,7 @@ import {
   obtainSession,
   type LoginOptions,
 } from '../../../src/adapters/matrix/login.ts';
-
-/** The URL of a fetch input. */
-const urlOf = (input: string | URL | Request): string =>
-  typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+import { urlOf } from '../../support/fetch.ts';
 
 const logger = pino({ level: 'silent' });
 const HS = 'https://matrix.example.org';

@@ -6,10 +6,7 @@ import {
   type MediaClient,
 } from '../../../src/adapters/matrix/media.ts';
 import { encryptAttachment } from './harness/matrix-user.ts';
-
-/** The URL of a fetch input. */
-const urlOf = (input: string | URL | Request): string =>
-  typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+import { urlOf } from '../../support/fetch.ts';
 
 function client(routes: Record<string, () => Response>, seen: string[] = []): MediaClient {
   return {
