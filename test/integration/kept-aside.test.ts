@@ -12,18 +12,10 @@ import { GERMAN_INTAKE, MARKER, walk } from '../support/intake-script.ts';
 import { useJsonl, type MessageLine } from '../support/jsonl-process.ts';
 import { useTestRedis } from '../support/redis.ts';
 import { staffCli } from '../support/staff-cli.ts';
+import { eventually } from '../support/wait.ts';
 
 const redis = useTestRedis('kept_aside');
 const start = useJsonl();
-
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  let value = await probe();
-  for (let i = 0; i < 150 && !done(value); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    value = await probe();
-  }
-  return value;
-}
 
 describe('reports kept aside', () => {
   it('are listed, handed to the worker again after a key fix, or deleted', async () => {

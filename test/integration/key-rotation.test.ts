@@ -12,6 +12,7 @@ import { GERMAN_INTAKE, MARKER, walk } from '../support/intake-script.ts';
 import { useJsonl, type MessageLine } from '../support/jsonl-process.ts';
 import { useTestRedis } from '../support/redis.ts';
 import { staffCli } from '../support/staff-cli.ts';
+import { eventually } from '../support/wait.ts';
 
 const redis = useTestRedis('rotation');
 const start = useJsonl();
@@ -49,16 +50,14 @@ describe('staff key rotation', () => {
         sent.find((l): l is MessageLine => l.type === 'message' && l.case !== undefined)?.case ?? ''
       );
     };
-    const listed = async (key: string, count: number) => {
-      let refs: string[] = [];
-      for (let i = 0; i < 150 && refs.length < count; i++) {
-        refs = (JSON.parse((await cli(key, 'list', '--json')).stdout) as { caseRef: string }[]).map(
-          (c) => c.caseRef,
-        );
-        if (refs.length < count) await new Promise((r) => setTimeout(r, 100));
-      }
-      return refs;
-    };
+    const listed = (key: string, count: number) =>
+      eventually(
+        async () =>
+          (JSON.parse((await cli(key, 'list', '--json')).stdout) as { caseRef: string }[]).map(
+            (c) => c.caseRef,
+          ),
+        (refs) => refs.length >= count,
+      );
     const show = async (key: string, caseRef: string) => {
       const result = await cli(key, 'show', caseRef, '--json');
       expect(result.code, result.stderr).toBe(0);

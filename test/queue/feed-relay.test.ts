@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FeedStaffChannel, relayFeed } from '../../src/queue/feed-channel.ts';
 import type { CaseNotice, StaffChannel } from '../../src/queue/staff-ports.ts';
 import { useTestRedis } from '../support/redis.ts';
+import { eventually } from '../support/wait.ts';
 
 const redis = useTestRedis('relay');
 
@@ -38,10 +39,10 @@ describe('relaying staff notices from a worker process to a bot-only staff chann
       // The groups exist before the worker writes.
       await new Promise((r) => setTimeout(r, 300));
       for (let i = 0; i < 10; i++) await feed.notify(notice(`REF-${i}`));
-      const deadline = Date.now() + 10_000;
-      while (a.seen.length + b.seen.length < 10 && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await eventually(
+        () => a.seen.length + b.seen.length,
+        (n) => n >= 10,
+      );
       expect([...a.seen, ...b.seen].sort()).toEqual(
         Array.from({ length: 10 }, (_, i) => `REF-${i}`).sort(),
       );
@@ -80,10 +81,10 @@ describe('a notice that a replica took but never posted', () => {
       reclaimAfterMs: 200,
     });
     try {
-      const deadline = Date.now() + 10_000;
-      while (heir.seen.length === 0 && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await eventually(
+        () => heir.seen.length,
+        (n) => n > 0,
+      );
       await new Promise((r) => setTimeout(r, 500));
       expect(heir.seen).toEqual(['REF-LOST']);
       expect(errors).toEqual([]);
@@ -103,10 +104,10 @@ describe('the first relay of a channel', () => {
     const errors: unknown[] = [];
     const relay = relayFeed(redis.client, redis.prefix, fresh, (e) => errors.push(e));
     try {
-      const deadline = Date.now() + 10_000;
-      while (fresh.seen.length === 0 && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await eventually(
+        () => fresh.seen.length,
+        (n) => n > 0,
+      );
       await new Promise((r) => setTimeout(r, 300));
       expect(fresh.seen).toEqual(['REF-STARTUP']);
       expect(errors).toEqual([]);

@@ -13,6 +13,7 @@ import { REPORT_JOB_VERSION, reportContext } from '../../src/queue/reports-queue
 import { generateStaffKeyPair, sealJson } from '../../src/queue/seal.ts';
 import type { CaseNotice, StaffChannel } from '../../src/queue/staff-ports.ts';
 import { useTestRedis } from '../support/redis.ts';
+import { until } from '../support/wait.ts';
 
 const redis = useTestRedis('workers');
 const logger = createLogger('silent');
@@ -65,17 +66,6 @@ function blocking(): Redis {
   running.connections.push(connection);
   return connection;
 }
-
-const until = async (
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 
 function report(caseRef: string, overrides: Partial<Report> = {}): Report {
   return reportSchema.parse({

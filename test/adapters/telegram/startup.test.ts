@@ -12,6 +12,7 @@ import { GERMAN_INTAKE, walk } from '../../support/intake-script.ts';
 import { questionOf, useJsonl, type MessageLine } from '../../support/jsonl-process.ts';
 import { useTestRedis } from '../../support/redis.ts';
 import { staffCli } from '../../support/staff-cli.ts';
+import { eventually } from '../../support/wait.ts';
 import { freePort, TOKEN } from './harness.ts';
 
 const redis = useTestRedis('tgmain');
@@ -31,6 +32,19 @@ afterEach(async () => {
   refusing = undefined;
 });
 
+/** The texts the bot sent to a chat, as the emulator lists them over HTTP. */
+async function chatTexts(
+  client: ReturnType<TelegramServer['getClient']>,
+  chatId: number,
+): Promise<string[]> {
+  const history = (await client.getUpdatesHistory()) as unknown as {
+    message?: { chat_id?: unknown; text?: string };
+  }[];
+  return history.flatMap((u) =>
+    String(u.message?.chat_id) === String(chatId) ? [u.message?.text ?? ''] : [],
+  );
+}
+
 describe('npm start with TELEGRAM_BOT_TOKEN', () => {
   it('runs the Telegram channel beside the console and keeps running after the console input ends', async () => {
     emulator = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 600 });
@@ -44,16 +58,11 @@ describe('npm start with TELEGRAM_BOT_TOKEN', () => {
 
     const client = emulator.getClient(TOKEN, { userId: 77, chatId: 77 });
     await client.sendCommand(client.makeCommand('/start'));
-    let texts: string[] = [];
-    for (let i = 0; i < 200 && texts.length < 2; i++) {
-      await sleep(50);
-      const history = (await client.getUpdatesHistory()) as unknown as {
-        message?: { chat_id?: unknown; text?: string };
-      }[];
-      texts = history.flatMap((u) =>
-        String(u.message?.chat_id) === '77' ? [u.message?.text ?? ''] : [],
-      );
-    }
+    const texts = await eventually(
+      () => chatTexts(client, 77),
+      (sent) => sent.length >= 2,
+      10_000,
+    );
     expect(texts.at(-1)).toBe('Was möchten Sie tun?');
     expect((await bot.kill('SIGTERM')).code).toBe(0);
   });
@@ -83,20 +92,12 @@ describe('npm start with TELEGRAM_BOT_TOKEN', () => {
     const sent = await bot.send({ choice: 'send' });
     const caseRef =
       sent.find((l): l is MessageLine => l.type === 'message' && l.case !== undefined)?.case ?? '';
-    const staffGroup = async (wanted: string): Promise<string[]> => {
-      const client = emulator!.getClient(TOKEN, { userId: 900, chatId: -1001 });
-      let texts: string[] = [];
-      for (let i = 0; i < 300 && !texts.some((t) => t.includes(wanted)); i++) {
-        await sleep(50);
-        const history = (await client.getUpdatesHistory()) as unknown as {
-          message?: { chat_id?: unknown; text?: string };
-        }[];
-        texts = history.flatMap((u) =>
-          String(u.message?.chat_id) === '-1001' ? [u.message?.text ?? ''] : [],
-        );
-      }
-      return texts;
-    };
+    const client = emulator.getClient(TOKEN, { userId: 900, chatId: -1001 });
+    const staffGroup = (wanted: string): Promise<string[]> =>
+      eventually(
+        () => chatTexts(client, -1001),
+        (sent) => sent.some((t) => t.includes(wanted)),
+      );
     // The worker opened the case.
     expect((await staffGroup(`Neuer Fall ${caseRef}`)).join('\n')).toContain(caseRef);
     // A claim in the staff CLI reaches the group too.

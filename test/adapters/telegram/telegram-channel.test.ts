@@ -7,6 +7,7 @@ import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newCaseRef, parseCaseRef } from '../../../src/bot/case-ref.ts';
 import { keysUnder, useTestRedis } from '../../support/redis.ts';
+import { eventually } from '../../support/wait.ts';
 import { REPORTS_QUEUE } from '../../../src/queue/reports-queue.ts';
 import { createFlowRegistry } from '../../../src/flows/index.ts';
 import { StartupError } from '../../../src/bot/redis.ts';
@@ -417,15 +418,10 @@ describe('Telegram channel', () => {
       t('telegram:staff.done.erase', { caseRef }),
     );
     // The group is told, like of every case change.
-    let texts: string[] = [];
-    for (let i = 0; i < 100; i++) {
-      texts = (await anna.messages()).map((m) => m.text);
-      if (texts.some((x) => x.includes(t('telegram:staff.notice.erased', { caseRef })))) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(texts.some((x) => x.includes(t('telegram:staff.notice.erased', { caseRef })))).toBe(
-      true,
-    );
+    const told = (texts: string[]) =>
+      texts.some((x) => x.includes(t('telegram:staff.notice.erased', { caseRef })));
+    const texts = await eventually(async () => (await anna.messages()).map((m) => m.text), told);
+    expect(told(texts)).toBe(true);
     expect(await h!.app.cases.get(caseRef)).toBeUndefined();
   });
 
