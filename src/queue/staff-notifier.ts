@@ -7,11 +7,8 @@ export class StaffNotifier {
   readonly #channels: StaffChannel[] = [];
   readonly #log: Logger;
 
-  readonly #patienceMs: number;
-
-  constructor(logger: Logger, patienceMs = 3_000) {
+  constructor(logger: Logger) {
     this.#log = logger.child({ module: 'staff-notifier' });
-    this.#patienceMs = patienceMs;
   }
 
   add(channel: StaffChannel): void {
@@ -29,7 +26,7 @@ export class StaffNotifier {
       at,
       ...(record.assignee === undefined ? {} : { assignee: record.assignee }),
     };
-    const all = Promise.all(
+    await Promise.all(
       this.#channels.map(async (channel) => {
         try {
           await channel.notify(notice);
@@ -38,15 +35,5 @@ export class StaffNotifier {
         }
       }),
     );
-    // A channel that is down (a homeserver reconnecting) must not hold up the staff action that
-    // caused the notice: wait a little, then let it finish in the background.
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      all,
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, this.#patienceMs).unref();
-      }),
-    ]);
-    clearTimeout(timer);
   }
 }
