@@ -202,19 +202,24 @@ export class CaseDesk implements StaffDesk {
     if (!this.isStaff(actor.id)) return refused('not-staff');
     const record = await this.#d.cases.get(caseRef);
     if (record === undefined) return refused('unknown-case');
-    await this.#d.cases.erase(caseRef, record.conv);
-    await this.#d.notifier.notify('erased', { ...record, status: 'closed' }, this.#now());
+    await this.#erase(record);
     return done;
   }
 
   /** Erases a case when the same staff member asks twice within five minutes (chat rooms). */
   async erase(actor: StaffActor, caseRef: string): Promise<DeskResult<'confirm' | 'erased'>> {
     if (!this.isStaff(actor.id)) return refused('not-staff');
-    if ((await this.#d.cases.get(caseRef)) === undefined) return refused('unknown-case');
+    const record = await this.#d.cases.get(caseRef);
+    if (record === undefined) return refused('unknown-case');
     if (!(await this.#d.cases.repeated(`erase:${actor.id}:${caseRef}`, 300)))
       return { ok: true, value: 'confirm' };
-    const result = await this.eraseNow(actor, caseRef);
-    return result.ok ? { ok: true, value: 'erased' } : result;
+    await this.#erase(record);
+    return { ok: true, value: 'erased' };
+  }
+
+  async #erase(record: CaseRecord): Promise<void> {
+    await this.#d.cases.erase(record.caseRef, record.conv);
+    await this.#d.notifier.notify('erased', { ...record, status: 'closed' }, this.#now());
   }
 
   /** A message from the person (the bot role can seal but not read). */
