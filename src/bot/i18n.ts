@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import i18next, { type i18n, type Resource } from 'i18next';
+import { configSchema, textValues } from '../config/schema.ts';
 import type { Language, Text, TextParam } from '../flows/types.ts';
 
 const isTextList = (param: TextParam): param is readonly Text[] => Array.isArray(param);
@@ -28,10 +29,9 @@ export function readLocales(dir: string = LOCALES_DIR): Resource {
 }
 
 /** Values every text may name, with the configuration's defaults. */
-export const TEXT_VALUES: Readonly<Record<'draftDays' | 'caseDays', number>> = {
-  draftDays: 7,
-  caseDays: 90,
-};
+export const TEXT_VALUES: Readonly<ReturnType<typeof textValues>> = textValues(
+  configSchema.parse({}),
+);
 
 export interface TranslatorOptions {
   /** Where the locale files are (default: locales/). */
