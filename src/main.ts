@@ -101,14 +101,14 @@ async function main(): Promise<number> {
     });
     // The staff group and the staff room relay the feed: every notice, whichever process or the
     // staff CLI raised it, is posted there once, by one of the processes that run the channel.
-    const relay = (channel: StaffChannel, label: string) => {
+    const relay = (channel: StaffChannel) => {
       relays.push(
         relayFeed(redisHandle.redis, config.REDIS_KEY_PREFIX, channel, (error) => {
-          logger.warn({ err: error, channel: label }, 'relaying staff notices failed');
+          logger.warn({ err: error, channel: channel.name }, 'relaying staff notices failed');
         }),
       );
     };
-    if (telegram?.staffNotices) relay(telegram.staffNotices, 'telegram');
+    if (telegram?.staffNotices) relay(telegram.staffNotices);
     if (telegram && role !== 'worker') await app.addChannel(telegram);
     // MATRIX_HOMESERVER_URL set: the Matrix channel (one device, so never in the worker role).
     matrix =
@@ -120,7 +120,7 @@ async function main(): Promise<number> {
             desk: app.desk,
             i18n: app.i18n,
           });
-    if (matrix && config.MATRIX_STAFF_ROOM !== undefined) relay(matrix.staffChannel, 'matrix');
+    if (matrix && config.MATRIX_STAFF_ROOM !== undefined) relay(matrix.staffChannel);
   } catch (error) {
     await stop('start-up failed');
     throw error;
