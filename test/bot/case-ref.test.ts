@@ -1,11 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { newCaseRef, parseCaseRef } from '../../src/bot/case-ref.ts';
+import { checkSymbol, newCaseRef, parseCaseRef } from '../../src/bot/case-ref.ts';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const CHECK = `${ALPHABET}*~$=U`;
+/** Every symbol of a reference, the check symbol included, is one of the 32 of the alphabet. */
 const FORMAT =
-  /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z*~$=U]$/;
+  /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]$/;
+
+/** The mod-37 check of references made before, written out independently of the source. */
+const LEGACY = `${ALPHABET}*~$=U`;
+function legacyCheck(data: string): string {
+  let mod = 0n;
+  for (const ch of data) mod = (mod * 32n + BigInt(ALPHABET.indexOf(ch))) % 37n;
+  return LEGACY[Number(mod)] ?? '?';
+}
+/** True when thirteen symbols carry the current check symbol. */
+const passesCheck = (s: string): boolean => checkSymbol(s.slice(0, 12)) === s.slice(12);
 
 /** Eight bytes whose low 60 bits are the given value. */
 const bytesOf = (value: bigint): Uint8Array => {
@@ -31,7 +41,7 @@ const SAMPLES = [
 ];
 
 describe('newCaseRef', () => {
-  it('looks like 7KQ2-9XMD-4HTR-V: 12 Crockford symbols in fours and a check symbol', () => {
+  it('looks like 7KQ2-9XMD-4HTR-V: 12 Crockford symbols in fours and a check symbol of the same alphabet', () => {
     for (let i = 0; i < 500; i++) expect(newCaseRef()).toMatch(FORMAT);
     expect(newCaseRef(() => bytesOf(0n))).toBe('0000-0000-0000-0');
   });
@@ -103,16 +113,15 @@ describe('parseCaseRef', () => {
     for (const ref of SAMPLES) {
       const s = symbols(ref);
       for (let i = 0; i < s.length; i++) {
-        const choices = i < 12 ? ALPHABET : CHECK;
-        for (const c of choices) {
+        for (const c of ALPHABET) {
           if (c === s[i]) continue;
           const typo = s.slice(0, i) + c + s.slice(i + 1);
           tried++;
-          expect(parseCaseRef(format(typo)), `${ref} → ${format(typo)}`).toBeUndefined();
+          expect(passesCheck(typo), `${ref} → ${format(typo)}`).toBe(false);
         }
       }
     }
-    expect(tried).toBe(SAMPLES.length * (12 * 31 + 36));
+    expect(tried).toBe(SAMPLES.length * 13 * 31);
   });
 
   it('catches every swap of two neighbouring symbols, the check symbol included', () => {
@@ -121,7 +130,7 @@ describe('parseCaseRef', () => {
       for (let i = 0; i + 1 < s.length; i++) {
         if (s[i] === s[i + 1]) continue;
         const swapped = s.slice(0, i) + (s[i + 1] ?? '') + (s[i] ?? '') + s.slice(i + 2);
-        expect(parseCaseRef(format(swapped)), `${ref} → ${format(swapped)}`).toBeUndefined();
+        expect(passesCheck(swapped), `${ref} → ${format(swapped)}`).toBe(false);
       }
     }
   });
@@ -129,13 +138,54 @@ describe('parseCaseRef', () => {
   it('catches substitutions and swaps in thousands of random references', () => {
     for (let n = 0; n < 2_000; n++) {
       const s = symbols(newCaseRef());
-      const i = n % 12;
+      const i = n % 13;
       const c = ALPHABET[(ALPHABET.indexOf(s[i] ?? '0') + 1 + (n % 31)) % 32] ?? '0';
-      expect(parseCaseRef(format(s.slice(0, i) + c + s.slice(i + 1)))).toBeUndefined();
-      if (s[i] !== s[i + 1]) {
+      expect(passesCheck(s.slice(0, i) + c + s.slice(i + 1))).toBe(false);
+      if (i < 12 && s[i] !== s[i + 1]) {
         const swapped = s.slice(0, i) + (s[i + 1] ?? '') + (s[i] ?? '') + s.slice(i + 2);
-        expect(parseCaseRef(format(swapped))).toBeUndefined();
+        expect(passesCheck(swapped)).toBe(false);
       }
     }
+  });
+
+  it('refuses a mistyped reference unless the typo happens to pass the old check', () => {
+    let refused = 0;
+    let tried = 0;
+    for (const ref of SAMPLES) {
+      const s = symbols(ref);
+      for (let i = 0; i < s.length; i++)
+        for (const c of ALPHABET) {
+          if (c === s[i]) continue;
+          const typo = s.slice(0, i) + c + s.slice(i + 1);
+          tried++;
+          if (parseCaseRef(format(typo)) === undefined) refused++;
+          // What gets through is a valid old-style reference (it finds no case in the store).
+          else expect(legacyCheck(typo.slice(0, 12))).toBe(typo.slice(12));
+        }
+    }
+    expect(refused / tried).toBeGreaterThan(0.95);
+  });
+});
+
+describe('references made with the old check symbol', () => {
+  /** Old references whose check symbol was each of the five extra symbols, and a plain one. */
+  const legacyRefs = ['*', '~', '$', '=', 'U', 'K'].map((symbol) => {
+    for (let n = 1n; ; n++) {
+      const data = symbols(newCaseRef(() => bytesOf(n * 0x9e3779b97f4an))).slice(0, 12);
+      if (legacyCheck(data) === symbol && checkSymbol(data) !== symbol)
+        return format(data + symbol);
+    }
+  });
+
+  it('still resolve, as written and as typed loosely', () => {
+    expect(legacyRefs.map((ref) => ref.slice(-1))).toEqual(['*', '~', '$', '=', 'U', 'K']);
+    for (const ref of legacyRefs) {
+      expect(parseCaseRef(ref), ref).toBe(ref);
+      expect(parseCaseRef(symbols(ref).toLowerCase()), ref).toBe(ref);
+    }
+  });
+
+  it('are no longer made: new check symbols come from the alphabet only', () => {
+    for (let n = 0; n < 5_000; n++) expect(newCaseRef()).toMatch(FORMAT);
   });
 });
