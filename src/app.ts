@@ -73,6 +73,10 @@ export function createApp(
   const { publicKey, privateKey } = options.keys ?? generateStaffKeyPair();
   const ttl = config.DRAFT_TTL_DAYS * DAY;
   const i18n = Translator.create({ values: textValues(config) });
+  if (config.PRIVACY_CONTROLLER === undefined || config.PRIVACY_NOTICE_URL === undefined)
+    logger.warn(
+      'PRIVACY_CONTROLLER or PRIVACY_NOTICE_URL is not set: the consent tells people to ask the contact point instead',
+    );
   const store = new RedisConversationStore(redis, {
     prefix,
     sessionTtlSeconds: ttl,

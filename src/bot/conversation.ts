@@ -12,7 +12,7 @@ import {
 import { recogniseCommand } from './commands.ts';
 import { emergencySignal } from './emergency.ts';
 import { SESSION_VERSION, type Frame, type Loaded, type Session } from './session.ts';
-import type { CommandName, InboundEvent } from './types.ts';
+import type { CommandName, InboundEvent, Platform } from './types.ts';
 
 /** One message to send: paragraphs and the input it asks for. */
 export interface Reply {
@@ -68,10 +68,10 @@ export function converse(loaded: Loaded, event: InboundEvent, deps: CoreDeps): O
         : pickLanguage(event.languageHint, deps.defaultLanguage));
     const session = freshSession(lang, nowIso);
     if (event.input.kind === 'case-opened') {
-      return new Conversation(session, deps).openCase(event.input.caseRef);
+      return new Conversation(session, deps, event.platform).openCase(event.input.caseRef);
     }
     const greeting = loaded.kind === 'stale' ? 'common:session.restarted' : 'common:welcome';
-    const convo = new Conversation(session, deps);
+    const convo = new Conversation(session, deps, event.platform);
     if (
       event.input.kind === 'command' &&
       event.input.command !== 'start' &&
@@ -84,6 +84,7 @@ export function converse(loaded: Loaded, event: InboundEvent, deps: CoreDeps): O
   const convo = new Conversation(
     { ...loaded.session, lang: event.language ?? loaded.session.lang, updatedAt: nowIso },
     deps,
+    event.platform,
   );
   const input = event.input;
   if (input.kind === 'hello') return convo.show([text('common:welcomeBack')]);
@@ -123,11 +124,14 @@ function freshSession(lang: Language, nowIso: string): Session {
 class Conversation {
   #session: Session;
   readonly #deps: CoreDeps;
+  /** The messenger, for the one text that differs by it: the help's command list. */
+  readonly #platform: Platform;
   readonly #effects: Effect[] = [];
 
-  constructor(session: Session, deps: CoreDeps) {
+  constructor(session: Session, deps: CoreDeps, platform: Platform) {
     this.#session = session;
     this.#deps = deps;
+    this.#platform = platform;
   }
 
   /** Replies with optional sentences first, then the current question (with a hint in front). */
@@ -163,7 +167,13 @@ class Conversation {
         this.#toMenu();
         return this.show(before);
       case 'help':
-        return this.show([...before, text('common:help.text')]);
+        // The command list is the messenger's own: Telegram's menu has /loeschen_chat, for one.
+        return this.show([
+          ...before,
+          text('common:help.text'),
+          text(`common:help.commands.${this.#platform}`),
+          text('common:help.danger'),
+        ]);
       case 'cancel': {
         if (this.#session.stack.length > 1) {
           this.#pop();

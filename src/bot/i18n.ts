@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import i18next, { type i18n, type Resource } from 'i18next';
-import { configSchema, textValues } from '../config/schema.ts';
+import { configSchema, textValues, type TextValues } from '../config/schema.ts';
 import type { Language, Text, TextParam } from '../flows/types.ts';
 
 const isTextList = (param: TextParam): param is readonly Text[] => Array.isArray(param);
@@ -29,32 +29,43 @@ export function readLocales(dir: string = LOCALES_DIR): Resource {
 }
 
 /** Values every text may name, with the configuration's defaults. */
-export const TEXT_VALUES: Readonly<ReturnType<typeof textValues>> = textValues(
-  configSchema.parse({}),
-);
+export const TEXT_VALUES: TextValues = textValues(configSchema.parse({}));
+
+/** Said in place of a privacy detail the configuration leaves out (where to ask instead). */
+const UNSET_PRIVACY_KEY = 'common:privacy.unset';
 
 export interface TranslatorOptions {
   /** Where the locale files are (default: locales/). */
   readonly dir?: string;
   /** Values filled into every text that names them (default: TEXT_VALUES). */
-  readonly values?: Partial<Record<keyof typeof TEXT_VALUES, number>>;
+  readonly values?: Partial<TextValues>;
 }
 
 /** Translates Texts. One instance per process (or per test), never a module singleton. */
 export class Translator {
   readonly #i18n: i18n;
+  /** Per language: the privacy details the texts name, or where to ask when one is not configured. */
+  readonly #privacy: Readonly<Record<string, { controller: string; privacyUrl: string }>>;
 
-  private constructor(instance: i18n) {
+  private constructor(instance: i18n, values: TextValues) {
     this.#i18n = instance;
+    const privacy: Record<string, { controller: string; privacyUrl: string }> = {};
+    for (const lng of LANGUAGES) {
+      const ask = instance.t(UNSET_PRIVACY_KEY, { lng });
+      privacy[lng] = { controller: values.controller ?? ask, privacyUrl: values.privacyUrl ?? ask };
+    }
+    this.#privacy = privacy;
   }
 
   /**
    * Loads the locale files synchronously, so start-up fails at once on a broken file. `values` are
    * filled into every text that names them – the retention periods the texts promise
-   * (`draftDays`, `caseDays`) come from the configuration this way.
+   * (`draftDays`, `caseDays`) and the privacy details (`controller`, `privacyUrl`) come from the
+   * configuration this way; a privacy detail left unset reads as where to ask, in the language.
    */
   static create(options: TranslatorOptions = {}): Translator {
     const resources = readLocales(options.dir);
+    const values: TextValues = { ...TEXT_VALUES, ...options.values };
     const instance = i18next.createInstance();
     void instance.init({
       resources,
@@ -67,10 +78,10 @@ export class Translator {
       // Adapters escape for their own markup (HTML on Matrix and Telegram); texts stay plain here.
       interpolation: {
         escapeValue: false,
-        defaultVariables: { ...TEXT_VALUES, ...options.values },
+        defaultVariables: { draftDays: values.draftDays, caseDays: values.caseDays },
       },
     });
-    return new Translator(instance);
+    return new Translator(instance, values);
   }
 
   /** The sentence for a Text; a missing key shows the key itself (caught by the locale tests). */
@@ -82,7 +93,7 @@ export class Translator {
       else if ('lines' in param) params[name] = param.lines.map((p) => this.t(lang, p)).join('\n');
       else params[name] = this.t(lang, param);
     }
-    return this.#i18n.t(value.key, { lng: lang, ...params });
+    return this.#i18n.t(value.key, { lng: lang, ...this.#privacy[lang], ...params });
   }
 
   /** True when the key exists in the language. */

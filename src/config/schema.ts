@@ -64,6 +64,22 @@ export const configSchema = z.object({
     .describe(
       'Days after the last message until an unfinished conversation and its draft answers are erased.',
     ),
+  PRIVACY_CONTROLLER: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe(
+      'Who is responsible for the data (GDPR controller), as the consent names them, e.g. "Stiftung Example, Musterstr. 1, 12345 Musterstadt". Unset: the consent says to ask the contact point.',
+    ),
+  PRIVACY_NOTICE_URL: z
+    .url({ protocol: /^https$/ })
+    .max(500)
+    .optional()
+    .describe(
+      'Web address of the privacy notice the consent links to (https). Unset: the consent says to ask the contact point.',
+    ),
   RATE_LIMIT_MESSAGES: int(1, 10_000)
     .default(30)
     .describe(
@@ -198,8 +214,22 @@ export const configSchema = z.object({
 /** The validated configuration. */
 export type Config = z.infer<typeof configSchema>;
 
-/** The configured periods the texts promise to people (drafts and closed cases erased after …). */
-export const textValues = (config: Config): { draftDays: number; caseDays: number } => ({
+/** Values the texts name that come from the configuration. */
+export interface TextValues {
+  /** Days until an unfinished draft is erased. */
+  readonly draftDays: number;
+  /** Days after closing until a case is erased. */
+  readonly caseDays: number;
+  /** The controller of the data; unset, the texts say where to ask. */
+  readonly controller?: string;
+  /** The privacy notice's address; unset, the texts say where to ask. */
+  readonly privacyUrl?: string;
+}
+
+/** What the texts promise to people from the configuration: retention periods, controller, notice. */
+export const textValues = (config: Config): TextValues => ({
   draftDays: config.DRAFT_TTL_DAYS,
   caseDays: config.CASE_RETENTION_DAYS,
+  ...(config.PRIVACY_CONTROLLER === undefined ? {} : { controller: config.PRIVACY_CONTROLLER }),
+  ...(config.PRIVACY_NOTICE_URL === undefined ? {} : { privacyUrl: config.PRIVACY_NOTICE_URL }),
 });

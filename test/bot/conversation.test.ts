@@ -8,6 +8,9 @@ import { defineFlow } from '../../src/flows/define.ts';
 import { text, type Language } from '../../src/flows/types.ts';
 import { frame, registryWith, sessionAt } from '../support/flows.ts';
 
+/** The help: how Lotse works, the console's command list, the emergency numbers. */
+const HELP = ['common:help.text', 'common:help.commands.console', 'common:help.danger'];
+
 const i18n = Translator.create();
 const NOW = new Date('2026-03-14T10:00:00.000Z');
 
@@ -158,7 +161,7 @@ describe('first contact', () => {
 
   it('carries out a first command after the greeting', () => {
     expect(keys(after(null, cmd('help')))).toEqual([
-      ['common:welcome', 'common:help.text'],
+      ['common:welcome', ...HELP],
       MENU_Q,
     ]);
     expect(stackOf(after(null, cmd('language')))).toEqual(['menu.main', 'language.pick']);
@@ -212,7 +215,7 @@ describe('global commands', () => {
     it.each<Case>([
       ['start', ['menu.main'], [['common:welcome'], MENU_Q]],
       ['menu', ['menu.main'], [MENU_Q]],
-      ['help', ['menu.emergency'], [['common:help.text'], EMERGENCY_Q]],
+      ['help', ['menu.emergency'], [HELP, EMERGENCY_Q]],
       ['cancel', ['menu.main'], [['common:cancel.done'], MENU_Q]],
       ['back', ['menu.main'], [MENU_Q]],
       ['language', ['menu.emergency', 'language.pick'], [LANGUAGE_Q]],
@@ -229,7 +232,7 @@ describe('global commands', () => {
     it.each<Case>([
       ['start', ['menu.main'], [['common:welcome'], MENU_Q]],
       ['menu', ['menu.main'], [MENU_Q]],
-      ['help', ['menu.emergency', 'language.pick'], [['common:help.text'], LANGUAGE_Q]],
+      ['help', ['menu.emergency', 'language.pick'], [HELP, LANGUAGE_Q]],
       ['cancel', ['menu.emergency'], [['common:cancel.detour'], EMERGENCY_Q]],
       ['back', ['menu.emergency', 'language.pick'], [['common:back.none', ...LANGUAGE_Q]]],
       ['language', ['menu.emergency', 'language.pick'], [LANGUAGE_Q]],
@@ -245,7 +248,7 @@ describe('global commands', () => {
     it.each<Case>([
       ['start', ['menu.main'], [['common:welcome'], MENU_Q]],
       ['menu', ['menu.main'], [MENU_Q]],
-      ['help', ['menu.emergency', 'delete.confirm'], [['common:help.text'], DELETE_Q]],
+      ['help', ['menu.emergency', 'delete.confirm'], [HELP, DELETE_Q]],
       ['cancel', ['menu.emergency'], [['common:cancel.detour'], EMERGENCY_Q]],
       ['back', ['menu.emergency', 'delete.confirm'], [['common:back.none', ...DELETE_Q]]],
       ['language', ['menu.emergency', 'delete.confirm', 'language.pick'], [LANGUAGE_Q]],
@@ -274,7 +277,7 @@ describe('global commands', () => {
       ['common:cancel.detour'],
       EMERGENCY_Q,
     ]);
-    expect(keys(after(EMERGENCY_PAGE, say('Hilfe')))).toEqual([['common:help.text'], EMERGENCY_Q]);
+    expect(keys(after(EMERGENCY_PAGE, say('Hilfe')))).toEqual([HELP, EMERGENCY_Q]);
   });
 });
 
@@ -422,7 +425,7 @@ describe('stored sessions that cannot be used', () => {
 
   it('carries out a command after the notice', () => {
     const outcome = converse(loadSession('{"broken'), event(cmd('help')), deps);
-    expect(keys(outcome)).toEqual([['common:session.restarted', 'common:help.text'], MENU_Q]);
+    expect(keys(outcome)).toEqual([['common:session.restarted', ...HELP], MENU_Q]);
   });
 
   it('falls back to the menu when a stored flow or step no longer exists', () => {

@@ -14,7 +14,8 @@ type Action = CommandName | 'wipe';
 
 /**
  * The command menu per language, in menu order. Telegram command names are lower-case Latin
- * letters, digits and underscores; the engine knows the same words typed as text.
+ * letters, digits and underscores; the engine knows the same words typed as text. The help text
+ * lists the same commands (`common:help.commands.telegram`, checked by test/locales.test.ts).
  */
 export const COMMAND_MENU: Readonly<Record<Language, readonly (readonly [string, Action])[]>> = {
   de: [
@@ -24,6 +25,7 @@ export const COMMAND_MENU: Readonly<Record<Language, readonly (readonly [string,
     ['abbrechen', 'cancel'],
     ['hilfe', 'help'],
     ['sprache', 'language'],
+    ['status', 'status'],
     ['loeschen', 'delete'],
     ['loeschen_chat', 'wipe'],
   ],
@@ -34,6 +36,7 @@ export const COMMAND_MENU: Readonly<Record<Language, readonly (readonly [string,
     ['cancel', 'cancel'],
     ['help', 'help'],
     ['language', 'language'],
+    ['status', 'status'],
     ['delete', 'delete'],
     ['wipe', 'wipe'],
   ],

@@ -7,6 +7,7 @@ import {
   PERPETRATORS,
   PLATFORMS,
   POLICE,
+  STRAFANTRAG,
   ROLES,
   STATES,
   YES_NO,
@@ -51,6 +52,8 @@ export const intakeDataSchema = z.object({
   perpetrator: z.enum(PERPETRATORS).optional(),
   police: z.enum(POLICE).optional(),
   fileNumber: z.string().max(100).nullable().optional(),
+  /** Asked only after a police report: was a Strafantrag made expressly? */
+  strafantrag: z.enum(STRAFANTRAG).optional(),
   family: z.enum(YES_NO).optional(),
   help: z.array(z.enum(HELP)).min(1).optional(),
   contact: z.enum(CONTACTS).optional(),

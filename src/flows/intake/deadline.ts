@@ -1,4 +1,5 @@
-/** Date arithmetic for the Strafantrag deadline (§77b StGB: three months). Pure. */
+/** The Strafantrag deadline (§77b StGB: three months): date arithmetic and what to tell. Pure. */
+import type { IntakeData } from './data.ts';
 
 /** Adds calendar months to an ISO day; the 31st becomes the last day of a shorter month. */
 export function addMonths(isoDay: string, months: number): string {
@@ -34,4 +35,36 @@ export function formatDay(isoDay: string, lang: 'de' | 'en'): string {
     year: 'numeric',
     timeZone: 'UTC',
   }).format(new Date(`${isoDay}T00:00:00Z`));
+}
+
+/**
+ * True when the person said they made a Strafantrag with their police report. A report alone is
+ * not one (CONTENT-FACTS.md), so "no" and "not sure" still get the deadline.
+ */
+export const strafantragMade = (data: IntakeData): boolean =>
+  data.police === 'yes' && data.strafantrag === 'yes';
+
+/** What the intake tells about the deadline, by what is known of the day. */
+export type DeadlineNotice =
+  /** The day is known: the last day, and whether it is still ahead, close (reminder day reached) or past. */
+  | {
+      readonly kind: 'date';
+      readonly deadline: string;
+      readonly stage: 'ahead' | 'soon' | 'passed';
+    }
+  /** It goes on: each act has its own deadline. */
+  | { readonly kind: 'ongoing' }
+  /** The day is not known: the deadline runs from knowing the act and the perpetrator. */
+  | { readonly kind: 'unknown' };
+
+/**
+ * The deadline notice for a draft on `today` (ISO day), or null when there is nothing to tell: the
+ * Strafantrag was made, or the day is not yet asked.
+ */
+export function deadlineNotice(data: IntakeData, today: string): DeadlineNotice | null {
+  if (data.when === undefined || strafantragMade(data)) return null;
+  if (data.when.kind !== 'date') return { kind: data.when.kind };
+  const deadline = strafantragDeadline(data.when.date);
+  const stage = deadline < today ? 'passed' : reminderDay(deadline) <= today ? 'soon' : 'ahead';
+  return { kind: 'date', deadline, stage };
 }

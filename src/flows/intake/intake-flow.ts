@@ -4,7 +4,7 @@ import { shiftDays } from '../parse-input.ts';
 import { foldForMatch } from '../text-input.ts';
 import { text, type Answer, type Option, type Step, type StepResult, type Text } from '../types.ts';
 import { intakeDataSchema, type IntakeData } from './data.ts';
-import { formatDay, reminderDay } from './deadline.ts';
+import { deadlineNotice, formatDay, reminderDay } from './deadline.ts';
 import {
   CHANNELS,
   CONTACTS,
@@ -14,13 +14,14 @@ import {
   PLATFORMS,
   POLICE,
   ROLES,
+  STRAFANTRAG,
   STATE_ALIASES,
   STATE_HOTLINES,
   STATES,
   YES_NO,
   type State,
 } from './options.ts';
-import { buildReport, deadlineFor, isUrgent } from './report.ts';
+import { buildReport, isUrgent } from './report.ts';
 import { summaryLines } from './summary.ts';
 
 type Result = StepResult<IntakeData>;
@@ -70,6 +71,11 @@ const ORDER: readonly {
     applies: (d) => d.police === 'yes',
     answered: (d) => d.fileNumber !== undefined,
   },
+  {
+    step: 'strafantrag',
+    applies: (d) => d.police === 'yes',
+    answered: (d) => d.strafantrag !== undefined,
+  },
   { step: 'family', applies: () => true, answered: (d) => d.family !== undefined },
   { step: 'help', applies: () => true, answered: (d) => d.help !== undefined },
   { step: 'contact', applies: () => true, answered: (d) => d.contact !== undefined },
@@ -85,7 +91,8 @@ const ORDER: readonly {
   },
   {
     step: 'deadline',
-    applies: (d) => deadlineFor(d) !== null,
+    // Whether there is something to tell does not depend on the day of asking, only on answers.
+    applies: (d) => deadlineNotice(d, '') !== null,
     answered: (d) => d.reminder !== undefined,
   },
 ];
@@ -102,6 +109,16 @@ const save = (data: IntakeData, say?: readonly Text[]): Result => ({
   data,
   ...(say ? { say } : {}),
 });
+
+/**
+ * The answers with the deadline question reopened: a new day, police report or Strafantrag answer
+ * changes what the deadline notice says, so it is shown again before the summary.
+ */
+function reopenDeadline(data: IntakeData): IntakeData {
+  const copy = { ...data };
+  delete copy.reminder;
+  return copy;
+}
 
 /** A question with one answer from fixed options. */
 function choiceStep<T extends string>(
@@ -253,7 +270,7 @@ const steps: Record<string, IntakeStep> = {
       const today = now.toISOString().slice(0, 10);
       if (answer.kind === 'choice') {
         if (answer.id === 'ongoing' || answer.id === 'unknown')
-          return save({ ...data, when: { kind: answer.id } });
+          return save({ ...reopenDeadline(data), when: { kind: answer.id } });
         const day =
           answer.id === 'today'
             ? today
@@ -262,12 +279,12 @@ const steps: Record<string, IntakeStep> = {
               : undefined;
         return day === undefined
           ? notOffered
-          : save({ ...data, when: { kind: 'date', date: day } });
+          : save({ ...reopenDeadline(data), when: { kind: 'date', date: day } });
       }
       if (answer.kind !== 'date') return notOffered;
       if (answer.date > today) return invalid('when.future');
       if (answer.date < '1990-01-01') return invalid('when.tooOld');
-      return save({ ...data, when: { kind: 'date', date: answer.date } });
+      return save({ ...reopenDeadline(data), when: { kind: 'date', date: answer.date } });
     },
   },
 
@@ -329,7 +346,7 @@ const steps: Record<string, IntakeStep> = {
   },
 
   perpetrator: choiceStep('perpetrator', PERPETRATORS, (d, perpetrator) => ({ ...d, perpetrator })),
-  police: choiceStep('police', POLICE, (d, police) => ({ ...d, police })),
+  police: choiceStep('police', POLICE, (d, police) => ({ ...reopenDeadline(d), police })),
 
   fileNumber: {
     view: () => ({
@@ -372,26 +389,33 @@ const steps: Record<string, IntakeStep> = {
     },
   },
 
+  strafantrag: choiceStep('strafantrag', STRAFANTRAG, (d, strafantrag) => ({
+    ...reopenDeadline(d),
+    strafantrag,
+  })),
+
   deadline: {
     view: ({ data, lang, now }) => {
-      const deadline = deadlineFor(data) ?? now.toISOString().slice(0, 10);
-      const today = now.toISOString().slice(0, 10);
-      const params = {
-        date: formatDay(deadline, lang),
-        reminder: formatDay(reminderDay(deadline), lang),
-      };
-      if (deadline < today)
+      const notice = deadlineNotice(data, now.toISOString().slice(0, 10));
+      // After a police report without a Strafantrag: say first that the report is not one.
+      const reported = data.police === 'yes' ? [k('deadline.reported')] : [];
+      const disclaimer = k('deadline.disclaimer');
+      if (notice === null || notice.kind !== 'date')
         return {
-          say: [k('deadline.passed', params)],
+          say: [...reported, k(`deadline.${notice?.kind ?? 'unknown'}`), disclaimer],
           input: { kind: 'choice', options: options('deadline', ['ok']) },
         };
-      if (reminderDay(deadline) <= today)
+      const params = {
+        date: formatDay(notice.deadline, lang),
+        reminder: formatDay(reminderDay(notice.deadline), lang),
+      };
+      if (notice.stage !== 'ahead')
         return {
-          say: [k('deadline.soon', params)],
+          say: [...reported, k(`deadline.${notice.stage}`, params), disclaimer],
           input: { kind: 'choice', options: options('deadline', ['ok']) },
         };
       return {
-        say: [k('deadline.text', params)],
+        say: [...reported, k('deadline.text', params), disclaimer],
         input: { kind: 'confirm', options: options('deadline', ['remind', 'noRemind']) },
       };
     },
@@ -474,6 +498,7 @@ function editable(data: IntakeData): string[] {
     'perpetrator',
     'police',
     'fileNumber',
+    'strafantrag',
     'family',
     'help',
     'contact',

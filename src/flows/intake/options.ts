@@ -3,12 +3,16 @@
  * callback data and are stored in reports; labels live in locales/<lng>/intake.json.
  */
 
+/** Who reports: the offices of CONTENT-FACTS.md "Who the users are", and candidates for them. */
 export const ROLES = [
   'mayorFull',
   'mayorHonorary',
+  'deputy',
   'districtHead',
   'council',
+  'localCouncil',
   'localHead',
+  'candidate',
   'staff',
   'other',
   'noSay',
@@ -20,6 +24,8 @@ export const KINDS = [
   'threat',
   'hateOnline',
   'doxxing',
+  'impersonation',
+  'sexualHarassment',
   'stalking',
   'coercion',
   'property',
@@ -41,10 +47,13 @@ export const PLATFORMS = [
   'facebook',
   'instagram',
   'x',
+  'bluesky',
   'tiktok',
   'youtube',
   'telegram',
   'whatsapp',
+  'nebenan',
+  'googleReviews',
   'website',
   'other',
 ] as const;
@@ -74,7 +83,10 @@ export const STATE_HOTLINES: Partial<Record<State, true>> = { BW: true, RP: true
 
 export const PERPETRATORS = ['known', 'unknown', 'several', 'noSay'] as const;
 export const POLICE = ['yes', 'no', 'planned'] as const;
+/** Asked after a police report: whether a Strafantrag was made expressly (a report is not one). */
+export const STRAFANTRAG = ['yes', 'no', 'unsure'] as const;
 export const YES_NO = ['yes', 'no'] as const;
+/** Help wanted; `counselling` and `legal` are referrals to other services, and their labels say so. */
 export const HELP = [
   'callBack',
   'complaint',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Language } from '../types.ts';
 import { intakeDataSchema, whenSchema, type IntakeData } from './data.ts';
-import { strafantragDeadline } from './deadline.ts';
+import { strafantragDeadline, strafantragMade } from './deadline.ts';
 import type { Kind } from './options.ts';
 
 /** Bumped whenever the report's shape changes; the staff worker reads every version it knows. */
@@ -34,7 +34,7 @@ export const reportSchema = z.object({
   help: d.help.unwrap(),
   contact: d.contact.unwrap(),
   contactValue: z.string().max(254).nullable(),
-  /** Last day for a Strafantrag, when the day is known and no complaint was filed. */
+  /** Last day for a Strafantrag, when the day is known and no Strafantrag is known to be made. */
   strafantragDeadline: z.iso.date().nullable(),
   reminder: z.boolean(),
 });
@@ -52,9 +52,9 @@ export function isUrgent(data: IntakeData): boolean {
   );
 }
 
-/** The deadline to mention, or null when no complaint is pending or the day is unknown. */
+/** The deadline to mention, or null when a Strafantrag was made or the day is unknown. */
 export function deadlineFor(data: IntakeData): string | null {
-  if (data.when?.kind !== 'date' || data.police === 'yes') return null;
+  if (data.when?.kind !== 'date' || strafantragMade(data)) return null;
   return strafantragDeadline(data.when.date);
 }
 

@@ -59,6 +59,8 @@ export function summaryLines(data: IntakeData, lang: Language): Text[] {
   if (data.police) lines.push(line('police', opt('police', data.police)));
   if (data.police === 'yes' && data.fileNumber !== undefined)
     lines.push(line('fileNumber', data.fileNumber ?? notGiven));
+  if (data.police === 'yes' && data.strafantrag !== undefined)
+    lines.push(line('strafantrag', opt('strafantrag', data.strafantrag)));
   if (data.family) lines.push(line('family', opt('family', data.family)));
   if (data.help)
     lines.push(

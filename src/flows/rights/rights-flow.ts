@@ -15,12 +15,16 @@ import {
 import { TopicSearch } from './search.ts';
 import { formatReviewDate, isTopicId, TOPIC_IDS, type TopicId } from './topics.ts';
 
-/** What the rights flow keeps: the topic being shown. */
+/** What the rights flow keeps: the topic being shown, or the two offered for a question. */
 export interface RightsData {
   readonly topic?: TopicId;
+  readonly offered?: readonly [TopicId, TopicId];
 }
 
-const dataSchema = z.strictObject({ topic: z.enum(TOPIC_IDS).optional() });
+const dataSchema = z.strictObject({
+  topic: z.enum(TOPIC_IDS).optional(),
+  offered: z.tuple([z.enum(TOPIC_IDS), z.enum(TOPIC_IDS)]).optional(),
+});
 
 type Result = StepResult<RightsData>;
 type RightsStep = Step<RightsData>;
@@ -59,10 +63,15 @@ const search = new TopicSearch();
 /** Shows a topic. */
 const showTopic = (topic: TopicId): Result => ({ type: 'goto', step: 'topic', data: { topic } });
 
-/** A typed question: the topic that fits it, or the page that says nothing fits. */
+/**
+ * A typed question: the topic that fits it, a choice of the two that fit (best first), or the page
+ * that says nothing fits.
+ */
 function ask(question: string, lang: Language): Result {
-  const match = search.find(question, lang);
-  return match === undefined ? { type: 'goto', step: 'noMatch', data: {} } : showTopic(match.topic);
+  const [best, second] = search.offer(question, lang);
+  if (best === undefined) return { type: 'goto', step: 'noMatch', data: {} };
+  if (second === undefined) return showTopic(best.topic);
+  return { type: 'goto', step: 'choose', data: { offered: [best.topic, second.topic] } };
 }
 
 /**
@@ -112,6 +121,22 @@ function topicView(topic: TopicId, lang: Language): View {
 
 const steps: Record<string, RightsStep> = {
   topics: { view: topicsView, onAnswer },
+
+  // Two topics fit the question: both are offered, the better one first.
+  choose: {
+    view: ({ data }) =>
+      data.offered === undefined
+        ? topicsView()
+        : {
+            say: [k('choose.text')],
+            input: choiceWithQuestion([
+              ...data.offered.map((id) => ({ id, label: k(`topic.${id}.label`) })),
+              nextOption('topics'),
+              nextOption('menu'),
+            ]),
+          },
+    onAnswer,
+  },
 
   topic: {
     // Without a topic (stale data) the topic list is the sensible page to show.

@@ -3,7 +3,7 @@
  * with typos and inflected forms. Built on MiniSearch (BM25 with fuzzy and prefix matching); this
  * file only decides how words are normalised and how fields are weighted.
  */
-import MiniSearch, { type SearchOptions } from 'minisearch';
+import MiniSearch, { type SearchOptions, type SearchResult } from 'minisearch';
 import type { Language } from '../types.ts';
 import {
   RIGHTS_SOURCES,
@@ -26,6 +26,13 @@ export interface TopicMatch {
  * answer of the table scores well above it, nonsense and off-topic questions stay below.
  */
 export const MIN_SCORE = 6;
+
+/**
+ * A second topic that matches no word the best one does not is still offered when it scores at
+ * least this share of the best ("beleidigt – wie stelle ich Strafantrag?"). Tuned with
+ * test/flows/rights/search.test.ts.
+ */
+export const SECOND_SHARE = 0.6;
 
 /** Field weights: the hand-made keyword lists and the short label/title count most. */
 const BOOST: Readonly<Record<keyof Omit<TopicDocument, 'id'>, number>> = {
@@ -149,6 +156,32 @@ export class TopicSearch {
       if (best !== undefined && best.score >= this.#minScore) return best;
     }
     return undefined;
+  }
+
+  /**
+   * The topics to offer for a question, best first: none, the one that fits, or two when the
+   * second fits nearly as well. Tries the person's language first, then the other one.
+   */
+  offer(question: string, lang: Language): TopicMatch[] {
+    const other: Language = lang === 'de' ? 'en' : 'de';
+    for (const language of [lang, other]) {
+      const [best, second] = this.#index(language).search(question);
+      if (best === undefined || best.score < this.#minScore) continue;
+      const match = (r: SearchResult): TopicMatch => ({
+        topic: r.id as TopicId,
+        score: r.score,
+        lang: language,
+      });
+      // The second topic answers a part of the question the best one does not
+      // ("Hasskommentare auf Facebook": the insult, and the platform), or fits nearly as well.
+      const addsSubject = second?.queryTerms.some((term) => !best.queryTerms.includes(term));
+      const close =
+        second !== undefined &&
+        second.score >= this.#minScore &&
+        (addsSubject === true || second.score >= best.score * SECOND_SHARE);
+      return close ? [match(best), match(second)] : [match(best)];
+    }
+    return [];
   }
 
   /** Every topic that matches the question in one language, best first, with its score. */

@@ -15,6 +15,7 @@ export const TOPIC_IDS = [
   'address',
   'platforms',
   'civil',
+  'prevention',
   'help',
 ] as const;
 
@@ -28,7 +29,7 @@ export const isTopicId = (value: string): value is TopicId =>
  * The day the legal content was last checked against CONTENT-FACTS.md (ISO). Change it whenever
  * the texts are reviewed; every answer shows it.
  */
-export const REVIEWED_ON = '2026-11-22';
+export const REVIEWED_ON = '2026-11-30';
 
 const DATE_FORMATS: Record<Language, Intl.DateTimeFormat> = {
   de: new Intl.DateTimeFormat('de-DE', {

@@ -150,6 +150,50 @@ describe('topic search', () => {
   });
 });
 
+/** Questions about two things: both topics are offered, the better one first. */
+const TWO_TOPICS: readonly (readonly [string, 'de' | 'en', TopicId, TopicId])[] = [
+  ['Hasskommentare auf Facebook', 'de', 'insult', 'platforms'],
+  ['Drohung auf Facebook', 'de', 'threat', 'platforms'],
+  ['Drohung und Beleidigung im Netz', 'de', 'insult', 'threat'],
+  ['Ich wurde beleidigt, wie stelle ich Strafantrag?', 'de', 'insult', 'complaint'],
+  ['Beleidigung Frist', 'de', 'complaint', 'insult'],
+  ['hate comments on Facebook', 'en', 'insult', 'platforms'],
+  ['threat on Instagram', 'en', 'threat', 'platforms'],
+];
+
+/** Questions about one thing, even where other topics share a word: one topic only. */
+const ONE_TOPIC: readonly (readonly [string, 'de' | 'en', TopicId])[] = [
+  ['Was kann ich gegen Hasskommentare tun?', 'de', 'insult'],
+  ['Jemand hat meine Adresse veröffentlicht', 'de', 'doxxing'],
+  ['Facebook löscht den Kommentar nicht', 'de', 'platforms'],
+  ['Bedrohung meiner Familie', 'de', 'threat'],
+  ['Strafanzeige oder Strafantrag?', 'de', 'complaint'],
+  ['Kosten Auskunftssperre', 'de', 'address'],
+  ['Ich bin noch nicht betroffen, will aber vorbeugen', 'de', 'prevention'],
+  ['Einbruchschutz zu Hause', 'de', 'prevention'],
+  ['how can I protect myself before anything happens', 'en', 'prevention'],
+  ['Drohbrief', 'de', 'threat'],
+];
+
+describe('topics offered for a question', () => {
+  it.each(TWO_TOPICS)('offers two for %j (%s): %s, then %s', (question, lang, first, second) => {
+    expect(search.offer(question, lang).map((m) => m.topic)).toEqual([first, second]);
+  });
+
+  it.each(ONE_TOPIC)('offers one for %j (%s): %s', (question, lang, topic) => {
+    expect(search.offer(question, lang).map((m) => m.topic)).toEqual([topic]);
+  });
+
+  it('offers the best topic first, as find answers it', () => {
+    for (const [question, lang] of [...TWO_TOPICS, ...ONE_TOPIC])
+      expect(search.offer(question, lang)[0]).toEqual(search.find(question, lang));
+  });
+
+  it('offers nothing where find finds nothing', () => {
+    for (const [question, lang] of NO_MATCH) expect(search.offer(question, lang)).toEqual([]);
+  });
+});
+
 describe('term normalisation', () => {
   it('folds umlauts and ß the German way', () => {
     expect(foldTerm('Veröffentlichung')).toBe('veroeffentlichung');
