@@ -21,7 +21,7 @@ function toRole(chat: ConversationDriver): void {
 /** Answers from role to the summary along the online branch. */
 function onlineReport(
   chat: ConversationDriver,
-  opts: { police?: string; when?: string } = {},
+  opts: { police?: string; strafantrag?: string; when?: string } = {},
 ): void {
   toRole(chat);
   chat.choice('council');
@@ -41,7 +41,11 @@ function onlineReport(
   expect(chat.step).toBe('intake.perpetrator');
   chat.choice('unknown');
   chat.choice(opts.police ?? 'no');
-  if (opts.police === 'yes') chat.choice('skip');
+  if (opts.police === 'yes') {
+    chat.choice('skip');
+    expect(chat.step).toBe('intake.strafantrag');
+    chat.choice(opts.strafantrag ?? 'yes');
+  }
   chat.choice('no');
   chat.choices('complaint', 'platform');
   chat.choice('chat');
@@ -114,11 +118,13 @@ describe('incident intake', () => {
     chat.choice('yes');
     expect(chat.step).toBe('intake.fileNumber');
     chat.text('AZ 123/26');
+    expect(chat.step).toBe('intake.strafantrag');
+    chat.choice('yes');
     chat.choice('yes');
     chat.choices('callBack');
     chat.choice('phone');
     chat.text('0170 1234567');
-    // A complaint is filed: no deadline question.
+    // A Strafantrag was made with the police report: no deadline question.
     expect(chat.step).toBe('intake.summary');
     const reply = chat.choice('send');
     expect(reply[0]?.text).toContain('dringend');
@@ -264,6 +270,10 @@ describe('incident intake', () => {
     chat.choice('yes');
     chat.choices('counselling');
     chat.choice('none');
+    // The day is not known: a hint on the deadline, no reminder.
+    expect(chat.step).toBe('intake.deadline');
+    expect(chat.optionIds).toEqual(['ok']);
+    chat.choice('ok');
     expect(chat.step).toBe('intake.summary');
 
     chat.choice('edit');
@@ -350,6 +360,129 @@ describe('incident intake', () => {
     expect(filed.step).toBe('intake.summary');
   });
 
+  it('asks after a police report whether a Strafantrag was made, and tells the deadline if not', () => {
+    for (const [language, reported, deadline, disclaimer] of [
+      [
+        'de',
+        'Eine Strafanzeige ist noch kein Strafantrag',
+        '1. Februar 2027',
+        'Allgemeine Information, keine Rechtsberatung.',
+      ],
+      [
+        'en',
+        'A report to the police (Strafanzeige) is not yet a request for prosecution (Strafantrag)',
+        '1 February 2027',
+        'General information, not legal advice.',
+      ],
+    ] as const) {
+      for (const answer of ['no', 'unsure']) {
+        const chat = new ConversationDriver({ language });
+        onlineReport(chat, { police: 'yes', strafantrag: answer });
+        expect(chat.step, `${language} ${answer}`).toBe('intake.deadline');
+        expect(chat.said).toContain(reported);
+        expect(chat.said).toContain('Ich stelle Strafantrag');
+        expect(chat.said).toContain(deadline);
+        expect(chat.said).toContain(disclaimer);
+        expect(chat.optionIds).toEqual(['remind', 'noRemind']);
+        chat.choice('remind');
+        chat.choice('send');
+        expect(reportSchema.parse(submits(chat)[0]?.report)).toMatchObject({
+          police: 'yes',
+          strafantragDeadline: '2027-02-01',
+          reminder: true,
+        });
+      }
+      const made = new ConversationDriver({ language });
+      onlineReport(made, { police: 'yes', strafantrag: 'yes' });
+      expect(made.step).toBe('intake.summary');
+      made.choice('send');
+      expect(reportSchema.parse(submits(made)[0]?.report).strafantragDeadline).toBeNull();
+    }
+  });
+
+  it('gives a deadline hint for ongoing and unknown days, in both languages', () => {
+    const hints = {
+      de: { ongoing: 'jede einzelne Tat ihre eigene Frist', unknown: 'den Tag nicht genau kennen' },
+      en: { ongoing: 'each single act has its own period', unknown: 'do not know the exact day' },
+    } as const;
+    for (const language of ['de', 'en'] as const)
+      for (const when of ['ongoing', 'unknown'] as const) {
+        const chat = new ConversationDriver({ language });
+        toRole(chat);
+        chat.choice('council');
+        chat.choices('insult');
+        chat.choice('letter');
+        chat.choice(when);
+        chat.choice('SN');
+        chat.choice('skip');
+        chat.text('Immer wieder Briefe mit Beschimpfungen.');
+        chat.choice('done');
+        chat.choice('unknown');
+        chat.choice('no');
+        chat.choice('no');
+        chat.choices('record');
+        chat.choice('none');
+        expect(chat.step, `${language} ${when}`).toBe('intake.deadline');
+        expect(chat.said).toContain(hints[language][when]);
+        expect(chat.said).toContain('§ 77b StGB');
+        expect(chat.said).toContain(
+          language === 'de' ? 'keine Rechtsberatung' : 'not legal advice',
+        );
+        expect(chat.optionIds).toEqual(['ok']);
+        chat.choice('ok');
+        expect(chat.step).toBe('intake.summary');
+        chat.choice('send');
+        expect(reportSchema.parse(submits(chat)[0]?.report)).toMatchObject({
+          strafantragDeadline: null,
+          reminder: false,
+        });
+      }
+  });
+
+  it('carries the short "not legal advice" line in every deadline text', () => {
+    for (const [when, expected] of [
+      ['01.11.2026', 'keine Rechtsberatung'],
+      ['01.09.2026', 'keine Rechtsberatung'],
+      ['01.03.2026', 'keine Rechtsberatung'],
+    ] as const) {
+      const chat = new ConversationDriver();
+      onlineReport(chat, { when });
+      expect(chat.step).toBe('intake.deadline');
+      expect(chat.said, when).toContain(expected);
+    }
+  });
+
+  it('asks about the deadline again when the police answer changes from the summary', () => {
+    const chat = new ConversationDriver();
+    onlineReport(chat);
+    chat.choice('noRemind');
+    expect(chat.step).toBe('intake.summary');
+    chat.choice('edit');
+    chat.choice('police');
+    chat.choice('yes');
+    chat.choice('skip');
+    chat.choice('unsure');
+    expect(chat.step).toBe('intake.deadline');
+    expect(chat.said).toContain('Eine Strafanzeige ist noch kein Strafantrag');
+    chat.choice('remind');
+    expect(chat.step).toBe('intake.summary');
+    expect(chat.said).toContain('Strafantrag gestellt: Weiß ich nicht');
+    expect(chat.said).toContain('mit Erinnerung');
+  });
+
+  it('offers the new roles, kinds and platforms', () => {
+    const chat = new ConversationDriver();
+    toRole(chat);
+    expect(chat.optionIds).toEqual(expect.arrayContaining(['deputy', 'localCouncil', 'candidate']));
+    chat.choice('candidate');
+    expect(chat.optionIds).toEqual(expect.arrayContaining(['impersonation', 'sexualHarassment']));
+    chat.choices('impersonation', 'sexualHarassment');
+    chat.choice('online');
+    expect(chat.optionIds).toEqual(expect.arrayContaining(['nebenan', 'googleReviews', 'bluesky']));
+    chat.choice('nebenan');
+    expect(chat.step).toBe('intake.link');
+  });
+
   it('runs completely in English', () => {
     const chat = new ConversationDriver({ language: 'en' });
     onlineReport(chat);
@@ -358,7 +491,7 @@ describe('incident intake', () => {
     expect(chat.said).toContain('Please check your answers');
     expect(chat.said).toContain('North Rhine-Westphalia');
     const reply = chat.choice('send');
-    expect(reply[0]?.text).toContain('Your case reference');
+    expect(reply[0]?.text).toContain('Your case number');
     expect(reportSchema.parse(submits(chat)[0]?.report).language).toBe('en');
   });
 
