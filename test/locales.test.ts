@@ -6,7 +6,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { COMMAND_MENU } from '../src/adapters/telegram/bot-commands.ts';
+import { recogniseCommand } from '../src/bot/commands.ts';
 import { LANGUAGES, LOCALES_DIR } from '../src/bot/i18n.ts';
+import { COMMANDS, type Platform } from '../src/bot/types.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const SRC = join(ROOT, 'src');
@@ -245,5 +248,172 @@ describe('locale keys named in src/', () => {
         .map((k) => k.slice(prefix.length));
       expect(onDisk.sort(), prefix).toEqual([...variants].sort());
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Vocabulary: what the texts promise and how they name things (issue 12, CONTENT-FACTS.md).
+
+/** The sentences people read in a language: every text but the search keywords, as key → text. */
+const readable = (lng: string): [string, string][] =>
+  [...(catalogue.get(lng) ?? [])]
+    .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+    .filter(([key]) => !key.endsWith('.keywords'));
+const sentence = (lng: string, key: string): string => String(catalogue.get(lng)?.get(key));
+
+describe('vocabulary', () => {
+  it('calls the case reference a Fallnummer: "Aktenzeichen" is only ever the police`s', () => {
+    const misused = readable('de')
+      .filter(([, text]) => text.includes('Aktenzeichen') && !text.includes('Polizei'))
+      .map(([key]) => key);
+    expect(misused).toEqual([]);
+    expect(sentence('de', 'intake:submitted.text')).toContain('Ihre Fallnummer: {{caseRef}}');
+    expect(sentence('de', 'intake:submitted.urgent')).toContain('Ihre Fallnummer: {{caseRef}}');
+    expect(sentence('en', 'intake:submitted.text')).toContain('Your case number: {{caseRef}}');
+    for (const lng of languages)
+      expect(readable(lng).filter(([, text]) => /case reference/i.test(text))).toEqual([]);
+  });
+
+  it('claims no anonymity for Lotse: "anonym" only for the contact point`s own offer', () => {
+    const claims: string[] = [];
+    for (const lng of languages)
+      for (const [key, text] of readable(lng))
+        for (const m of text.matchAll(/\S*\s*\S*\s*anonym\w*(\s+\S+){0,2}/gi))
+          if (!/auf Wunsch anonym|anonymous on request/.test(m[0]))
+            claims.push(`${lng} ${key}: ${m[0]}`);
+    expect(claims).toEqual([]);
+    expect(sentence('de', 'intake:consent.text')).toContain('Ihren Namen müssen Sie nicht nennen');
+    expect(sentence('en', 'intake:consent.text')).toContain('You need not give your name');
+  });
+
+  it('consents to what is true: the reply address, erasure by staff and after closing, the law', () => {
+    const de = sentence('de', 'intake:consent.text');
+    for (const part of [
+      'Telegram selbst kann sie lesen',
+      'Chat-Kennung als Antwortadresse',
+      'löschen die Mitarbeitenden auf Ihren Wunsch',
+      '{{caseDays}} Tage nach seinem Abschluss',
+      'Verantwortlich für Ihre Daten: {{controller}}',
+      'Datenschutzhinweise: {{privacyUrl}}',
+      'außer ein Gesetz verlangt es',
+    ])
+      expect(de).toContain(part);
+    const en = sentence('en', 'intake:consent.text');
+    for (const part of [
+      'Telegram itself can read them',
+      'chat ID as the address for replies',
+      'deleted by staff at your request',
+      '{{caseDays}} days after it is closed',
+      'Responsible for your data: {{controller}}',
+      'Privacy notice: {{privacyUrl}}',
+      'unless the law requires it',
+    ])
+      expect(en).toContain(part);
+  });
+
+  it('says the case chat is stored encrypted, nothing that reads like end-to-end encryption', () => {
+    expect(sentence('de', 'case:chat.prompt')).toContain('verschlüsselt gespeichert');
+    expect(sentence('en', 'case:chat.prompt')).toContain('stored encrypted');
+    for (const lng of languages)
+      expect(sentence(lng, 'case:chat.prompt')).not.toMatch(/Ende|end-to-end/i);
+  });
+
+  it('writes German in one gender-fair style (colon), never the masculine alone', () => {
+    const offending: string[] = [];
+    const generic =
+      /\b(Bürgermeister|Landrät|Täter|Amtsträger|Mandatsträger|Ortsvorsteher|Mitarbeiter|Dezernent|Kandidat|Ehepartner|Anwält|Anwalt|Polizist)(?!:in)(?!:innen)\w*/g;
+    for (const [key, text] of readable('de')) {
+      if (/\w\/innen|\w\/in\b|\w\*innen|\w\*in\b|\w_innen|[a-zäöü]Innen\b/.test(text))
+        offending.push(`${key}: slash, star, underscore or capital I`);
+      if (/-träger\b|Mitarbeiterin oder/.test(text)) offending.push(`${key}: pair form`);
+      for (const m of text.matchAll(generic)) offending.push(`${key}: ${m[0]}`);
+    }
+    expect(offending).toEqual([]);
+  });
+
+  it('gives the contact point`s hours one way: not on public holidays', () => {
+    const wrong: string[] = [];
+    for (const [key, text] of readable('de'))
+      if (/9–16 Uhr/.test(text) && !text.includes('Mo–Fr 9–16 Uhr, nicht an Feiertagen'))
+        wrong.push(`de ${key}`);
+    for (const [key, text] of readable('en'))
+      if (/9 am–4 pm/.test(text) && !text.includes('Mon–Fri 9 am–4 pm, not on public holidays'))
+        wrong.push(`en ${key}`);
+    expect(wrong).toEqual([]);
+    expect(
+      readable('de').filter(([, t]) => t.includes('nicht an Feiertagen')).length,
+    ).toBeGreaterThan(4);
+  });
+
+  it('uses one English vocabulary: report to the police (Strafanzeige), request for prosecution (Strafantrag)', () => {
+    const wrong: string[] = [];
+    for (const [key, text] of readable('en')) {
+      if (/criminal complaint|press charges|file a complaint/i.test(text))
+        wrong.push(`${key}: complaint`);
+      if (
+        text.includes('Strafantrag') &&
+        !/request for prosecution|request prosecution/i.test(text)
+      )
+        wrong.push(`${key}: Strafantrag without "request for prosecution"`);
+      if (text.includes('Strafanzeige') && !/report(ed)? (it )?to the police/i.test(text))
+        wrong.push(`${key}: Strafanzeige without "report to the police"`);
+      if (/\bslander|\blibel/i.test(text)) wrong.push(`${key}: defamation named otherwise`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('ends every deadline text with the short "not legal advice" line', () => {
+    expect(sentence('de', 'intake:deadline.disclaimer')).toBe(
+      'Allgemeine Information, keine Rechtsberatung.',
+    );
+    expect(sentence('en', 'intake:deadline.disclaimer')).toBe(
+      'General information, not legal advice.',
+    );
+    expect(sentence('de', 'case:deadlineReminder')).toMatch(/keine Rechtsberatung\.$/);
+    expect(sentence('en', 'case:deadlineReminder')).toMatch(/not legal advice\.$/);
+  });
+
+  it('marks help options that are referrals as such', () => {
+    expect(sentence('de', 'intake:help.options.counselling')).toContain('(Vermittlung)');
+    expect(sentence('de', 'intake:help.options.legal')).toContain('(Vermittlung)');
+    expect(sentence('en', 'intake:help.options.counselling')).toContain('(referral)');
+    expect(sentence('en', 'intake:help.options.legal')).toContain('(referral)');
+  });
+
+  it('welcomes people not (yet) affected as well', () => {
+    expect(sentence('de', 'common:welcome')).toContain('(noch) nicht betroffen');
+    expect(sentence('en', 'common:welcome')).toContain('not (yet) affected');
+  });
+});
+
+describe('the help`s command list', () => {
+  /** The commands a help text lists, as `/name – what it does` lines. */
+  const listed = (lng: string, platform: string): string[] =>
+    [...sentence(lng, `common:help.commands.${platform}`).matchAll(/^\/(\S+) – /gm)].map(
+      (m) => m[1] ?? '',
+    );
+
+  it('is Telegram`s own command menu, in its order, per language', () => {
+    for (const lng of LANGUAGES)
+      expect(listed(lng, 'telegram'), lng).toEqual(COMMAND_MENU[lng].map(([name]) => name));
+  });
+
+  it('names on Matrix and the console each command once, as the engine reads it', () => {
+    for (const platform of ['matrix', 'console'])
+      for (const lng of LANGUAGES) {
+        const names = listed(lng, platform);
+        const commands = names.map((name) => {
+          const recognised = recogniseCommand(`/${name}`);
+          return recognised.kind === 'command' ? recognised.command : `unknown /${name}`;
+        });
+        expect([...commands].sort(), `${platform} ${lng}`).toEqual([...COMMANDS].sort());
+      }
+  });
+
+  it('has a list for every messenger', () => {
+    const platforms: readonly Platform[] = ['console', 'telegram', 'matrix'];
+    for (const lng of languages)
+      for (const platform of platforms)
+        expect(exists(lng, `common:help.commands.${platform}`)).toBe(true);
   });
 });
