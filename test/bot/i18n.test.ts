@@ -17,12 +17,13 @@ describe('the retention periods the texts promise', () => {
     try {
       const consent = { key: 'intake:consent.text' };
       expect(app.i18n.t('de', consent)).toContain('nach 14 Tagen gelöscht');
-      expect(app.i18n.t('de', consent)).toContain('nach 30 Tagen');
+      expect(app.i18n.t('de', consent)).toContain('30 Tage nach seinem Abschluss');
       expect(app.i18n.t('en', consent)).toContain('after 14 days');
       expect(app.i18n.t('en', { key: 'intake:dangerHelp.kept' })).toContain('for 14 days');
       expect(app.i18n.t('de', { key: 'case:status.unknown', params: { caseRef: 'X' } })).toContain(
-        'nach 30 Tagen',
+        '30 Tage nach dem Abschluss',
       );
+      expect(app.i18n.t('en', consent)).toContain('30 days after it is closed');
     } finally {
       await app.stop();
     }
@@ -31,7 +32,46 @@ describe('the retention periods the texts promise', () => {
   it('default to the configuration`s defaults', () => {
     const text = Translator.create().t('de', { key: 'intake:consent.text' });
     expect(text).toContain('nach 7 Tagen');
-    expect(text).toContain('nach 90 Tagen');
+    expect(text).toContain('90 Tage nach seinem Abschluss');
     expect(text).not.toContain('{{');
+  });
+});
+
+describe('the privacy details the consent names', () => {
+  it('are the configured controller and privacy notice, in every language', async () => {
+    const config = loadConfig(
+      {
+        REDIS_KEY_PREFIX: redis.prefix,
+        PRIVACY_CONTROLLER: 'Stiftung Beispiel, Musterweg 1, 12345 Musterstadt',
+        PRIVACY_NOTICE_URL: 'https://example.org/datenschutz',
+      },
+      null,
+    );
+    const app = createApp(config, redis.client, createLogger('silent'));
+    try {
+      for (const lang of ['de', 'en'] as const) {
+        const consent = app.i18n.t(lang, { key: 'intake:consent.text' });
+        expect(consent).toContain('Stiftung Beispiel, Musterweg 1, 12345 Musterstadt');
+        expect(consent).toContain('https://example.org/datenschutz');
+      }
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('say where to ask when they are not configured, in the person`s language', () => {
+    const i18n = Translator.create();
+    const de = i18n.t('de', { key: 'intake:consent.text' });
+    expect(de).toContain('Verantwortlich für Ihre Daten: bei der Ansprechstelle zu erfragen');
+    expect(de).not.toContain('{{');
+    const en = i18n.t('en', { key: 'intake:consent.text' });
+    expect(en).toContain('Privacy notice: available from the contact point');
+    expect(en).not.toContain('{{');
+  });
+
+  it('refuse a privacy notice that is not https', () => {
+    expect(() => loadConfig({ PRIVACY_NOTICE_URL: 'http://example.org/privacy' }, null)).toThrow(
+      /PRIVACY_NOTICE_URL/,
+    );
   });
 });
