@@ -68,7 +68,7 @@ describe('staff pickup, end to end through the console channel and the staff CLI
     expect((await staffCli(['claim', caseRef], { ...env, STAFF_USER: 'mallory' })).code).toBe(3);
     const malformed = await cli('claim', 'ZZZZ-ZZZZ-ZZZZ-Z');
     expect(malformed.code).toBe(2);
-    expect(malformed.stderr).toContain('kein gültiges Aktenzeichen');
+    expect(malformed.stderr).toContain('keine gültige Fallnummer');
     const unknown = await cli('claim', newCaseRef());
     expect(unknown.code).toBe(3);
     expect(unknown.stdout).toContain('gibt es nicht');

@@ -46,7 +46,7 @@ const DATE_FORMATS: Record<Language, Intl.DateTimeFormat> = {
   }),
 };
 
-/** The review date as people read it: 22.11.2026 / 22 Nov 2026. */
+/** The review date as people read it: 30.11.2026 / 30 Nov 2026. */
 export function formatReviewDate(lang: Language, isoDay: string = REVIEWED_ON): string {
   return DATE_FORMATS[lang].format(new Date(`${isoDay}T00:00:00Z`));
 }

@@ -184,7 +184,13 @@ describe('JSON-lines protocol', () => {
     await send({ command: 'start' });
     expect(await send({ choice: 'emergency' })).toEqual([emergencyPage('de'), { type: 'idle' }]);
     expect(await send({ command: 'help' })).toEqual([
-      note('de', 'common:help.text'),
+      {
+        ...note('de', 'common:help.text'),
+        // The help lists the console's commands, then the emergency numbers.
+        text: ['common:help.text', 'common:help.commands.console', 'common:help.danger']
+          .map((key) => t('de', key))
+          .join('\n\n'),
+      },
       emergencyPage('de'),
       { type: 'idle' },
     ]);

@@ -27,7 +27,7 @@ describe('rights information over the console JSON-lines channel', () => {
     const doxxing = questionOf(await bot.send({ text: 'Jemand hat meine Adresse veröffentlicht' }));
     expect(doxxing.text).toContain('§ 126a StGB');
     expect(doxxing.text).toContain(
-      'Allgemeine Information, keine Rechtsberatung. Stand: 22.11.2026',
+      'Allgemeine Information, keine Rechtsberatung. Stand: 30.11.2026',
     );
     expect(idsOf(doxxing)).toEqual(WAYS_ON);
 
@@ -51,7 +51,7 @@ describe('rights information over the console JSON-lines channel', () => {
     const doxxing = questionOf(await bot.send({ text: 'someone posted my address' }));
     expect(doxxing.text).toContain('section 126a StGB');
     expect(doxxing.text).toContain(
-      'General information, not legal advice. Last reviewed: 22 Nov 2026',
+      'General information, not legal advice. Last reviewed: 30 Nov 2026',
     );
     expect(idsOf(doxxing)).toEqual(WAYS_ON);
 

@@ -100,7 +100,7 @@ describe('Matrix staff room', () => {
       'Abgelehnt: Bitte übernehmen Sie den Fall zuerst.',
     );
     expect(await answerTo(staff, '!claim 1234')).toBe(
-      'Abgelehnt: Das ist kein gültiges Aktenzeichen.',
+      'Abgelehnt: Das ist keine gültige Fallnummer.',
     );
     expect(await answerTo(stranger, `!claim ${caseRef}`)).toBe(
       'Abgelehnt: Ihr Konto steht nicht in MATRIX_STAFF_USER_IDS.',

@@ -129,7 +129,7 @@ describe('Telegram channel', () => {
     }));
     expect(menus).toContainEqual({
       lang: 'de',
-      commands: expect.arrayContaining(['hilfe', 'loeschen_chat']),
+      commands: expect.arrayContaining(['hilfe', 'status', 'loeschen_chat']),
     });
     expect(menus).toContainEqual({
       lang: 'en',
@@ -147,6 +147,9 @@ describe('Telegram channel', () => {
     await ben.send('/hilfe');
     const help = (await ben.messages()).find((m) => m.text.includes(tEn('common:help.text')));
     expect(help).toBeDefined();
+    // The help lists Telegram's own commands, /wipe among them.
+    expect(help?.text).toContain(tEn('common:help.commands.telegram'));
+    expect(help?.text).toContain('/wipe');
   });
 
   it.skipIf(createFlowRegistry().get('rights') === undefined)(
