@@ -160,10 +160,7 @@ describe('first contact', () => {
   });
 
   it('carries out a first command after the greeting', () => {
-    expect(keys(after(null, cmd('help')))).toEqual([
-      ['common:welcome', ...HELP],
-      MENU_Q,
-    ]);
+    expect(keys(after(null, cmd('help')))).toEqual([['common:welcome', ...HELP], MENU_Q]);
     expect(stackOf(after(null, cmd('language')))).toEqual(['menu.main', 'language.pick']);
     expect(keys(after(null, cmd('language')))).toEqual([['common:welcome'], LANGUAGE_Q]);
     expect(stackOf(after(null, cmd('delete')))).toEqual(['menu.main', 'delete.confirm']);
