@@ -58,11 +58,18 @@ export type DeadlineNotice =
   | { readonly kind: 'unknown' };
 
 /**
+ * True when the intake has something to tell about the deadline: the day is answered and no
+ * Strafantrag was made. What it tells depends on the day of asking ({@link deadlineNotice}).
+ */
+export const hasDeadlineNotice = (data: IntakeData): boolean =>
+  data.when !== undefined && !strafantragMade(data);
+
+/**
  * The deadline notice for a draft on `today` (ISO day), or null when there is nothing to tell: the
  * Strafantrag was made, or the day is not yet asked.
  */
 export function deadlineNotice(data: IntakeData, today: string): DeadlineNotice | null {
-  if (data.when === undefined || strafantragMade(data)) return null;
+  if (data.when === undefined || !hasDeadlineNotice(data)) return null;
   if (data.when.kind !== 'date') return { kind: data.when.kind };
   const deadline = strafantragDeadline(data.when.date);
   const stage = deadline < today ? 'passed' : reminderDay(deadline) <= today ? 'soon' : 'ahead';

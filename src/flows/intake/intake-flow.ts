@@ -4,7 +4,7 @@ import { shiftDays } from '../parse-input.ts';
 import { foldForMatch } from '../text-input.ts';
 import { text, type Answer, type Option, type Step, type StepResult, type Text } from '../types.ts';
 import { intakeDataSchema, type IntakeData } from './data.ts';
-import { deadlineNotice, formatDay, reminderDay } from './deadline.ts';
+import { deadlineNotice, formatDay, hasDeadlineNotice, reminderDay } from './deadline.ts';
 import {
   CHANNELS,
   CONTACTS,
@@ -91,8 +91,7 @@ const ORDER: readonly {
   },
   {
     step: 'deadline',
-    // Whether there is something to tell does not depend on the day of asking, only on answers.
-    applies: (d) => deadlineNotice(d, '') !== null,
+    applies: hasDeadlineNotice,
     answered: (d) => d.reminder !== undefined,
   },
 ];
