@@ -31,8 +31,9 @@ export function readLocales(dir: string = LOCALES_DIR): Resource {
 /** Values every text may name, with the configuration's defaults. */
 export const TEXT_VALUES: TextValues = textValues(configSchema.parse({}));
 
-/** Said in place of a privacy detail the configuration leaves out (where to ask instead). */
-const UNSET_PRIVACY_KEY = 'common:privacy.unset';
+/** Said in place of a privacy detail the configuration leaves out: where to ask instead. */
+const UNSET_CONTROLLER_KEY = 'common:privacy.controllerUnset';
+const UNSET_NOTICE_KEY = 'common:privacy.noticeUnset';
 
 export interface TranslatorOptions {
   /** Where the locale files are (default: locales/). */
@@ -50,10 +51,11 @@ export class Translator {
   private constructor(instance: i18n, values: TextValues) {
     this.#i18n = instance;
     const privacy: Record<string, { controller: string; privacyUrl: string }> = {};
-    for (const lng of LANGUAGES) {
-      const ask = instance.t(UNSET_PRIVACY_KEY, { lng });
-      privacy[lng] = { controller: values.controller ?? ask, privacyUrl: values.privacyUrl ?? ask };
-    }
+    for (const lng of LANGUAGES)
+      privacy[lng] = {
+        controller: values.controller ?? instance.t(UNSET_CONTROLLER_KEY, { lng }),
+        privacyUrl: values.privacyUrl ?? instance.t(UNSET_NOTICE_KEY, { lng }),
+      };
     this.#privacy = privacy;
   }
 

@@ -62,10 +62,12 @@ describe('the privacy details the consent names', () => {
   it('say where to ask when they are not configured, in the person`s language', () => {
     const i18n = Translator.create();
     const de = i18n.t('de', { key: 'intake:consent.text' });
-    expect(de).toContain('Verantwortlich für Ihre Daten: bei der Ansprechstelle zu erfragen');
+    expect(de).toContain('Verantwortlich für Ihre Daten: auf Anfrage bei der Ansprechstelle (0800');
+    expect(de).toContain('Datenschutzhinweise: auf Anfrage bei der Ansprechstelle');
     expect(de).not.toContain('{{');
     const en = i18n.t('en', { key: 'intake:consent.text' });
-    expect(en).toContain('Privacy notice: available from the contact point');
+    expect(en).toContain('Responsible for your data: on request from the contact point (0800');
+    expect(en).toContain('Privacy notice: on request from the contact point');
     expect(en).not.toContain('{{');
   });
 
