@@ -23,37 +23,79 @@ export class FileRejected extends Error {
 /** Most bytes one evidence file may have (Telegram's Bot API serves up to 20 MB). */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
-/** Types accepted as evidence: pictures, documents, audio and video people use as proof. */
-export const ALLOWED_MIME = new Set([
-  'image/jpeg',
-  'image/png',
-  'image/webp',
-  'image/gif',
-  'image/heic',
-  'application/pdf',
-  'text/plain',
-  'audio/ogg',
-  'audio/mpeg',
-  'audio/mp4',
-  'video/mp4',
-  'message/rfc822',
-]);
+/**
+ * Types accepted as evidence – pictures, documents, audio and video people use as proof – with the
+ * extension a saved copy gets (the person's own file name never becomes a path).
+ */
+export const EVIDENCE_TYPES: Readonly<Record<string, string>> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'image/gif': 'gif',
+  'image/heic': 'heic',
+  'application/pdf': 'pdf',
+  'text/plain': 'txt',
+  'audio/ogg': 'ogg',
+  'audio/mpeg': 'mp3',
+  'audio/mp4': 'm4a',
+  'video/mp4': 'mp4',
+  'message/rfc822': 'eml',
+};
+
+/** The media types accepted as evidence. */
+export const ALLOWED_MIME: ReadonlySet<string> = new Set(Object.keys(EVIDENCE_TYPES));
+
+/** Messengers' spellings of types Lotse knows under another name. */
+const MEDIA_TYPE_ALIASES: Readonly<Record<string, string>> = {
+  'image/jpg': 'image/jpeg',
+  'audio/mp3': 'audio/mpeg',
+  'audio/x-m4a': 'audio/mp4',
+  'audio/m4a': 'audio/mp4',
+};
+
+/** `type/subtype` as RFC 6838 allows it (restricted names), lower case. */
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
+
+/** What an unusable declaration becomes: a type no check accepts. */
+export const UNKNOWN_MEDIA_TYPE = 'application/octet-stream';
+
+/**
+ * A declared media type reduced to its `type/subtype` token, lower case, with known aliases
+ * resolved: parameters and anything else a sender appended (a Matrix `mimetype` can carry
+ * terminal escape sequences) are dropped; a declaration that is no media type becomes
+ * `application/octet-stream`.
+ */
+export function mediaType(declared: string): string {
+  const token = declared.split(';', 1)[0]?.trim().toLowerCase() ?? '';
+  if (!MEDIA_TYPE.test(token)) return UNKNOWN_MEDIA_TYPE;
+  return MEDIA_TYPE_ALIASES[token] ?? token;
+}
 
 /** Checks a file against the limits. Throws FileRejected. */
 export function checkFile(file: IncomingFile): void {
   if (file.bytes.byteLength === 0) throw new FileRejected('empty');
   if (file.bytes.byteLength > MAX_FILE_BYTES) throw new FileRejected('tooLarge');
-  if (!ALLOWED_MIME.has(file.mime.toLowerCase().split(';')[0]?.trim() ?? ''))
-    throw new FileRejected('type');
+  if (!ALLOWED_MIME.has(mediaType(file.mime))) throw new FileRejected('type');
 }
 
-// eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
-const UNSAFE_NAME = /[\u0000-\u001F\u007F<>:"|?*]/g;
+/**
+ * Characters a file name loses: controls (C0, DEL, C1), format characters (bidi overrides and
+ * isolates, zero-width characters …), line and paragraph separators and lone surrogates.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
 
-/** A file name safe to show and to save: no path, no control characters, bounded length. */
-export function safeFileName(name: string): string {
-  const base = name.split(/[\\/]/).pop()?.replace(UNSAFE_NAME, '_').trim() ?? '';
-  return (base === '' || base === '.' || base === '..' ? 'file' : base).slice(0, 120);
+/** Most characters of a file name kept as text. */
+export const MAX_FILE_NAME_CHARS = 120;
+
+/**
+ * A declared file name cleaned where it enters: the last path segment only, without invisible
+ * and control characters, NFC, at most 120 characters. It stays text for the case document; a
+ * saved copy gets a name Lotse makes (src/queue/evidence-files.ts).
+ */
+export function cleanFileName(name: string): string {
+  const base = (name.split(/[\\/]/).pop() ?? '').normalize('NFC').replace(INVISIBLE, '').trim();
+  const short = Array.from(base).slice(0, MAX_FILE_NAME_CHARS).join('').trim();
+  return short === '' || short === '.' || short === '..' ? 'file' : short;
 }
 
 /** Where received files are kept until the report is handed over. */
@@ -61,7 +103,10 @@ export interface FileVault {
   put(owner: string, bytes: Uint8Array): Promise<string>;
 }
 
-/** Checks, hashes and stores files for one conversation. */
+/**
+ * Checks, hashes and stores files for one conversation. Every channel's files pass here, so the
+ * declared name and type are cleaned here too, whatever an adapter did before.
+ */
 export class FileIntake {
   readonly #vault: FileVault;
   readonly #clock: () => Date;
@@ -76,8 +121,8 @@ export class FileIntake {
     const sha256 = createHash('sha256').update(file.bytes).digest('hex');
     const ref = await this.#vault.put(owner, file.bytes);
     return {
-      name: safeFileName(file.name),
-      mime: file.mime.toLowerCase(),
+      name: cleanFileName(file.name),
+      mime: mediaType(file.mime),
       size: file.bytes.byteLength,
       sha256,
       receivedAt: this.#clock().toISOString(),

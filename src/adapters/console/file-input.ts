@@ -1,11 +1,18 @@
-import { FileRejected, type FileIntake, type IncomingFile } from '../../bot/files.ts';
+import {
+  cleanFileName,
+  FileRejected,
+  mediaType,
+  type FileIntake,
+  type IncomingFile,
+} from '../../bot/files.ts';
 import { conversationKey, type InboundInput } from '../../bot/types.ts';
 
 export type { FileIntake };
 
 /**
  * Turns a console file into files input: checked, hashed and stored (sealed) under the console
- * user's conversation, or refused with a reason.
+ * user's conversation, or refused with a reason. The declared name (a path, for `/file PATH`) and
+ * type are cleaned first, as every channel does where a file enters.
  */
 export async function fileInput(
   intake: FileIntake,
@@ -13,7 +20,11 @@ export async function fileInput(
   file: IncomingFile,
 ): Promise<InboundInput> {
   try {
-    const ref = await intake.receive(conversationKey({ platform: 'console', userId: user }), file);
+    const ref = await intake.receive(conversationKey({ platform: 'console', userId: user }), {
+      name: cleanFileName(file.name),
+      mime: mediaType(file.mime),
+      bytes: file.bytes,
+    });
     return { kind: 'files', files: [ref] };
   } catch (error) {
     if (error instanceof FileRejected)

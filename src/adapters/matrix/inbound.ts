@@ -1,4 +1,4 @@
-import { ALLOWED_MIME, MAX_FILE_BYTES } from '../../bot/files.ts';
+import { ALLOWED_MIME, cleanFileName, MAX_FILE_BYTES, mediaType } from '../../bot/files.ts';
 import type { FileRejection } from '../../bot/files.ts';
 import { encryptedFileSchema, type MediaSource } from './media.ts';
 
@@ -55,21 +55,22 @@ export function readMessage(content: Readonly<Record<string, unknown>>): Message
     return { kind: 'ignore', why: 'type' };
 
   const info = (content['info'] ?? {}) as { size?: unknown; mimetype?: unknown };
-  const name =
+  // What the sender declares is cleaned here: a name without path, control or bidi characters, a
+  // bare `type/subtype` (a mimetype can carry terminal escape sequences).
+  const name = cleanFileName(
     typeof content['filename'] === 'string' && content['filename'] !== ''
       ? content['filename']
       : body !== ''
         ? body
-        : 'file';
-  const declaredMime = typeof info.mimetype === 'string' ? info.mimetype.toLowerCase() : '';
+        : 'file',
+  );
   const mime =
-    declaredMime !== ''
-      ? declaredMime
+    typeof info.mimetype === 'string' && info.mimetype.trim() !== ''
+      ? mediaType(info.mimetype)
       : (MIME_BY_EXT[name.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream');
   if (typeof info.size === 'number' && info.size > MAX_FILE_BYTES)
     return { kind: 'refused', reason: 'tooLarge' };
-  if (!ALLOWED_MIME.has(mime.split(';')[0]?.trim() ?? ''))
-    return { kind: 'refused', reason: 'type' };
+  if (!ALLOWED_MIME.has(mime)) return { kind: 'refused', reason: 'type' };
 
   const file = encryptedFileSchema.safeParse(content['file']);
   if (file.success)

@@ -1,26 +1,16 @@
 import type { Message } from 'grammy/types';
+import { cleanFileName, mediaType } from '../../bot/files.ts';
 
 /** A file attached to a Telegram message, before it is downloaded. */
 export interface Attachment {
   readonly fileId: string;
   /** As Telegram reports it; checked against the limit before anything is downloaded. */
   readonly size?: number;
+  /** The declared type as a bare `type/subtype` token. */
   readonly mime: string;
+  /** The declared name, cleaned (no path, no control or bidi characters). */
   readonly name: string;
 }
-
-/** Telegram's spellings of types Lotse knows under another name. */
-const MIME_ALIASES: Readonly<Record<string, string>> = {
-  'image/jpg': 'image/jpeg',
-  'audio/mp3': 'audio/mpeg',
-  'audio/x-m4a': 'audio/mp4',
-  'audio/m4a': 'audio/mp4',
-};
-
-const normalise = (mime: string): string => {
-  const lower = mime.toLowerCase();
-  return MIME_ALIASES[lower] ?? lower;
-};
 
 /**
  * The evidence file of a message: a photo (its largest size), a document, a voice message, an audio
@@ -45,8 +35,8 @@ export function attachmentOf(message: Message): Attachment | undefined {
     return {
       fileId: d.file_id,
       ...size(d.file_size),
-      mime: normalise(d.mime_type ?? 'application/octet-stream'),
-      name: d.file_name ?? `document-${id}`,
+      mime: mediaType(d.mime_type ?? 'application/octet-stream'),
+      name: cleanFileName(d.file_name ?? `document-${id}`),
     };
   }
   if (message.voice !== undefined) {
@@ -54,7 +44,7 @@ export function attachmentOf(message: Message): Attachment | undefined {
     return {
       fileId: v.file_id,
       ...size(v.file_size),
-      mime: normalise(v.mime_type ?? 'audio/ogg'),
+      mime: mediaType(v.mime_type ?? 'audio/ogg'),
       name: `voice-${id}.ogg`,
     };
   }
@@ -63,8 +53,8 @@ export function attachmentOf(message: Message): Attachment | undefined {
     return {
       fileId: a.file_id,
       ...size(a.file_size),
-      mime: normalise(a.mime_type ?? 'audio/mpeg'),
-      name: a.file_name ?? `audio-${id}.mp3`,
+      mime: mediaType(a.mime_type ?? 'audio/mpeg'),
+      name: cleanFileName(a.file_name ?? `audio-${id}.mp3`),
     };
   }
   if (message.video !== undefined) {
@@ -72,8 +62,8 @@ export function attachmentOf(message: Message): Attachment | undefined {
     return {
       fileId: v.file_id,
       ...size(v.file_size),
-      mime: normalise(v.mime_type ?? 'video/mp4'),
-      name: v.file_name ?? `video-${id}.mp4`,
+      mime: mediaType(v.mime_type ?? 'video/mp4'),
+      name: cleanFileName(v.file_name ?? `video-${id}.mp4`),
     };
   }
   if (message.video_note !== undefined) {

@@ -90,4 +90,29 @@ describe('reading Matrix messages', () => {
       reason: 'empty',
     });
   });
+
+  it('cleans what the sender declares: the mimetype to its token, the file name of path, controls and bidi', () => {
+    const read = readMessage({
+      msgtype: 'm.file',
+      body: 'Beschreibung',
+      filename: `../../bin/\u202eRechnung\u0000${'x'.repeat(300)}.pdf`,
+      // Printed as it came, this would set the staff terminal's title and clear the screen.
+      info: { mimetype: 'application/pdf;\u001b]0;pwned\u0007\u001b[2J', size: 5 },
+      url: 'mxc://example.org/p',
+    });
+    expect(read).toMatchObject({ kind: 'media', mime: 'application/pdf' });
+    const name = read.kind === 'media' ? read.name : '';
+    expect(name.startsWith('Rechnungxxx')).toBe(true);
+    expect(Array.from(name)).toHaveLength(120);
+    expect(/[\p{Cc}\p{Cf}/\\]/u.test(name)).toBe(false);
+    // An escape sequence inside the token itself leaves no type to accept.
+    expect(
+      readMessage({
+        msgtype: 'm.image',
+        body: 'x.png',
+        info: { mimetype: 'image/png\u001b[31m', size: 5 },
+        url: 'mxc://example.org/q',
+      }),
+    ).toEqual({ kind: 'refused', reason: 'type' });
+  });
 });

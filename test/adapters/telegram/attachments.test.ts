@@ -50,4 +50,32 @@ describe('attachments', () => {
     ).toBe('video/mp4');
     expect(attachmentOf(message({ text: 'hallo' }))).toBeUndefined();
   });
+
+  it('cleans the declared name and type of a document: no path, controls or bidi; a bare type', () => {
+    expect(
+      attachmentOf(
+        message({
+          document: {
+            file_id: 'd',
+            file_unique_id: 'd',
+            file_name: 'a/../../bin/\u202efdp.exe\u0000.pdf',
+            mime_type: 'Application/PDF; name="\u001b[2J"',
+          },
+        }),
+      ),
+    ).toEqual({ fileId: 'd', mime: 'application/pdf', name: 'fdp.exe.pdf' });
+    expect(
+      attachmentOf(
+        message({
+          audio: {
+            file_id: 'a',
+            file_unique_id: 'a',
+            duration: 3,
+            file_name: '\u2066\u2069',
+            mime_type: 'audio/mpeg\u001b[31m',
+          },
+        }),
+      ),
+    ).toEqual({ fileId: 'a', mime: 'application/octet-stream', name: 'file' });
+  });
 });
