@@ -1,20 +1,26 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UnrecoverableError } from 'bullmq';
 import { parseCaseRef } from './bot/case-ref.ts';
 import { fileContext } from './bot/redis-file-vault.ts';
 import { Translator } from './bot/i18n.ts';
 import { createLogger } from './bot/logger.ts';
+import { printable } from './bot/printable.ts';
 import { connectRedis, StartupError } from './bot/redis.ts';
 import { ConfigError, loadConfig } from './config/load.ts';
-import type { Report } from './flows/intake/report.ts';
+import { reportSchema } from './flows/intake/report.ts';
 import { text, type Language } from './flows/types.ts';
 import { createApp } from './app.ts';
 import { caseDocument } from './queue/case-document.ts';
+import { saveEvidence, type SaveOutcome } from './queue/evidence-files.ts';
 import { feedKey } from './queue/feed-channel.ts';
 import { generateStaffKeyPair, open } from './queue/seal.ts';
-import { resolveStaffKeys, writeKeyFile } from './queue/staff-keys.ts';
+import { FolderWriter } from './queue/folder-writer.ts';
+import {
+  KeyFileExists,
+  resolveStaffKeys,
+  writeKeyFile,
+  type StaffKeys,
+} from './queue/staff-keys.ts';
 import {
   CASE_STATUSES,
   type CaseNotice,
@@ -25,7 +31,7 @@ import {
 const USAGE = `Usage: npm run staff -- <command> [options]   (--as NAME or $STAFF_USER; --json for scripts; --lang de|en)
   keygen [--out FILE]            make the staff key pair (private key to FILE, mode 600)
   list [--status S] [--urgent]   cases, newest first
-  show REF [--files DIR]         the decrypted report, notes, messages (files saved to DIR)
+  show REF [--files DIR]         the decrypted report, notes, messages (files checked, saved to DIR)
   claim REF                      take on a case
   note REF TEXT                  an internal note
   reply REF TEXT                 answer the person in their chat
@@ -71,7 +77,12 @@ async function main(argv: string[], out: Out): Promise<number> {
   if (command === 'keygen') {
     const pair = generateStaffKeyPair();
     if (values.out !== undefined) {
-      writeKeyFile(values.out, pair);
+      try {
+        writeKeyFile(values.out, pair);
+      } catch (error) {
+        if (!(error instanceof KeyFileExists)) throw error;
+        throw new UsageError(say('refused.key-exists', { file: error.path }));
+      }
       out(
         values.json
           ? JSON.stringify({ publicKey: pair.publicKey, privateKeyFile: values.out })
@@ -91,13 +102,13 @@ async function main(argv: string[], out: Out): Promise<number> {
     out(say('refused.not-staff'));
     return 3;
   }
+  const keys = resolveStaffKeys(config, 'staff', logger);
   const handle = await connectRedis({
     url: config.REDIS_URL,
     autostart: false,
     dataDir: config.DATA_DIR,
     logger,
   });
-  const keys = resolveStaffKeys(config, 'staff', logger);
   const app = createApp(config, handle.redis, logger, { role: 'worker', keys });
   const refuse = (result: Exclude<DeskResult<unknown>, { ok: true }>): number => {
     out(
@@ -133,7 +144,8 @@ async function main(argv: string[], out: Out): Promise<number> {
         else
           for (const c of rows)
             out(
-              `${c.urgent ? '!' : ' '} ${c.caseRef}  ${c.status.padEnd(8)} ${c.state}  ${c.kinds.join(',')}  ${c.createdAt.slice(0, 16).replace('T', ' ')}  ${c.assignee ?? '-'}${c.eraseRequested ? `  ${say('list.erase')}` : ''}`,
+              // Plain fields from Redis, each kept on its line.
+              `${c.urgent ? '!' : ' '} ${printable(c.caseRef)}  ${printable(c.status.padEnd(8))} ${printable(c.state)}  ${printable(c.kinds.join(','))}  ${printable(c.createdAt.slice(0, 16).replace('T', ' '))}  ${printable(c.assignee ?? '-')}${c.eraseRequested ? `  ${say('list.erase')}` : ''}`,
             );
         return 0;
       }
@@ -141,15 +153,29 @@ async function main(argv: string[], out: Out): Promise<number> {
         const caseRef = needRef();
         const result = await app.desk.show(actor, caseRef);
         if (!result.ok) return refuse(result);
-        if (values.files !== undefined)
-          await saveFiles(
-            app,
-            caseRef,
-            result.value.report as Report,
-            values.files,
-            keys.privateKey ?? '',
+        const saving =
+          values.files === undefined
+            ? undefined
+            : await saveFiles(app, caseRef, result.value.report, values.files, keys, say);
+        if (saving?.ok === false) {
+          out(
+            values.json
+              ? JSON.stringify({ ok: false, reason: 'file-mismatch', file: saving.file })
+              : say('refused.file-mismatch', { ...saving.file }),
           );
-        out(values.json ? JSON.stringify(result.value) : caseDocument(result.value, lang, i18n));
+          return 3;
+        }
+        const files = saving;
+        if (values.json)
+          out(JSON.stringify(files === undefined ? result.value : { ...result.value, files }));
+        else {
+          out(caseDocument(result.value, lang, i18n));
+          if (files !== undefined) {
+            const dir = values.files ?? '';
+            for (const f of files.saved) out(say('files.saved', { dir, ...f }));
+            for (const f of files.missing) out(say('files.missing', { ...f }));
+          }
+        }
         return 0;
       }
       case 'claim': {
@@ -181,21 +207,20 @@ async function main(argv: string[], out: Out): Promise<number> {
         const caseRef = needRef();
         const result = await app.desk.show(actor, caseRef);
         if (!result.ok) return refuse(result);
-        const dir = values.out ?? '.';
-        mkdirSync(dir, { recursive: true });
-        const base = join(dir, `lotse-${caseRef}`);
-        writeFileSync(
+        // Written all or none, each through a new temporary file: an existing file or link at
+        // the name is replaced, never written through.
+        const folder = FolderWriter.open(values.out ?? '.');
+        const base = `lotse-${caseRef}`;
+        folder.stage(
           `${base}.json`,
-          `${JSON.stringify({ ...result.value, audit: await app.cases.audit(caseRef) }, null, 2)}\n`,
-          { mode: 0o600 },
+          `${printable(JSON.stringify({ ...result.value, audit: await app.cases.audit(caseRef) }, null, 2), { lines: true })}\n`,
         );
-        writeFileSync(`${base}.txt`, `${caseDocument(result.value, lang, i18n)}\n`, {
-          mode: 0o600,
-        });
+        folder.stage(`${base}.txt`, `${caseDocument(result.value, lang, i18n)}\n`);
+        const written = folder.commit();
         out(
           values.json
-            ? JSON.stringify({ ok: true, files: [`${base}.json`, `${base}.txt`] })
-            : say('done.export', { files: `${base}.json, ${base}.txt` }),
+            ? JSON.stringify({ ok: true, files: written })
+            : say('done.export', { files: written.join(', ') }),
         );
         return 0;
       }
@@ -274,7 +299,7 @@ async function main(argv: string[], out: Out): Promise<number> {
         }));
         if (values.json) out(JSON.stringify(rows));
         else if (rows.length === 0) out(say('failed.none'));
-        else for (const r of rows) out(`${String(r.id)}  ${r.at}  ${r.reason}`);
+        else for (const r of rows) out(printable(`${String(r.id)}  ${r.at}  ${r.reason}`));
         return 0;
       }
       default:
@@ -286,6 +311,24 @@ async function main(argv: string[], out: Out): Promise<number> {
   }
 }
 
+/** Checks and saves a case's evidence files into DIR under names Lotse makes (evidence-files.ts). */
+async function saveFiles(
+  app: ReturnType<typeof createApp>,
+  caseRef: string,
+  report: unknown,
+  dir: string,
+  keys: StaffKeys,
+  say: (key: string) => string,
+): Promise<SaveOutcome> {
+  const parsed = reportSchema.safeParse(report);
+  if (!parsed.success) throw new UsageError(say('refused.unreadable-report'));
+  const privateKey = keys.privateKey ?? '';
+  return saveEvidence(parsed.data.evidence.files, FolderWriter.open(dir), async (file) => {
+    const sealed = await app.cases.getFile(caseRef, file.ref);
+    return sealed === null ? null : open(sealed.toString(), privateKey, fileContext(file.ref));
+  });
+}
+
 class UsageError extends Error {
   override readonly name = 'UsageError';
 }
@@ -294,37 +337,22 @@ function noticeLine(
   notice: Partial<CaseNotice>,
   say: (key: string, params?: Record<string, string>) => string,
 ): string {
-  return say('notice', {
-    at: (notice.at ?? '').slice(0, 16).replace('T', ' '),
-    kind: notice.kind ?? '',
-    caseRef: notice.caseRef ?? '',
-    urgent: notice.urgent === true ? '!' : '',
-    state: notice.state ?? '',
-    kinds: (notice.kinds ?? []).join(','),
-  });
+  return printable(
+    say('notice', {
+      at: (notice.at ?? '').slice(0, 16).replace('T', ' '),
+      kind: notice.kind ?? '',
+      caseRef: notice.caseRef ?? '',
+      urgent: notice.urgent === true ? '!' : '',
+      state: notice.state ?? '',
+      kinds: (notice.kinds ?? []).join(','),
+    }),
+  );
 }
 
-async function saveFiles(
-  app: ReturnType<typeof createApp>,
-  caseRef: string,
-  report: Report,
-  dir: string,
-  privateKey: string,
-): Promise<void> {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  for (const file of report.evidence.files) {
-    const sealed = await app.cases.getFile(caseRef, file.ref);
-    if (sealed === null) continue;
-    writeFileSync(
-      join(dir, `${file.sha256.slice(0, 12)}-${file.name}`),
-      open(sealed.toString(), privateKey, fileContext(file.ref)),
-      { mode: 0o600 },
-    );
-  }
-}
-
+// Everything printed passes printable: what a person or a forged Redis value holds cannot move the
+// cursor, change colours or reorder a line on the staff terminal.
 main(process.argv.slice(2), (line) => {
-  process.stdout.write(`${line}\n`);
+  process.stdout.write(`${printable(line, { lines: true })}\n`);
 }).then(
   (code) => {
     process.exitCode = code;
@@ -335,13 +363,15 @@ main(process.argv.slice(2), (line) => {
       error instanceof ConfigError ||
       error instanceof StartupError
     ) {
-      process.stderr.write(`${error.message}\n`);
+      process.stderr.write(`${printable(error.message, { lines: true })}\n`);
       process.exitCode = 2;
     } else if (error instanceof UnrecoverableError) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = 1;
     } else {
-      process.stderr.write(`staff: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(
+        `staff: ${printable(error instanceof Error ? error.message : String(error), { lines: true })}\n`,
+      );
       process.exitCode = 1;
     }
   },

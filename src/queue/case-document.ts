@@ -1,26 +1,37 @@
 import type { Translator } from '../bot/i18n.ts';
+import { printable } from '../bot/printable.ts';
 import { formatDay } from '../flows/intake/deadline.ts';
 import { reportSchema } from '../flows/intake/report.ts';
 import { text, type Language, type Text } from '../flows/types.ts';
+import { evidenceFileName } from './evidence-files.ts';
 import type { CaseDetails } from './staff-ports.ts';
 
-/** The case as a readable document, for staff and for a referral to police or counselling. */
+/** A value someone wrote, on one line. */
+const one = (value: string): string => printable(value);
+/** A text someone wrote, with its line breaks. */
+const block = (value: string): string => printable(value, { lines: true });
+
+/**
+ * The case as a readable document, for staff and for a referral to police or counselling. Every
+ * value from the report, the messages and the notes is printable (control and bidi characters
+ * escaped); evidence files are listed under the name a saved copy gets, the sent name as text.
+ */
 export function caseDocument(details: CaseDetails, lang: Language, i18n: Translator): string {
   const t = (value: Text): string => i18n.t(lang, value);
   const parsed = reportSchema.safeParse(details.report);
   // A report this version cannot read (damaged, or from another version) is shown as it is.
-  if (!parsed.success) return JSON.stringify(details, null, 2);
+  if (!parsed.success) return printable(JSON.stringify(details, null, 2), { lines: true });
   const r = parsed.data;
   const opt = (group: string, id: string): string => t(text(`intake:${group}.options.${id}`));
   const notGiven = t(text('intake:summary.notGiven'));
   const line = (field: string, value: string): string =>
-    t(text(`intake:summary.${field}`, { value }));
+    t(text(`intake:summary.${field}`, { value: one(value) }));
   const lines = [
-    t(text('staff:doc.title', { caseRef: details.caseRef })),
+    t(text('staff:doc.title', { caseRef: one(details.caseRef) })),
     t(
       text('staff:doc.meta', {
-        status: details.status,
-        assignee: details.assignee ?? '-',
+        status: one(details.status),
+        assignee: one(details.assignee ?? '-'),
         submitted: r.submittedAt.slice(0, 16).replace('T', ' '),
       }),
     ),
@@ -28,7 +39,7 @@ export function caseDocument(details: CaseDetails, lang: Language, i18n: Transla
     ...(details.eraseRequested ? [t(text('staff:doc.erase'))] : []),
     ...(details.outcome === undefined
       ? []
-      : [t(text('staff:doc.outcome', { outcome: details.outcome }))]),
+      : [t(text('staff:doc.outcome', { outcome: block(details.outcome) }))]),
     '',
     line('role', opt('role', r.role)),
     line('kinds', r.kinds.map((k) => opt('kinds', k)).join(', ')),
@@ -59,20 +70,21 @@ export function caseDocument(details: CaseDetails, lang: Language, i18n: Transla
       : []),
     '',
     t(text('staff:doc.description')),
-    r.description,
+    block(r.description),
     '',
     t(text('staff:doc.evidence')),
     ...r.evidence.files.map(
-      (f) => `• ${f.name} (${f.mime}, ${f.size} B) SHA-256 ${f.sha256}, ${f.receivedAt}`,
+      (f, i) =>
+        `• ${evidenceFileName(i, f)} "${one(f.name)}" (${one(f.mime)}, ${f.size} B) SHA-256 ${f.sha256}, ${f.receivedAt}`,
     ),
-    ...r.evidence.links.map((l) => `• ${l}`),
+    ...r.evidence.links.map((l) => `• ${one(l)}`),
     ...(details.messages.length > 0
       ? [
           '',
           t(text('staff:doc.messages')),
           ...details.messages.map(
             (m) =>
-              `${m.at.slice(0, 16).replace('T', ' ')} ${m.from === 'staff' ? (m.by ?? 'staff') : t(text('staff:doc.person'))}: ${m.text}`,
+              `${one(m.at.slice(0, 16).replace('T', ' '))} ${m.from === 'staff' ? one(m.by ?? 'staff') : t(text('staff:doc.person'))}: ${block(m.text)}`,
           ),
         ]
       : []),
@@ -80,7 +92,9 @@ export function caseDocument(details: CaseDetails, lang: Language, i18n: Transla
       ? [
           '',
           t(text('staff:doc.notes')),
-          ...details.notes.map((n) => `${n.at.slice(0, 16).replace('T', ' ')} ${n.by}: ${n.text}`),
+          ...details.notes.map(
+            (n) => `${one(n.at.slice(0, 16).replace('T', ' '))} ${one(n.by)}: ${block(n.text)}`,
+          ),
         ]
       : []),
   ];
