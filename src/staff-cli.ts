@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UnrecoverableError } from 'bullmq';
 import { parseCaseRef } from './bot/case-ref.ts';
@@ -209,14 +210,15 @@ async function main(argv: string[], out: Out): Promise<number> {
         if (!result.ok) return refuse(result);
         // Written all or none, each through a new temporary file: an existing file or link at
         // the name is replaced, never written through.
-        const folder = FolderWriter.open(values.out ?? '.');
+        const dir = values.out ?? '.';
+        const folder = FolderWriter.open(dir);
         const base = `lotse-${caseRef}`;
         folder.stage(
           `${base}.json`,
           `${printable(JSON.stringify({ ...result.value, audit: await app.cases.audit(caseRef) }, null, 2), { lines: true })}\n`,
         );
         folder.stage(`${base}.txt`, `${caseDocument(result.value, lang, i18n)}\n`);
-        const written = folder.commit();
+        const written = folder.commit().map((name) => join(dir, name));
         out(
           values.json
             ? JSON.stringify({ ok: true, files: written })

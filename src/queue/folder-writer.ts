@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 
 /** A name a file written by Lotse may have: letters, digits, `.`, `_` and `-`, not starting with `.`. */
 const SAFE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/;
@@ -50,13 +50,15 @@ export class FolderWriter {
     return path;
   }
 
-  /** Moves every staged file into place (a link at the final name is replaced, not followed). */
+  /**
+   * Moves every staged file into place (a link at the final name is replaced, not followed);
+   * returns their names.
+   */
   commit(): string[] {
-    const done = this.#staged.splice(0).map(({ tmp, path }) => {
+    return this.#staged.splice(0).map(({ tmp, path }) => {
       renameSync(tmp, path);
-      return path;
+      return basename(path);
     });
-    return done;
   }
 
   /** Removes every staged file: nothing is left half-written. */
