@@ -52,6 +52,8 @@ async function main(): Promise<number> {
 
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
+  // Keys fail closed before anything connects: a missing key stops start-up with one sentence.
+  const keys = resolveStaffKeys(config, role, logger);
   const redisHandle = await connectRedis({
     url: config.REDIS_URL,
     autostart: config.REDIS_AUTOSTART,
@@ -64,7 +66,6 @@ async function main(): Promise<number> {
   ];
   let built: ReturnType<typeof createApp> | undefined;
   try {
-    const keys = resolveStaffKeys(config, role, logger);
     built = createApp(config, redisHandle.redis, logger, { role, keys, staffIds });
     await built.startWorkers();
   } catch (error) {

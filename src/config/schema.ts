@@ -89,6 +89,12 @@ export const configSchema = z.object({
     .default(60)
     .describe('Length of the rate-limit window in seconds.'),
   // --- staff side (cases, sealed storage, reminders) ---
+  NODE_ENV: z
+    .string()
+    .optional()
+    .describe(
+      'production (the Docker image sets it): a missing staff key stops start-up; no development key pair is ever made.',
+    ),
   STAFF_PUBLIC_KEY: key32
     .optional()
     .describe(

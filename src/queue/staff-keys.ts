@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../bot/logger.ts';
@@ -13,52 +13,114 @@ export interface StaffKeys {
   readonly privateKey?: string;
 }
 
-const keyFileSchema = z.object({ publicKey: z.string(), privateKey: z.string() });
+/** Who asks for the keys: a `npm start` role, or the staff CLI. */
+export type KeyHolder = 'bot' | 'worker' | 'all' | 'staff';
 
-/** Writes a key pair file readable by its owner only. */
-export function writeKeyFile(path: string, pair: StaffKeyPair): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(pair, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(path, 0o600);
+/** A key file is never overwritten: the key in it may be the only way to read the cases. */
+export class KeyFileExists extends Error {
+  override readonly name = 'KeyFileExists';
+  readonly path: string;
+  constructor(path: string) {
+    super(`${path} exists already`);
+    this.path = path;
+  }
 }
 
-function readKeyFile(path: string): StaffKeyPair {
-  const raw = readFileSync(path, 'utf8').trim();
+const keyFileSchema = z.object({ publicKey: z.string(), privateKey: z.string() });
+
+/**
+ * Writes a key pair file readable by its owner only. Never replaces an existing file (throws
+ * KeyFileExists): a second `keygen` into the same file would destroy the only key to every case.
+ */
+export function writeKeyFile(path: string, pair: StaffKeyPair): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  try {
+    writeFileSync(path, `${JSON.stringify(pair, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new KeyFileExists(path);
+    throw error;
+  }
+}
+
+/** The file's permission bits when group or others may use it, else undefined (POSIX only). */
+function openToOthers(path: string): number | undefined {
+  if (process.platform === 'win32') return undefined;
+  const mode = statSync(path).mode & 0o777;
+  return (mode & 0o077) === 0 ? undefined : mode;
+}
+
+function readKeyFile(path: string, variable: string): StaffKeyPair {
+  let raw: string;
+  try {
+    const mode = openToOthers(path);
+    if (mode !== undefined)
+      throw new ConfigError(
+        `${variable}: ${path} is open to other users (mode ${mode.toString(8).padStart(4, '0')}), run \`chmod 600 ${path}\``,
+      );
+    raw = readFileSync(path, 'utf8').trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new ConfigError(`${variable}: ${path} does not exist`);
+    throw error;
+  }
   // Bare keys, one per line, the current one first (a rotation), or the JSON written by keygen.
   const lines = raw.split(/\s+/);
   if (lines.every((line) => /^[A-Za-z0-9_-]{43}$/.test(line))) {
     const ring = lines.join(',');
     return { privateKey: ring, publicKey: publicKeyOf(ring) };
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    json = undefined;
-  }
-  const parsed = keyFileSchema.safeParse(json);
-  if (!parsed.success) throw new ConfigError(`STAFF_PRIVATE_KEY_FILE: ${path} holds no staff key`);
+  const parsed = keyFileSchema.safeParse(parseJson(raw));
+  if (!parsed.success) throw new ConfigError(`${variable}: ${path} holds no staff key`);
   return parsed.data;
 }
 
-/**
- * Finds the staff keys for a process role. A bot-only process keeps just the public key. With no
- * key configured at all (a developer's first `npm start`), a key pair is generated once under
- * DATA_DIR and a warning says how to do it properly.
- */
-export function resolveStaffKeys(
-  config: Config,
-  role: 'bot' | 'worker' | 'all' | 'staff',
-  logger: Logger,
-): StaffKeys {
-  let privateKey = config.STAFF_PRIVATE_KEY;
-  if (privateKey === undefined && config.STAFF_PRIVATE_KEY_FILE !== undefined) {
-    if (!existsSync(config.STAFF_PRIVATE_KEY_FILE))
-      throw new ConfigError(
-        `STAFF_PRIVATE_KEY_FILE: ${config.STAFF_PRIVATE_KEY_FILE} does not exist`,
-      );
-    privateKey = readKeyFile(config.STAFF_PRIVATE_KEY_FILE).privateKey;
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch (error) {
+    if (error instanceof SyntaxError) return undefined;
+    throw error;
   }
+}
+
+/** Where the console's development key pair is kept. */
+export const devKeyFile = (config: Config): string => join(config.DATA_DIR, 'staff-key.json');
+
+/**
+ * Why this process may not make or use a development key pair, or undefined where it may: only the
+ * console alone (`--role all`, no messenger, not production), which nobody outside can reach.
+ */
+function devKeyRefused(config: Config, holder: KeyHolder): string | undefined {
+  if (holder !== 'all') return `the ${holder === 'staff' ? 'staff CLI' : `${holder} role`}`;
+  if (config.NODE_ENV === 'production') return 'NODE_ENV=production';
+  if (config.TELEGRAM_BOT_TOKEN !== undefined) return 'a Telegram bot';
+  if (config.MATRIX_HOMESERVER_URL !== undefined) return 'a Matrix bot';
+  return undefined;
+}
+
+/** The one sentence that says what to set, when no key is configured where one must be. */
+function missingKey(config: Config, holder: KeyHolder, refused: string): ConfigError {
+  const made = 'made with `npm run staff -- keygen --out FILE`';
+  if (holder === 'bot')
+    return new ConfigError(
+      `no staff key configured for ${refused}: set STAFF_PUBLIC_KEY (the public key of a pair ${made})`,
+    );
+  const dev = holder === 'staff' ? ` (the console's development key: ${devKeyFile(config)})` : '';
+  return new ConfigError(
+    `no staff key configured for ${refused}: set STAFF_PRIVATE_KEY_FILE to a key file ${made}${dev}${holder === 'all' ? ', or STAFF_PUBLIC_KEY with --role bot' : ''}`,
+  );
+}
+
+/**
+ * Finds the staff keys for a process role or the staff CLI. A bot-only process keeps just the
+ * public key. Keys fail closed: with no key configured, only the console alone outside production
+ * (a developer's first `npm start`) gets a development key pair under DATA_DIR; everything else
+ * stops with one sentence that says what to set. A private key file others may read is refused.
+ */
+export function resolveStaffKeys(config: Config, holder: KeyHolder, logger: Logger): StaffKeys {
+  let privateKey = config.STAFF_PRIVATE_KEY;
+  if (privateKey === undefined && config.STAFF_PRIVATE_KEY_FILE !== undefined)
+    privateKey = readKeyFile(config.STAFF_PRIVATE_KEY_FILE, 'STAFF_PRIVATE_KEY_FILE').privateKey;
   let publicKey = config.STAFF_PUBLIC_KEY;
   if (privateKey !== undefined) {
     const derived = publicKeyOf(privateKey);
@@ -67,23 +129,33 @@ export function resolveStaffKeys(
     publicKey = derived;
   }
   if (publicKey === undefined) {
-    const devFile = join(config.DATA_DIR, 'staff-key.json');
-    if (!existsSync(devFile)) {
-      writeKeyFile(devFile, generateStaffKeyPair());
-      logger.warn(
-        { file: devFile },
-        'no staff key configured: generated a development key pair; in production run `npm run staff -- keygen` and give bots only STAFF_PUBLIC_KEY',
-      );
-    }
-    const pair = readKeyFile(devFile);
+    const refused = devKeyRefused(config, holder);
+    if (refused !== undefined) throw missingKey(config, holder, refused);
+    const pair = devKeyPair(config, logger);
     publicKey = pair.publicKey;
     privateKey = pair.privateKey;
   }
-  if (role === 'bot') return { publicKey };
-  if (role === 'worker' && privateKey === undefined) {
+  if (holder === 'bot') return { publicKey };
+  if (holder === 'worker' && privateKey === undefined) {
     throw new ConfigError(
       'the worker role reads reports: set STAFF_PRIVATE_KEY_FILE (or STAFF_PRIVATE_KEY)',
     );
   }
   return privateKey === undefined ? { publicKey } : { publicKey, privateKey };
+}
+
+/** The console's development key pair: made once, then read (and checked) like any key file. */
+function devKeyPair(config: Config, logger: Logger): StaffKeyPair {
+  const file = devKeyFile(config);
+  try {
+    writeKeyFile(file, generateStaffKeyPair());
+    logger.warn(
+      { file },
+      'no staff key configured: generated a development key pair for the console; for Telegram, Matrix or production run `npm run staff -- keygen` and give bots only STAFF_PUBLIC_KEY',
+    );
+  } catch (error) {
+    // Made by an earlier start: it is read below.
+    if (!(error instanceof KeyFileExists)) throw error;
+  }
+  return readKeyFile(file, 'the development key');
 }

@@ -51,7 +51,11 @@ describe('npm start with TELEGRAM_BOT_TOKEN', () => {
     await emulator.start();
     const bot = start({
       prefix: redis.prefix,
-      env: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: emulator.config.apiURL },
+      env: {
+        TELEGRAM_BOT_TOKEN: TOKEN,
+        TELEGRAM_API_ROOT: emulator.config.apiURL,
+        STAFF_PRIVATE_KEY: generateStaffKeyPair().privateKey,
+      },
     });
     expect(questionOf(await bot.send({ command: 'start' })).expects.kind).toBe('choice');
     bot.child.stdin.end();
@@ -132,7 +136,11 @@ describe('npm start with TELEGRAM_BOT_TOKEN', () => {
     const bot = start({
       prefix: redis.prefix,
       logLevel: 'silent',
-      env: { TELEGRAM_BOT_TOKEN: '42:refused', TELEGRAM_API_ROOT: `http://127.0.0.1:${port}` },
+      env: {
+        TELEGRAM_BOT_TOKEN: '42:refused',
+        TELEGRAM_API_ROOT: `http://127.0.0.1:${port}`,
+        STAFF_PRIVATE_KEY: generateStaffKeyPair().privateKey,
+      },
     });
     const exit = await bot.exited;
     expect(exit.code).toBe(1);
