@@ -27,13 +27,17 @@ import { fileContext } from '../../src/bot/redis-file-vault.ts';
 import { conversationKey } from '../../src/bot/types.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { reportSchema, type Report } from '../../src/flows/intake/report.ts';
+import { CaseStore } from '../../src/queue/case-store.ts';
 import { REPORT_JOB_VERSION, reportContext } from '../../src/queue/reports-queue.ts';
 import { generateStaffKeyPair, seal, sealJson } from '../../src/queue/seal.ts';
+import { GERMAN_INTAKE, walk } from '../support/intake-script.ts';
+import { useJsonl, type MessageLine } from '../support/jsonl-process.ts';
 import { useTestRedis } from '../support/redis.ts';
 import { staffCli } from '../support/staff-cli.ts';
 import { until } from '../support/wait.ts';
 
 const redis = useTestRedis('paths');
+const start = useJsonl();
 const keys = generateStaffKeyPair();
 const address = { platform: 'console', userId: 'p1', chatId: 'p1' } as const;
 let app: App | undefined;
@@ -249,5 +253,46 @@ describe('exporting a case (staff export --out)', () => {
     expect((JSON.parse(json) as { report: { description: string } }).report.description).toBe(
       'Zeile eins\n\u001b[2J\u202eZeile zwei',
     );
+  });
+});
+
+describe('a file sent through the console channel', () => {
+  it('arrives with a clean name and a bare type, and is saved under a Lotse-made name', async () => {
+    const bytes = Buffer.from('png bytes from the console');
+    const script = GERMAN_INTAKE.map((line) =>
+      'file' in line
+        ? {
+            file: {
+              name: '../../bin/Rechnung\u202efdp.exe\u0000.png',
+              mime: 'image/PNG;\u001b]0;pwned\u0007',
+              data: bytes.toString('base64'),
+            },
+          }
+        : line,
+    );
+    const env = {
+      REDIS_KEY_PREFIX: redis.prefix,
+      STAFF_PRIVATE_KEY: keys.privateKey,
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'lotse-paths-')),
+    };
+    const person = start({ prefix: redis.prefix, user: 'mayor', env });
+    await walk(person, script);
+    const sent = await person.send({ choice: 'send' });
+    const caseRef =
+      sent.find((l): l is MessageLine => l.type === 'message' && l.case !== undefined)?.case ?? '';
+    const cases = new CaseStore(redis.client, redis.prefix);
+    await until(async () => (await cases.get(caseRef)) !== undefined, 15_000);
+
+    const { dir } = freshFolder();
+    const shown = await cli('show', caseRef, '--files', dir, '--json');
+    expect(shown.code).toBe(0);
+    const details = JSON.parse(shown.stdout) as {
+      report: { evidence: { files: { name: string; mime: string }[] } };
+    };
+    expect(details.report.evidence.files).toMatchObject([
+      { name: 'Rechnungfdp.exe.png', mime: 'image/png' },
+    ]);
+    expect(readdirSync(dir)).toEqual([`01-${sha(bytes).slice(0, 12)}.png`]);
+    expect(await person.close()).toBe(0);
   });
 });
