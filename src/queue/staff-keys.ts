@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../bot/logger.ts';
@@ -105,7 +105,11 @@ function missingKey(config: Config, holder: KeyHolder, refused: string): ConfigE
     return new ConfigError(
       `no staff key configured for ${refused}: set STAFF_PUBLIC_KEY (the public key of a pair ${made})`,
     );
-  const dev = holder === 'staff' ? ` (the console's development key: ${devKeyFile(config)})` : '';
+  // A developer who ran the console alone is told where its key is.
+  const dev =
+    holder === 'staff' && existsSync(devKeyFile(config))
+      ? ` (the console's development key: ${devKeyFile(config)})`
+      : '';
   return new ConfigError(
     `no staff key configured for ${refused}: set STAFF_PRIVATE_KEY_FILE to a key file ${made}${dev}${holder === 'all' ? ', or STAFF_PUBLIC_KEY with --role bot' : ''}`,
   );

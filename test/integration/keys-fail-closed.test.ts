@@ -75,6 +75,13 @@ describe('npm start without a staff key', () => {
     const devKey = join(dataDir, 'staff-key.json');
     expect(JSON.parse(readFileSync(devKey, 'utf8'))).toHaveProperty('privateKey');
     expect(statSync(devKey).mode & 0o777).toBe(0o600);
+    // The staff CLI does not take it silently: it says where it is, and reads it when told to.
+    const cli = { REDIS_KEY_PREFIX: redis.prefix, STAFF_USERS: 'anna', STAFF_USER: 'anna' };
+    const refused = await staffCli(['list'], { ...cli, DATA_DIR: dataDir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`(the console's development key: ${devKey})`);
+    const listed = await staffCli(['list'], { ...cli, STAFF_PRIVATE_KEY_FILE: devKey });
+    expect(listed.code).toBe(0);
   });
 });
 
@@ -91,7 +98,7 @@ describe('the staff CLI and its keys', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
-      `no staff key configured for the staff CLI: set STAFF_PRIVATE_KEY_FILE to a key file made with \`npm run staff -- keygen --out FILE\` (the console's development key: ${join(dataDir, 'staff-key.json')})\n`,
+      'no staff key configured for the staff CLI: set STAFF_PRIVATE_KEY_FILE to a key file made with `npm run staff -- keygen --out FILE`\n',
     );
     expect(existsSync(join(dataDir, 'staff-key.json'))).toBe(false);
   });

@@ -73,9 +73,17 @@ describe('staff keys fail closed', () => {
     );
     const staff = refusal({}, 'staff');
     expect(staff.message).toBe(
-      `no staff key configured for the staff CLI: set STAFF_PRIVATE_KEY_FILE to a key file made with \`npm run staff -- keygen --out FILE\` (the console's development key: ${staff.devFile})`,
+      'no staff key configured for the staff CLI: set STAFF_PRIVATE_KEY_FILE to a key file made with `npm run staff -- keygen --out FILE`',
     );
     expect(existsSync(staff.devFile)).toBe(false);
+    // After the console alone made its development key, the sentence says where it is.
+    const { config, devFile } = setup();
+    resolveStaffKeys(config, 'all', logger);
+    expect(() => resolveStaffKeys(config, 'staff', logger)).toThrow(
+      new ConfigError(
+        `no staff key configured for the staff CLI: set STAFF_PRIVATE_KEY_FILE to a key file made with \`npm run staff -- keygen --out FILE\` (the console's development key: ${devFile})`,
+      ),
+    );
   });
 
   it('does not fall back to a development key made earlier once a messenger is configured', () => {
