@@ -27,31 +27,31 @@ export const MAX_FILE_BYTES = 20 * 1024 * 1024;
  * Types accepted as evidence – pictures, documents, audio and video people use as proof – with the
  * extension a saved copy gets (the person's own file name never becomes a path).
  */
-export const EVIDENCE_TYPES: Readonly<Record<string, string>> = {
-  'image/jpeg': 'jpg',
-  'image/png': 'png',
-  'image/webp': 'webp',
-  'image/gif': 'gif',
-  'image/heic': 'heic',
-  'application/pdf': 'pdf',
-  'text/plain': 'txt',
-  'audio/ogg': 'ogg',
-  'audio/mpeg': 'mp3',
-  'audio/mp4': 'm4a',
-  'video/mp4': 'mp4',
-  'message/rfc822': 'eml',
-};
+export const EVIDENCE_TYPES: ReadonlyMap<string, string> = new Map([
+  ['image/jpeg', 'jpg'],
+  ['image/png', 'png'],
+  ['image/webp', 'webp'],
+  ['image/gif', 'gif'],
+  ['image/heic', 'heic'],
+  ['application/pdf', 'pdf'],
+  ['text/plain', 'txt'],
+  ['audio/ogg', 'ogg'],
+  ['audio/mpeg', 'mp3'],
+  ['audio/mp4', 'm4a'],
+  ['video/mp4', 'mp4'],
+  ['message/rfc822', 'eml'],
+]);
 
 /** The media types accepted as evidence. */
-export const ALLOWED_MIME: ReadonlySet<string> = new Set(Object.keys(EVIDENCE_TYPES));
+export const ALLOWED_MIME: ReadonlySet<string> = new Set(EVIDENCE_TYPES.keys());
 
 /** Messengers' spellings of types Lotse knows under another name. */
-const MEDIA_TYPE_ALIASES: Readonly<Record<string, string>> = {
-  'image/jpg': 'image/jpeg',
-  'audio/mp3': 'audio/mpeg',
-  'audio/x-m4a': 'audio/mp4',
-  'audio/m4a': 'audio/mp4',
-};
+const MEDIA_TYPE_ALIASES: ReadonlyMap<string, string> = new Map([
+  ['image/jpg', 'image/jpeg'],
+  ['audio/mp3', 'audio/mpeg'],
+  ['audio/x-m4a', 'audio/mp4'],
+  ['audio/m4a', 'audio/mp4'],
+]);
 
 /** `type/subtype` as RFC 6838 allows it (restricted names), lower case. */
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
@@ -68,7 +68,7 @@ export const UNKNOWN_MEDIA_TYPE = 'application/octet-stream';
 export function mediaType(declared: string): string {
   const token = declared.split(';', 1)[0]?.trim().toLowerCase() ?? '';
   if (!MEDIA_TYPE.test(token)) return UNKNOWN_MEDIA_TYPE;
-  return MEDIA_TYPE_ALIASES[token] ?? token;
+  return MEDIA_TYPE_ALIASES.get(token) ?? token;
 }
 
 /** Checks a file against the limits. Throws FileRejected. */

@@ -12,7 +12,8 @@ import { SealError } from './seal.ts';
  */
 export function evidenceFileName(index: number, file: Pick<FileRef, 'sha256' | 'mime'>): string {
   const hash = /^[0-9a-f]{64}$/.test(file.sha256) ? file.sha256.slice(0, 12) : 'unknown';
-  const ext = EVIDENCE_TYPES[file.mime] ?? 'bin';
+  // A Map: a declared type like `constructor` finds nothing (an object's keys would find a function).
+  const ext = EVIDENCE_TYPES.get(file.mime) ?? 'bin';
   return `${String(index + 1).padStart(2, '0')}-${hash}.${ext}`;
 }
 

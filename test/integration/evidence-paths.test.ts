@@ -159,6 +159,8 @@ describe('saving evidence files (staff show --files)', () => {
         mime: 'image/png;\u001b]0;pwned\u0007\u009b2J',
         bytes: Buffer.from('png 11'),
       },
+      { name: 'proto.txt', mime: 'constructor', bytes: Buffer.from('12') },
+      { name: 'proto2.txt', mime: '__proto__', bytes: Buffer.from('13') },
     ];
     const caseRef = await forgedCase(files);
     const { parent, dir } = freshFolder();
@@ -170,9 +172,12 @@ describe('saving evidence files (staff show --files)', () => {
     // Exactly the Lotse-made names, in the folder; nothing beside it, nothing under /tmp.
     const expected = files.map((f, i) => {
       const ext =
-        { 'text/plain': 'txt', 'application/pdf': 'pdf', 'image/png': 'png', 'image/jpeg': 'jpg' }[
-          f.mime
-        ] ?? 'bin';
+        new Map([
+          ['text/plain', 'txt'],
+          ['application/pdf', 'pdf'],
+          ['image/png', 'png'],
+          ['image/jpeg', 'jpg'],
+        ]).get(f.mime) ?? 'bin';
       return `${String(i + 1).padStart(2, '0')}-${sha(f.bytes).slice(0, 12)}.${ext}`;
     });
     expect(readdirSync(dir).sort()).toEqual([...expected].sort());

@@ -1,4 +1,10 @@
-import { ALLOWED_MIME, cleanFileName, MAX_FILE_BYTES, mediaType } from '../../bot/files.ts';
+import {
+  ALLOWED_MIME,
+  cleanFileName,
+  MAX_FILE_BYTES,
+  mediaType,
+  UNKNOWN_MEDIA_TYPE,
+} from '../../bot/files.ts';
 import type { FileRejection } from '../../bot/files.ts';
 import { encryptedFileSchema, type MediaSource } from './media.ts';
 
@@ -35,6 +41,12 @@ const MIME_BY_EXT: Readonly<Record<string, string>> = {
   eml: 'message/rfc822',
 };
 
+/** The type guessed from a file name's extension (own keys only: `x.constructor` guesses nothing). */
+function byExtension(name: string): string {
+  const ext = name.split('.').pop()?.toLowerCase() ?? '';
+  return (Object.hasOwn(MIME_BY_EXT, ext) ? MIME_BY_EXT[ext] : undefined) ?? UNKNOWN_MEDIA_TYPE;
+}
+
 /**
  * Reads the content of a (decrypted) m.room.message: text (m.text, m.emote), an attachment
  * (m.image, m.file, m.audio, m.video; plain or encrypted) checked against the evidence limits by
@@ -67,7 +79,7 @@ export function readMessage(content: Readonly<Record<string, unknown>>): Message
   const mime =
     typeof info.mimetype === 'string' && info.mimetype.trim() !== ''
       ? mediaType(info.mimetype)
-      : (MIME_BY_EXT[name.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream');
+      : byExtension(name);
   if (typeof info.size === 'number' && info.size > MAX_FILE_BYTES)
     return { kind: 'refused', reason: 'tooLarge' };
   if (!ALLOWED_MIME.has(mime)) return { kind: 'refused', reason: 'type' };
