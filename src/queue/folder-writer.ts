@@ -2,8 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 
-/** A name a file written by Lotse may have: letters, digits, `.`, `_` and `-`, not starting with `.`. */
-const SAFE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/;
+/**
+ * A name a file written by Lotse may have: letters, digits, `.`, `_` and `-`, and the check symbols
+ * `*~$=` of a case reference (`lotse-WR52-APAW-WWA6-$.txt`); not starting with `.`, no separator.
+ */
+const SAFE_NAME = /^[A-Za-z0-9_*~$=-][A-Za-z0-9._*~$=-]{0,99}$/;
 
 /** A name that is not Lotse's own, or a path that would leave the folder. */
 export class UnsafePath extends Error {
