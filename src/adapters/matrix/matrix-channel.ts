@@ -29,7 +29,7 @@ import { RoomMarks } from './room-marks.ts';
 import { retryDelay, transactionId, type SendRetry } from './send-policy.ts';
 import { setUpDeviceTrust } from './device-trust.ts';
 import { MatrixStaffRoom, type StaffMessage } from './staff-room.ts';
-import { roomAudience, shareKeysOnlyWithStaff } from './staff-trust.ts';
+import { acceptIdentity, roomAudience, shareKeysOnlyWithStaff } from './staff-trust.ts';
 
 export interface MatrixChannelOptions {
   readonly homeserverUrl: string;
@@ -105,6 +105,7 @@ export class MatrixChannel implements ChannelAdapter {
         send: (roomId, message, key, replyTo) => this.#sendStaff(roomId, message, key, replyTo),
         audience: async (roomId) =>
           roomAudience((await this.#connection()).client, roomId, this.#staffIds),
+        acceptIdentity: async (userId) => acceptIdentity((await this.#connection()).client, userId),
         displayName: (roomId, userId) =>
           this.#conn?.client.getRoom(roomId)?.getMember(userId)?.rawDisplayName ?? userId,
       },

@@ -29,6 +29,11 @@ export interface StaffRoomPort {
   audience(roomId: string): Promise<RoomAudience>;
   /** A display name for the audit trail. */
   displayName(roomId: string, userId: string): string;
+  /**
+   * Accepts the account's current cross-signing identity where it changed since the bot first saw
+   * it; false when there was no change to accept.
+   */
+  acceptIdentity(userId: string): Promise<boolean>;
 }
 
 export interface StaffRoomOptions {
@@ -46,9 +51,16 @@ export interface StaffRoomOptions {
  * `verified` – encrypted, from a device its owner cross-signed, over the sender's own session;
  * `unencrypted` – sent in the clear, which whoever runs a homeserver could have written;
  * `unverified` – encrypted, but from an unsigned or unknown device, over a forwarded key or
- * another account's session, or by an account whose cross-signing identity changed.
+ * another account's session; `identity-changed` – from a device signed by a cross-signing identity
+ * other than the one the bot first saw for the account (until staff accept it with `!trust`).
  */
-export type SenderProof = 'verified' | 'unencrypted' | 'unverified';
+export type SenderProof = 'verified' | 'unencrypted' | 'unverified' | 'identity-changed';
+
+const PROOF_REFUSALS = {
+  unencrypted: 'matrix:staff.unencryptedCommand',
+  unverified: 'matrix:staff.unverifiedDevice',
+  'identity-changed': 'matrix:staff.identityChanged',
+} as const;
 
 /**
  * Who would read a message posted to the staff room: `staff-only` – encrypted, and every joined
@@ -139,11 +151,7 @@ export class MatrixStaffRoom implements StaffChannel {
     const proof = await message.proof();
     if (proof !== 'verified') {
       this.#log.warn({ command: command.kind, proof }, 'staff command refused');
-      return say(
-        proof === 'unencrypted'
-          ? 'matrix:staff.unencryptedCommand'
-          : 'matrix:staff.unverifiedDevice',
-      );
+      return say(PROOF_REFUSALS[proof], { userId: message.sender });
     }
     const desk = this.#o.desk;
     switch (command.kind) {
@@ -153,6 +161,10 @@ export class MatrixStaffRoom implements StaffChannel {
         return say('matrix:staff.unknown');
       case 'bad-ref':
         return say('staff:refused.bad-ref');
+      case 'bad-user':
+        return say('matrix:staff.badUser');
+      case 'trust':
+        return this.#trust(command.userId, message.sender, say);
       default:
     }
     if (desk === undefined) return say('matrix:staff.noDesk');
@@ -201,6 +213,18 @@ export class MatrixStaffRoom implements StaffChannel {
     if (result.value === 'confirm') return say('staff:confirmErase', { caseRef });
     if (typeof result.value === 'object') return this.#details(result.value);
     return say(`staff:done.${command.kind}`, { caseRef });
+  }
+
+  /** `!trust`: a verified staff member accepts a colleague's new cross-signing identity. */
+  async #trust(
+    userId: string,
+    by: string,
+    say: (key: string, params?: Record<string, string>) => StaffMessage,
+  ): Promise<StaffMessage> {
+    if (!this.#o.staffIds.has(userId)) return say('matrix:staff.trustNotStaff', { userId });
+    const accepted = await this.#o.port.acceptIdentity(userId);
+    this.#log.info({ command: 'trust', accepted, self: userId === by }, 'staff command');
+    return say(accepted ? 'matrix:staff.trusted' : 'matrix:staff.trustUnchanged', { userId });
   }
 
   /** A case's details for the encrypted staff room: the same document as the CLI's `show`. */

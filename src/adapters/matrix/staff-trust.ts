@@ -14,7 +14,8 @@ const DEVICE_LOOKUP_PAUSE_MS = 500;
  * and was not forwarded (matrix-rust-sdk's shield: none). An event a homeserver stamped with a
  * staff member's id but encrypted on another account's device is a MISMATCHED_SENDER, an
  * unsigned or unknown device of a staff account is refused, and so is an account whose
- * cross-signing identity changed since the bot first saw it (until it is verified again).
+ * cross-signing identity changed since the bot first saw it (trust on first use), until staff
+ * accept the new one (`acceptIdentity`).
  */
 export async function senderProof(
   client: MatrixClient,
@@ -31,7 +32,7 @@ export async function senderProof(
       const identity = await crypto.getUserVerificationStatus(sender);
       if (!identity.needsUserApproval) return 'verified';
       log.warn('a staff account changed its cross-signing identity; its commands are refused');
-      return 'unverified';
+      return 'identity-changed';
     }
     // A device or a signature the bot has not fetched yet: its device list may be stale.
     const stale =
@@ -102,4 +103,17 @@ export async function shareKeysOnlyWithStaff(
         await crypto.setDeviceVerified(userId, deviceId, trusted);
     }
   }
+}
+
+/**
+ * Accepts a user's current cross-signing identity where it differs from the one the bot pinned
+ * when it first saw the account; false when there is nothing to accept.
+ */
+export async function acceptIdentity(client: MatrixClient, userId: string): Promise<boolean> {
+  const crypto = client.getCrypto();
+  if (crypto === undefined) return false;
+  await crypto.getUserDeviceInfo([userId], true);
+  if (!(await crypto.getUserVerificationStatus(userId)).needsUserApproval) return false;
+  await crypto.pinCurrentUserIdentity(userId);
+  return true;
 }

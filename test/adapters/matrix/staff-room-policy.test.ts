@@ -18,6 +18,7 @@ import { Translator } from '../../../src/bot/i18n.ts';
 import { FakeDesk } from './harness/fake-desk.ts';
 
 const STAFF = '@ben:example.org';
+const COLLEAGUE = '@cem:example.org';
 const CASE = newCaseRef();
 const i18n = Translator.create();
 const t = (key: string, params?: Record<string, string>) =>
@@ -25,6 +26,9 @@ const t = (key: string, params?: Record<string, string>) =>
 
 function room(options: { audience?: RoomAudience; canRead?: boolean } = {}) {
   const sent: StaffMessage[] = [];
+  /** Accounts whose changed identity waits for `!trust`. */
+  const changed = new Set<string>();
+  const accepted: string[] = [];
   const desk = new FakeDesk([STAFF], { canRead: options.canRead ?? true });
   const staffRoom = new MatrixStaffRoom({
     port: {
@@ -35,8 +39,12 @@ function room(options: { audience?: RoomAudience; canRead?: boolean } = {}) {
       },
       audience: () => Promise.resolve(options.audience ?? 'staff-only'),
       displayName: () => 'Ben',
+      acceptIdentity: (userId) => {
+        accepted.push(userId);
+        return Promise.resolve(changed.delete(userId));
+      },
     },
-    staffIds: new Set([STAFF]),
+    staffIds: new Set([STAFF, COLLEAGUE]),
     desk,
     i18n,
     language: 'de',
@@ -52,7 +60,7 @@ function room(options: { audience?: RoomAudience; canRead?: boolean } = {}) {
     });
     return sent.at(-1)?.body;
   };
-  return { say, desk, sent };
+  return { say, desk, sent, changed, accepted };
 }
 
 describe('Matrix staff room rules', () => {
@@ -92,6 +100,29 @@ describe('Matrix staff room rules', () => {
     expect(answer).toContain(`npm run staff -- show ${CASE}`);
   });
 
+  it('refuses an account whose cross-signing changed until a colleague accepts it with !trust', async () => {
+    const { say, desk, changed, accepted } = room();
+    changed.add(COLLEAGUE);
+    expect(await say(`!claim ${CASE}`, 'identity-changed', COLLEAGUE)).toBe(
+      t('matrix:staff.identityChanged', { userId: COLLEAGUE }),
+    );
+    // The changed account cannot accept itself: its own command is refused like any other.
+    expect(await say(`!trust ${COLLEAGUE}`, 'identity-changed', COLLEAGUE)).toBe(
+      t('matrix:staff.identityChanged', { userId: COLLEAGUE }),
+    );
+    expect(await say('!trust @eve:example.org')).toBe(
+      t('matrix:staff.trustNotStaff', { userId: '@eve:example.org' }),
+    );
+    expect(await say('!trust eve')).toBe(t('matrix:staff.badUser'));
+    expect(accepted).toEqual([]);
+    expect(await say(`!trust ${COLLEAGUE}`)).toBe(t('matrix:staff.trusted', { userId: COLLEAGUE }));
+    expect(await say(`!trust ${COLLEAGUE}`)).toBe(
+      t('matrix:staff.trustUnchanged', { userId: COLLEAGUE }),
+    );
+    expect(accepted).toEqual([COLLEAGUE, COLLEAGUE]);
+    expect(desk.calls).toEqual([]);
+  });
+
   it('answers ordinary talk with nothing and does not even check its sender', async () => {
     const { say, sent } = room();
     let asked = false;
@@ -103,6 +134,7 @@ describe('Matrix staff room rules', () => {
         send: () => Promise.resolve(),
         audience: () => Promise.resolve('staff-only'),
         displayName: () => 'Ben',
+        acceptIdentity: () => Promise.resolve(false),
       },
       staffIds: new Set([STAFF]),
       i18n,
