@@ -131,4 +131,51 @@ describe('Matrix staff room: commands and case details for verified staff only',
       details,
     ]);
   }, 300_000);
+
+  it('refuses a staff account whose cross-signing identity changed until a colleague accepts it', async () => {
+    const [ben, cem] = await Promise.all(
+      ['ben', 'cem'].map(async (label) => track(await MatrixUser.create(label))),
+    );
+    if (ben === undefined || cem === undefined) throw new Error('users');
+    await Promise.all([ben.crossSign(), cem.crossSign()]);
+    const account = await registerUser('lotse-bot', { login: false });
+    const staffRoom = await ben.openGroup([account.userId, cem.userId]);
+    await cem.join(staffRoom);
+    const desk = new FakeDesk([ben.userId, cem.userId]);
+    const bot = await TestBot.create({
+      account,
+      redis: redis.client,
+      prefix: redis.prefix,
+      staffRoom,
+      staffUserIds: [ben.userId, cem.userId],
+      desk,
+    });
+    defer(() => bot.dispose());
+    await bot.start();
+    await ben.membership(staffRoom, bot.userId, 'join');
+    const answer = async (from: MatrixUser, body: string) => {
+      const id = await from.send(staffRoom, body);
+      return (await ben.nextMessage(staffRoom, (m) => m.replyTo === id, 60_000)).body;
+    };
+    const caseRef = newCaseRef();
+    // The bot sees (and pins) Cem's identity with Cem's first command.
+    expect(await answer(cem, `!claim ${caseRef}`)).toBe(t('staff:done.claim', { caseRef }));
+
+    // Cem's identity is replaced (whoever knows the password can do that) and signs the device.
+    await cem.crossSign(true);
+    const refused = t('matrix:staff.identityChanged', { userId: cem.userId });
+    expect(await answer(cem, `!show ${caseRef}`)).toBe(refused);
+    expect(await answer(cem, `!trust ${cem.userId}`)).toBe(refused);
+    expect(desk.calls.map((c) => c.op)).toEqual(['claim']);
+
+    // Ben asks Cem and accepts the new identity; Cem's commands count again.
+    expect(await answer(ben, `!trust ${cem.userId}`)).toBe(
+      t('matrix:staff.trusted', { userId: cem.userId }),
+    );
+    expect(await answer(cem, `!show ${caseRef}`)).toContain(DETAIL);
+    expect(desk.calls.map((c) => [c.op, c.actor.id])).toEqual([
+      ['claim', cem.userId],
+      ['show', cem.userId],
+    ]);
+  }, 300_000);
 });

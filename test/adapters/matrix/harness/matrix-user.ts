@@ -124,12 +124,14 @@ export class MatrixUser {
 
   /**
    * Sets up cross-signing for the account, as Element does at first login, and signs this device
-   * with it: the device is then "verified by its owner".
+   * with it: the device is then "verified by its owner". With `reset`, replaces the account's
+   * cross-signing identity by a new one (as "reset cryptographic identity" in Element does).
    */
-  async crossSign(): Promise<void> {
+  async crossSign(reset = false): Promise<void> {
     const crypto = this.client.getCrypto();
     if (crypto === undefined) throw new Error('no crypto');
     await crypto.bootstrapCrossSigning({
+      setupNewCrossSigning: reset,
       authUploadDeviceSigningKeys: async (makeRequest) => {
         await makeRequest({
           type: 'm.login.password',
@@ -138,8 +140,14 @@ export class MatrixUser {
         });
       },
     });
-    const status = await crypto.getDeviceVerificationStatus(this.userId, this.account.deviceId);
-    if (status?.signedByOwner !== true) throw new Error(`${this.userId}: device not cross-signed`);
+    // After a reset the new identity becomes the device's own a moment later.
+    for (const deadline = Date.now() + 10_000; ;) {
+      const status = await crypto.getDeviceVerificationStatus(this.userId, this.account.deviceId);
+      if (status?.signedByOwner === true) return;
+      if (Date.now() > deadline) throw new Error(`${this.userId}: device not cross-signed`);
+      await crypto.getUserDeviceInfo([this.userId], true);
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 
   /** Leaves a room. */
