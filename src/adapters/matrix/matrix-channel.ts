@@ -285,7 +285,12 @@ export class MatrixChannel implements ChannelAdapter {
         return;
       }
     }
-    if (!((await client.getCrypto()?.isEncryptionEnabledInRoom(roomId)) ?? false))
+    // Asked of the server: right after a join the client has not synced the room's state yet.
+    const encrypted = await client.getStateEvent(roomId, EventType.RoomEncryption, '').then(
+      () => true,
+      (error: unknown) => (error as { errcode?: unknown }).errcode !== 'M_NOT_FOUND',
+    );
+    if (!encrypted)
       this.#log.warn('MATRIX_STAFF_ROOM is not encrypted: case notices only, no commands there');
   }
 

@@ -23,8 +23,9 @@ const isName = (value: string): value is Name => (NAMES as readonly string[]).in
 
 /**
  * Reads `!claim REF`, `!reply REF text`, `!note REF text`, `!close REF outcome`, `!show REF`,
- * `!erase REF`, `!trust @user:server` and `!help`; undefined for ordinary talk between staff (anything not starting with "!").
- * Texts may span several lines; the case reference may be typed in lower case.
+ * `!erase REF`, `!trust @user:server` and `!help`; undefined for ordinary talk between staff
+ * (anything not starting with "!"). Texts may span several lines; the case reference may be typed
+ * in lower case.
  */
 export function parseStaffCommand(body: string): StaffCommand | undefined {
   const match = /^!(\w+)(?:[ \t]+(\S+))?(?:\s+([\s\S]*))?$/.exec(body.trim());

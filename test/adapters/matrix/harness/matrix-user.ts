@@ -24,6 +24,7 @@ import {
   type Room,
 } from 'matrix-js-sdk';
 import { logger as sdkLogger } from 'matrix-js-sdk/lib/logger.js';
+import { eventually } from '../../../support/wait.ts';
 import { loginDevice, registerUser, SYNAPSE_URL, type Account } from './synapse.ts';
 
 /** One message of the bot as the person's client decrypted it. */
@@ -141,13 +142,16 @@ export class MatrixUser {
       },
     });
     // After a reset the new identity becomes the device's own a moment later.
-    for (const deadline = Date.now() + 10_000; ;) {
-      const status = await crypto.getDeviceVerificationStatus(this.userId, this.account.deviceId);
-      if (status?.signedByOwner === true) return;
-      if (Date.now() > deadline) throw new Error(`${this.userId}: device not cross-signed`);
-      await crypto.getUserDeviceInfo([this.userId], true);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const signed = await eventually(
+      async () => {
+        await crypto.getUserDeviceInfo([this.userId], true);
+        const status = await crypto.getDeviceVerificationStatus(this.userId, this.account.deviceId);
+        return status?.signedByOwner === true;
+      },
+      (ok) => ok,
+      10_000,
+    );
+    if (!signed) throw new Error(`${this.userId}: device not cross-signed`);
   }
 
   /** Leaves a room. */
