@@ -29,6 +29,7 @@ import { RoomMarks } from './room-marks.ts';
 import { retryDelay, transactionId, type SendRetry } from './send-policy.ts';
 import { setUpDeviceTrust } from './device-trust.ts';
 import { MatrixStaffRoom, type StaffMessage } from './staff-room.ts';
+import { acceptIdentity, roomAudience, shareKeysOnlyWithStaff } from './staff-trust.ts';
 
 export interface MatrixChannelOptions {
   readonly homeserverUrl: string;
@@ -85,6 +86,7 @@ export class MatrixChannel implements ChannelAdapter {
   readonly #log: Logger;
   readonly #dir: string;
   readonly #staff: MatrixStaffRoom;
+  readonly #staffIds: ReadonlySet<string>;
   #sink: EventSink | undefined;
   #conn: Connection | undefined;
   #running = false;
@@ -96,16 +98,18 @@ export class MatrixChannel implements ChannelAdapter {
     this.#o = options;
     this.#log = options.logger.child({ module: 'matrix' });
     this.#dir = join(options.dataDir, 'matrix');
+    this.#staffIds = new Set(options.staffUserIds ?? []);
     this.#staff = new MatrixStaffRoom({
       port: {
         roomId: async () => (await this.#connection()).staffRoomId,
         send: (roomId, message, key, replyTo) => this.#sendStaff(roomId, message, key, replyTo),
-        isEncrypted: async (roomId) =>
-          (await this.#conn?.client.getCrypto()?.isEncryptionEnabledInRoom(roomId)) ?? false,
+        audience: async (roomId) =>
+          roomAudience((await this.#connection()).client, roomId, this.#staffIds),
+        acceptIdentity: async (userId) => acceptIdentity((await this.#connection()).client, userId),
         displayName: (roomId, userId) =>
           this.#conn?.client.getRoom(roomId)?.getMember(userId)?.rawDisplayName ?? userId,
       },
-      staffIds: new Set(options.staffUserIds ?? []),
+      staffIds: this.#staffIds,
       ...(options.desk === undefined ? {} : { desk: options.desk }),
       i18n: options.i18n,
       language: options.language,
@@ -281,8 +285,13 @@ export class MatrixChannel implements ChannelAdapter {
         return;
       }
     }
-    if (!((await client.getCrypto()?.isEncryptionEnabledInRoom(roomId)) ?? false))
-      this.#log.warn('MATRIX_STAFF_ROOM is not encrypted: case notices only, no !show there');
+    // Asked of the server: right after a join the client has not synced the room's state yet.
+    const encrypted = await client.getStateEvent(roomId, EventType.RoomEncryption, '').then(
+      () => true,
+      (error: unknown) => (error as { errcode?: unknown }).errcode !== 'M_NOT_FOUND',
+    );
+    if (!encrypted)
+      this.#log.warn('MATRIX_STAFF_ROOM is not encrypted: case notices only, no commands there');
   }
 
   #whenConnected(): Promise<void> {
@@ -346,6 +355,8 @@ export class MatrixChannel implements ChannelAdapter {
     key: string,
     replyTo?: string,
   ): Promise<void> {
+    // The room key of what follows reaches the cross-signed devices of listed staff only.
+    await shareKeysOnlyWithStaff((await this.#connection()).client, roomId, this.#staffIds);
     await this.#send(
       roomId,
       {

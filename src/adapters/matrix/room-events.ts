@@ -16,6 +16,7 @@ import { fetchMedia, MediaError, type MediaClient } from './media.ts';
 import type { RoomMarks } from './room-marks.ts';
 import { RoomQueue } from './room-queue.ts';
 import type { MatrixStaffRoom } from './staff-room.ts';
+import { senderProof } from './staff-trust.ts';
 
 /** Events kept in a room's live timeline before it is cut back (the bot never scrolls back). */
 const MAX_TIMELINE_EVENTS = 60;
@@ -153,7 +154,13 @@ export class RoomEvents {
     if (staff) {
       const body = event.getContent<{ body?: unknown }>().body;
       if (typeof body === 'string' && this.#o.staffRoom !== undefined)
-        await this.#o.staffRoom.handle({ roomId: room.roomId, eventId: id, sender, body });
+        await this.#o.staffRoom.handle({
+          roomId: room.roomId,
+          eventId: id,
+          sender,
+          body,
+          proof: () => senderProof(this.#o.client, event, this.#log),
+        });
       return;
     }
     if (room.getInvitedAndJoinedMemberCount() > 2) return;

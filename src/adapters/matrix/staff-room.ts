@@ -25,10 +25,15 @@ export interface StaffRoomPort {
   roomId(): Promise<string | undefined>;
   /** Sends a notice to the room; `txnKey` makes the send idempotent. */
   send(roomId: string, message: StaffMessage, txnKey: string, replyTo?: string): Promise<void>;
-  /** True when the room is end-to-end encrypted. */
-  isEncrypted(roomId: string): Promise<boolean>;
+  /** Who would read a message posted to the room now. */
+  audience(roomId: string): Promise<RoomAudience>;
   /** A display name for the audit trail. */
   displayName(roomId: string, userId: string): string;
+  /**
+   * Accepts the account's current cross-signing identity where it changed since the bot first saw
+   * it; false when there was no change to accept.
+   */
+  acceptIdentity(userId: string): Promise<boolean>;
 }
 
 export interface StaffRoomOptions {
@@ -41,18 +46,44 @@ export interface StaffRoomOptions {
   readonly logger: Logger;
 }
 
-/** A staff member's message in the staff room. */
+/**
+ * How far the sender of a staff room message is proven (see `senderProof` in staff-trust.ts):
+ * `verified` – encrypted, from a device its owner cross-signed, over the sender's own session;
+ * `unencrypted` – sent in the clear, which whoever runs a homeserver could have written;
+ * `unverified` – encrypted, but from an unsigned or unknown device, over a forwarded key or
+ * another account's session; `identity-changed` – from a device signed by a cross-signing identity
+ * other than the one the bot first saw for the account (until staff accept it with `!trust`).
+ */
+export type SenderProof = 'verified' | 'unencrypted' | 'unverified' | 'identity-changed';
+
+const PROOF_REFUSALS = {
+  unencrypted: 'matrix:staff.unencryptedCommand',
+  unverified: 'matrix:staff.unverifiedDevice',
+  'identity-changed': 'matrix:staff.identityChanged',
+} as const;
+
+/**
+ * Who would read a message posted to the staff room: `staff-only` – encrypted, and every joined
+ * or invited member is on the staff list; `unencrypted` – the homeservers would read it;
+ * `outsiders` – someone in the room (or invited) is not on the staff list.
+ */
+export type RoomAudience = 'staff-only' | 'unencrypted' | 'outsiders';
+
+/** A message in the staff room. */
 export interface StaffRoomMessage {
   readonly roomId: string;
   readonly eventId: string;
   readonly sender: string;
   readonly body: string;
+  /** Asked only for commands: ordinary talk between staff is not looked at. */
+  readonly proof: () => Promise<SenderProof>;
 }
 
 /**
  * The Matrix staff room: case notices go in (reference, categories, urgency, Land; never what the
- * person wrote), staff commands come out and go to the StaffDesk. Only MATRIX_STAFF_USER_IDS may
- * command; case details are shown only while the room is encrypted.
+ * person wrote), staff commands come out and go to the StaffDesk. A command counts only from
+ * MATRIX_STAFF_USER_IDS, encrypted, from a device the staff member cross-signed; case details are
+ * posted only while the room is encrypted and holds no one but staff. Each refusal is one sentence.
  */
 export class MatrixStaffRoom implements StaffChannel {
   readonly name = 'matrix';
@@ -117,6 +148,11 @@ export class MatrixStaffRoom implements StaffChannel {
     const say = (key: string, params?: Record<string, string>) =>
       plain(this.#o.i18n.t(this.#o.language, text(key, params)));
     if (!this.#o.staffIds.has(message.sender)) return say('matrix:staff.notStaff');
+    const proof = await message.proof();
+    if (proof !== 'verified') {
+      this.#log.warn({ command: command.kind, proof }, 'staff command refused');
+      return say(PROOF_REFUSALS[proof], { userId: message.sender });
+    }
     const desk = this.#o.desk;
     switch (command.kind) {
       case 'help':
@@ -125,6 +161,10 @@ export class MatrixStaffRoom implements StaffChannel {
         return say('matrix:staff.unknown');
       case 'bad-ref':
         return say('staff:refused.bad-ref');
+      case 'bad-user':
+        return say('matrix:staff.badUser');
+      case 'trust':
+        return this.#trust(command.userId, message.sender, say);
       default:
     }
     if (desk === undefined) return say('matrix:staff.noDesk');
@@ -147,11 +187,20 @@ export class MatrixStaffRoom implements StaffChannel {
       case 'close':
         result = await desk.close(actor, caseRef, command.outcome);
         break;
-      case 'show':
-        if (!(await this.#o.port.isEncrypted(message.roomId)))
-          return say('matrix:staff.unencrypted');
+      case 'show': {
+        const audience = await this.#o.port.audience(message.roomId);
+        if (audience !== 'staff-only') {
+          this.#log.warn({ command: 'show', audience }, 'case details withheld from the room');
+          return say(
+            audience === 'unencrypted' ? 'matrix:staff.unencrypted' : 'matrix:staff.outsiders',
+          );
+        }
         result = await desk.show(actor, caseRef);
+        // A public-facing process holds no private key: say where the case can be read.
+        if (!result.ok && result.reason === 'no-key')
+          return say('matrix:staff.showElsewhere', { caseRef });
         break;
+      }
       case 'erase':
         result = await desk.erase(actor, caseRef);
         break;
@@ -164,6 +213,18 @@ export class MatrixStaffRoom implements StaffChannel {
     if (result.value === 'confirm') return say('staff:confirmErase', { caseRef });
     if (typeof result.value === 'object') return this.#details(result.value);
     return say(`staff:done.${command.kind}`, { caseRef });
+  }
+
+  /** `!trust`: a verified staff member accepts a colleague's new cross-signing identity. */
+  async #trust(
+    userId: string,
+    by: string,
+    say: (key: string, params?: Record<string, string>) => StaffMessage,
+  ): Promise<StaffMessage> {
+    if (!this.#o.staffIds.has(userId)) return say('matrix:staff.trustNotStaff', { userId });
+    const accepted = await this.#o.port.acceptIdentity(userId);
+    this.#log.info({ command: 'trust', accepted, self: userId === by }, 'staff command');
+    return say(accepted ? 'matrix:staff.trusted' : 'matrix:staff.trustUnchanged', { userId });
   }
 
   /** A case's details for the encrypted staff room: the same document as the CLI's `show`. */

@@ -51,6 +51,8 @@ interface Deployment {
  */
 async function deploy(split: boolean): Promise<Deployment> {
   const [staff, anna] = await Promise.all([user('staff'), user('anna')]);
+  // Staff command from a session they have cross-signed.
+  await staff.crossSign();
   const account = await registerUser('lotse-bot', { login: false });
   const staffRoom = await staff.openGroup([account.userId]);
   const keys = generateStaffKeyPair();
@@ -202,8 +204,10 @@ describe('Lotse on Matrix, the whole program against a real Synapse', () => {
     // A claim in the staff CLI is announced in the room as well.
     expect((await d.cli('claim', caseRef)).code).toBe(0);
     await notice(d, caseRef, 'claimed');
-    // The public-facing bot holds only the public key: no details from it.
-    expect((await command(d, `!show ${caseRef}`)).body).toBe(t('staff:refused.no-key'));
+    // The public-facing bot holds only the public key: no details from it, but where to read them.
+    expect((await command(d, `!show ${caseRef}`)).body).toBe(
+      t('matrix:staff.showElsewhere', { caseRef }),
+    );
     expect((await d.cli('reply', caseRef, 'Antwort aus der CLI. STAFF-REPLY-S')).code).toBe(0);
     const reply = await d.anna.nextMessage(dm, (m) => m.body.includes('STAFF-REPLY-S'), 30_000);
     expect(reply.encrypted).toBe(true);

@@ -28,6 +28,15 @@ describe('staff room commands', () => {
     });
     expect(parseStaffCommand(`!erase ${ref}`)).toEqual({ kind: 'erase', caseRef: ref });
     expect(parseStaffCommand('!help')).toEqual({ kind: 'help' });
+    expect(parseStaffCommand('!trust @cem:example.org')).toEqual({
+      kind: 'trust',
+      userId: '@cem:example.org',
+    });
+  });
+
+  it('takes only a Matrix user id after !trust', () => {
+    for (const body of ['!trust', '!trust cem', '!trust @cem', '!trust @cem:example.org more'])
+      expect(parseStaffCommand(body)).toEqual({ kind: 'bad-user' });
   });
 
   it('tells a malformed reference, an unknown command and ordinary talk apart', () => {

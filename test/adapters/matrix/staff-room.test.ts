@@ -1,7 +1,7 @@
 /**
  * The Matrix staff room against a real Synapse: case notices arrive encrypted, staff commands reach
  * the StaffDesk (a recording fake here), a staff reply reaches the reporter's encrypted chat, and
- * people who are not staff are refused.
+ * people who are not staff are refused. Who counts as staff: staff-room-trust.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { newCaseRef } from '../../../src/bot/case-ref.ts';
@@ -27,6 +27,8 @@ describe('Matrix staff room', () => {
       user('stranger'),
       user('anna'),
     ]);
+    // Staff work from a session they have cross-signed, as Element sets it up.
+    await staff.crossSign();
     const account = await registerUser('lotse-bot', { login: false });
     const staffRoom = await staff.openGroup([account.userId, stranger.userId]);
     await stranger.join(staffRoom);
@@ -105,6 +107,9 @@ describe('Matrix staff room', () => {
     expect(await answerTo(stranger, `!claim ${caseRef}`)).toBe(
       'Abgelehnt: Ihr Konto steht nicht in MATRIX_STAFF_USER_IDS.',
     );
+    // Case details only once nobody but staff is in the room.
+    await stranger.leave(staffRoom);
+    await staff.membership(staffRoom, stranger.userId, 'leave');
     const details = await answerTo(staff, `!show ${caseRef}`);
     expect(details).toContain('DETAIL-MARKER <b>');
     expect(details).toContain('Rückruf vereinbart');

@@ -27,8 +27,12 @@ export class FakeDesk implements StaffDesk {
   /** Called on a reply, like the real desk queues one for the person. */
   onReply: (caseRef: string, text: string) => Promise<void> = () => Promise.resolve();
 
-  constructor(staff: Iterable<string>) {
+  /** False for a desk in a process without the staff private key (`--role bot`). */
+  readonly #canRead: boolean;
+
+  constructor(staff: Iterable<string>, options: { readonly canRead?: boolean } = {}) {
     this.#staff = new Set(staff);
+    this.#canRead = options.canRead ?? true;
   }
 
   isStaff(actorId: string): boolean {
@@ -58,6 +62,7 @@ export class FakeDesk implements StaffDesk {
 
   show(actor: StaffActor, caseRef: string): Promise<DeskResult<CaseDetails>> {
     this.calls.push({ op: 'show', actor, caseRef });
+    if (!this.#canRead) return Promise.resolve({ ok: false, reason: 'no-key' });
     return Promise.resolve({
       ok: true,
       value: {

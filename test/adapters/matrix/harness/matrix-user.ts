@@ -14,16 +14,18 @@ import {
   createClient,
   EventType,
   KnownMembership,
+  MatrixEvent,
   MatrixEventEvent,
   Preset,
   RoomEvent,
   SyncState,
   Visibility,
   type MatrixClient,
-  type MatrixEvent,
+  type Room,
 } from 'matrix-js-sdk';
 import { logger as sdkLogger } from 'matrix-js-sdk/lib/logger.js';
-import { registerUser, SYNAPSE_URL, type Account } from './synapse.ts';
+import { eventually } from '../../../support/wait.ts';
+import { loginDevice, registerUser, SYNAPSE_URL, type Account } from './synapse.ts';
 
 /** One message of the bot as the person's client decrypted it. */
 export interface BotMessage {
@@ -55,11 +57,20 @@ const silent = {
   getChild: () => silent,
 };
 
+/** An event from someone else that this device could not decrypt (its key was withheld). */
+export interface Undecryptable {
+  readonly eventId: string;
+  readonly roomId: string;
+  readonly sender: string;
+}
+
 export class MatrixUser {
   readonly account: Account;
   readonly client: MatrixClient;
   /** Every message from others, in arrival order. */
   readonly received: BotMessage[] = [];
+  /** Events from others that stayed undecryptable here. */
+  readonly undecryptable: Undecryptable[] = [];
   readonly #waiters = new Set<Waiter>();
 
   private constructor(account: Account, client: MatrixClient) {
@@ -72,12 +83,20 @@ export class MatrixUser {
   }
 
   static async create(label: string): Promise<MatrixUser> {
+    return MatrixUser.open(await registerUser(label));
+  }
+
+  /** Another session (device) of an existing account: logged in with the password, not verified. */
+  static async anotherDevice(account: Account): Promise<MatrixUser> {
+    return MatrixUser.open(await loginDevice(account));
+  }
+
+  static async open(account: Account): Promise<MatrixUser> {
     // The SDK's fallback logger writes to the console (stdout); loggers made from it copy this.
     // eslint-disable-next-line @typescript-eslint/no-deprecated -- the one logger to silence
     const root = sdkLogger as unknown as { methodFactory: () => () => void; rebuild(): void };
     root.methodFactory = () => () => undefined;
     root.rebuild();
-    const account = await registerUser(label);
     const client = createClient({
       baseUrl: SYNAPSE_URL,
       userId: account.userId,
@@ -102,6 +121,85 @@ export class MatrixUser {
       client.on(ClientEvent.Sync, onSync);
     });
     return user;
+  }
+
+  /**
+   * Sets up cross-signing for the account, as Element does at first login, and signs this device
+   * with it: the device is then "verified by its owner". With `reset`, replaces the account's
+   * cross-signing identity by a new one (as "reset cryptographic identity" in Element does).
+   */
+  async crossSign(reset = false): Promise<void> {
+    const crypto = this.client.getCrypto();
+    if (crypto === undefined) throw new Error('no crypto');
+    await crypto.bootstrapCrossSigning({
+      setupNewCrossSigning: reset,
+      authUploadDeviceSigningKeys: async (makeRequest) => {
+        await makeRequest({
+          type: 'm.login.password',
+          identifier: { type: 'm.id.user', user: this.userId },
+          password: this.account.password,
+        });
+      },
+    });
+    // After a reset the new identity becomes the device's own a moment later.
+    const signed = await eventually(
+      async () => {
+        await crypto.getUserDeviceInfo([this.userId], true);
+        const status = await crypto.getDeviceVerificationStatus(this.userId, this.account.deviceId);
+        return status?.signedByOwner === true;
+      },
+      (ok) => ok,
+      10_000,
+    );
+    if (!signed) throw new Error(`${this.userId}: device not cross-signed`);
+  }
+
+  /** Leaves a room. */
+  async leave(roomId: string): Promise<void> {
+    await this.client.leave(roomId);
+  }
+
+  /**
+   * Encrypts a message for a room with this device's room key (shared with the room's devices as
+   * usual) without sending it; returns the encrypted content, which anyone could send as theirs.
+   */
+  async encryptOnly(roomId: string, content: Record<string, unknown>): Promise<object> {
+    const room = this.client.getRoom(roomId);
+    if (room === null) throw new Error(`${this.userId} is not in ${roomId}`);
+    const event = new MatrixEvent({
+      type: EventType.RoomMessage,
+      room_id: roomId,
+      sender: this.userId,
+      content,
+      event_id: `~${randomBytes(6).toString('hex')}`,
+    });
+    const backend = (
+      this.client as unknown as {
+        cryptoBackend: { encryptEvent(event: MatrixEvent, room: Room): Promise<void> };
+      }
+    ).cryptoBackend;
+    await backend.encryptEvent(event, room);
+    return event.getWireContent();
+  }
+
+  /** Sends an event as this account straight to the server, bypassing the client's encryption. */
+  async sendRaw(roomId: string, type: string, content: object): Promise<string> {
+    const txn = randomBytes(8).toString('hex');
+    const response = await fetch(
+      `${SYNAPSE_URL}/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/${type}/${txn}`,
+      {
+        method: 'PUT',
+        headers: {
+          authorization: `Bearer ${this.account.accessToken}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(content),
+      },
+    );
+    const body = (await response.json()) as { event_id?: string };
+    if (!response.ok || body.event_id === undefined)
+      throw new Error(`sending ${type} failed: ${JSON.stringify(body)}`);
+    return body.event_id;
   }
 
   /** Opens an encrypted direct chat with someone, as Element does, and returns its room id. */
@@ -334,6 +432,15 @@ export class MatrixUser {
           });
         });
     }
+    if (event.isDecryptionFailure()) {
+      this.undecryptable.push({
+        eventId: event.getId() ?? '',
+        roomId,
+        sender: event.getSender() ?? '',
+      });
+      this.#wake();
+      return;
+    }
     if (event.getType() !== 'm.room.message') return;
     const content = event.getContent<Record<string, unknown>>();
     const replyTo = (
@@ -359,6 +466,10 @@ export class MatrixUser {
         : { batch: content['de.lotse.batch'] as BotMessage['batch'] }),
     };
     this.received.push(message);
+    this.#wake();
+  }
+
+  #wake(): void {
     for (const waiter of [...this.#waiters]) if (waiter.done(this.received)) waiter.resolve();
   }
 }

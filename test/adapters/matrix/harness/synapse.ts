@@ -91,6 +91,24 @@ export async function registerUser(
   };
 }
 
+/** Logs in to an existing account with its password: a new device (session) of that account. */
+export async function loginDevice(account: Account): Promise<Account> {
+  const response = await fetch(`${SYNAPSE_URL}/_matrix/client/v3/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      type: 'm.login.password',
+      identifier: { type: 'm.id.user', user: account.userId },
+      password: account.password,
+      initial_device_display_name: 'another session (test)',
+    }),
+  });
+  const body = (await response.json()) as { access_token?: string; device_id?: string };
+  if (!response.ok || body.access_token === undefined || body.device_id === undefined)
+    throw new Error(`logging in as ${account.userId} failed: ${JSON.stringify(body)}`);
+  return { ...account, accessToken: body.access_token, deviceId: body.device_id };
+}
+
 /** The devices of an account, as the server lists them. */
 export async function devicesOf(accessToken: string): Promise<string[]> {
   const response = await fetch(`${SYNAPSE_URL}/_matrix/client/v3/devices`, {
