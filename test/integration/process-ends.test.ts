@@ -16,11 +16,11 @@ const start = useJsonl();
  * How long a refusal may take: starting Node and loading the program, on a busy machine. Before
  * the fix these processes never ended.
  */
-const REFUSAL_MS = 8_000;
+const REFUSAL_MS = 10_000;
 /** The stop bound the tests configure (SHUTDOWN_TIMEOUT_SECONDS). */
 const SHUTDOWN_SECONDS = 1;
 /** What a bounded stop may take beyond its bound: the final exit and a busy machine. */
-const SLACK_MS = 3_000;
+const SLACK_MS = 5_000;
 
 /** Resolves with the exit and how long it took from now; fails when it takes longer than `ms`. */
 async function endsWithin(bot: JsonlProcess, ms: number) {

@@ -19,7 +19,7 @@ const start = useJsonl();
 const SECRET = 'webhook-stop-secret_0123456789';
 const SHUTDOWN_SECONDS = 1;
 /** What a bounded stop may take beyond its bound: the final exit and a busy machine. */
-const SLACK_MS = 3_000;
+const SLACK_MS = 5_000;
 
 let emulator: TelegramServer | undefined;
 let proxy: HoldingProxy | undefined;
