@@ -2,9 +2,10 @@
  * Every process ends by itself, within a bound, with one sentence: the real bot (`src/main.ts`)
  * and the real staff CLI, with standard input left open as in a terminal or a script.
  */
+import { execFileSync, spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateStaffKeyPair } from '../../src/queue/seal.ts';
-import { questionOf, useJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
+import { questionOf, ROOT, useJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
 import { freePort, hasRedisServer, startOwnRedis, type OwnRedis } from '../support/own-redis.ts';
 import { useTestRedis } from '../support/redis.ts';
 import { staffCli, startStaffCli } from '../support/staff-cli.ts';
@@ -127,6 +128,52 @@ describe('a refusal at start-up ends the process at once', () => {
     expect(exit.code).toBe(1);
     expect(lastLine(bot.stderr)).toMatch(/^lotse: Redis does not answer at /);
   });
+});
+
+/**
+ * Ways to run a program on a Node too old for Lotse: this Node, told it is 20.11, and the
+ * machine's own Node when it is an old one (Debian's is 20).
+ */
+const oldNodes: { name: string; argv: string[] }[] = [
+  {
+    name: 'a Node that says it is 20.11',
+    argv: [
+      process.execPath,
+      '--import',
+      `data:text/javascript,Object.defineProperty(process.versions,'node',{value:'20.11.0'})`,
+    ],
+  },
+  ...(() => {
+    try {
+      const version = execFileSync('/usr/bin/node', ['--version'], { encoding: 'utf8' }).trim();
+      const [major = 0, minor = 0] = version.slice(1).split('.').map(Number);
+      const old = major < 22 || (major === 22 && minor < 18);
+      return old ? [{ name: `the machine's Node ${version}`, argv: ['/usr/bin/node'] }] : [];
+    } catch {
+      return [];
+    }
+  })(),
+];
+
+describe.each(oldNodes)('on $name', ({ argv }) => {
+  it.each(['bin/lotse.mjs', 'bin/staff.mjs'])(
+    '%s refuses at once with one sentence',
+    async (program) => {
+      const [node = process.execPath, ...flags] = argv;
+      const child = spawn(node, [...flags, program, 'list'], {
+        cwd: ROOT,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const timer = setTimeout(() => child.kill('SIGKILL'), REFUSAL_MS);
+      const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+      clearTimeout(timer);
+      expect(code).toBe(1);
+      expect(stderr.trim()).toMatch(/^lotse: Node \S+ is too old; Lotse needs Node 24 LTS/);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+    },
+  );
 });
 
 describe('a staff command ends when its work is done', () => {
