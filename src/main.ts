@@ -64,38 +64,23 @@ async function main(): Promise<number> {
     ...config.TELEGRAM_STAFF_USER_IDS.map((id) => `telegram:${id}`),
     ...config.MATRIX_STAFF_USER_IDS,
   ];
-  let built: ReturnType<typeof createApp> | undefined;
-  try {
-    const keys = resolveStaffKeys(config, role, logger);
-    built = createApp(config, redisHandle.redis, logger, { role, keys, staffIds });
-    await built.startWorkers();
-  } catch (error) {
-    // A Redis this process started is stopped again; the refusal itself exits at once.
-    const app = built;
-    await stopWithin(
-      [
-        ...(app ? [{ name: 'channels and workers', run: () => app.stop() }] : []),
-        { name: 'redis', run: () => redisHandle.close() },
-      ],
-      timeoutMs,
-      logger,
-    );
-    throw error;
-  }
-  const app = built;
-
   const relays: FeedRelay[] = [];
+  let built: ReturnType<typeof createApp> | undefined;
   let stopping: Promise<number> | undefined;
-  /** Stops within SHUTDOWN_TIMEOUT_SECONDS; resolves with the exit status (1: cut short). */
+  /**
+   * Stops whatever has started, within SHUTDOWN_TIMEOUT_SECONDS (also after a failed start: a
+   * Redis this process started is stopped again). Resolves with the exit status, 1 when cut short.
+   */
   const stop = (reason: string): Promise<number> => {
     stopping ??= (async () => {
       logger.info({ reason }, 'stopping');
+      const app = built;
       const steps: StopStep[] = [
         {
           name: 'staff notice relays',
           run: () => Promise.all(relays.map((r) => r.stop())).then(() => undefined),
         },
-        { name: 'channels and workers', run: () => app.stop() },
+        ...(app ? [{ name: 'channels and workers', run: () => app.stop() }] : []),
         { name: 'redis', run: () => redisHandle.close() },
       ];
       const outcome = await stopWithin(steps, timeoutMs, logger);
@@ -110,6 +95,16 @@ async function main(): Promise<number> {
     })();
     return stopping;
   };
+
+  try {
+    const keys = resolveStaffKeys(config, role, logger);
+    built = createApp(config, redisHandle.redis, logger, { role, keys, staffIds });
+    await built.startWorkers();
+  } catch (error) {
+    await stop('start-up failed');
+    throw error;
+  }
+  const app = built;
 
   // TELEGRAM_BOT_TOKEN set: the Telegram channel runs beside the console (its staff group gets
   // case notices in every role, the worker's too); a refused token stops start-up with one sentence.
