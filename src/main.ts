@@ -6,7 +6,13 @@ import { matrixChannelFromConfig } from './adapters/matrix/settings.ts';
 import { telegramChannelFromConfig } from './adapters/telegram/settings.ts';
 import { createLogger } from './bot/logger.ts';
 import { connectRedis, StartupError } from './bot/redis.ts';
-import { exitWithin, firstSignal, stopWithin, type StopStep } from './bot/shutdown.ts';
+import {
+  exitWithin,
+  firstSignal,
+  signalStatus,
+  stopWithin,
+  type StopStep,
+} from './bot/shutdown.ts';
 import { ConfigError, loadConfig } from './config/load.ts';
 import { relayFeed, type FeedRelay } from './queue/feed-channel.ts';
 import type { StaffChannel } from './queue/staff-ports.ts';
@@ -50,6 +56,14 @@ async function main(): Promise<number> {
     process.stderr.write(`--role must be all, bot or worker\n${USAGE}\n`);
     return 2;
   }
+
+  // Until Lotse runs, a signal ends it at once: nothing is in hand yet (and as the first process
+  // of a container, Node would ignore SIGTERM without a handler).
+  const early = (signal: NodeJS.Signals) => {
+    process.exit(signalStatus(signal));
+  };
+  process.once('SIGINT', early);
+  process.once('SIGTERM', early);
 
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
@@ -192,6 +206,8 @@ async function main(): Promise<number> {
   );
 
   // A second signal while stopping ends the process at once (firstSignal).
+  process.off('SIGINT', early);
+  process.off('SIGTERM', early);
   const signalled = firstSignal(logger);
   // With Telegram or Matrix running, the end of the console's input does not end the process.
   const inputEnded =

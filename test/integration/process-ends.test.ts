@@ -3,12 +3,15 @@
  * and the real staff CLI, with standard input left open as in a terminal or a script.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateStaffKeyPair } from '../../src/queue/seal.ts';
 import { questionOf, ROOT, useJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
 import { freePort, hasRedisServer, startOwnRedis, type OwnRedis } from '../support/own-redis.ts';
 import { useTestRedis } from '../support/redis.ts';
 import { staffCli, startStaffCli } from '../support/staff-cli.ts';
+import { until } from '../support/wait.ts';
 
 const redis = useTestRedis('ends');
 const start = useJsonl();
@@ -127,6 +130,38 @@ describe('a refusal at start-up ends the process at once', () => {
     const exit = await endsWithin(bot, REFUSAL_MS);
     expect(exit.code).toBe(1);
     expect(lastLine(bot.stderr)).toMatch(/^lotse: Redis does not answer at /);
+  });
+});
+
+describe('a signal during start-up', () => {
+  it('ends the process at once, also while Telegram keeps it waiting', async () => {
+    // A Bot API that takes requests and never answers: start-up waits for getMe.
+    const held: ServerResponse[] = [];
+    const silent = createServer((_request, response) => held.push(response));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const bot = start({
+        prefix: redis.prefix,
+        env: {
+          TELEGRAM_BOT_TOKEN: '42:silent',
+          TELEGRAM_API_ROOT: `http://127.0.0.1:${port}`,
+          SHUTDOWN_TIMEOUT_SECONDS: '60',
+        },
+      });
+      await until(() => held.length > 0, 20_000);
+      bot.child.kill('SIGTERM');
+      const exit = await endsWithin(bot, SLACK_MS);
+      expect(exit).toMatchObject({ code: 143, signal: null });
+    } finally {
+      for (const response of held) response.destroy();
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) =>
+        silent.close(() => {
+          resolve();
+        }),
+      );
+    }
   });
 });
 
