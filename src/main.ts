@@ -6,6 +6,13 @@ import { matrixChannelFromConfig } from './adapters/matrix/settings.ts';
 import { telegramChannelFromConfig } from './adapters/telegram/settings.ts';
 import { createLogger } from './bot/logger.ts';
 import { connectRedis, StartupError } from './bot/redis.ts';
+import {
+  exitWithin,
+  firstSignal,
+  signalStatus,
+  stopWithin,
+  type StopStep,
+} from './bot/shutdown.ts';
 import { ConfigError, loadConfig } from './config/load.ts';
 import { relayFeed, type FeedRelay } from './queue/feed-channel.ts';
 import type { StaffChannel } from './queue/staff-ports.ts';
@@ -50,10 +57,19 @@ async function main(): Promise<number> {
     return 2;
   }
 
+  // Until Lotse runs, a signal ends it at once: nothing is in hand yet (and as the first process
+  // of a container, Node would ignore SIGTERM without a handler).
+  const early = (signal: NodeJS.Signals) => {
+    process.exit(signalStatus(signal));
+  };
+  process.once('SIGINT', early);
+  process.once('SIGTERM', early);
+
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   // Keys fail closed before anything connects: a missing key stops start-up with one sentence.
   const keys = resolveStaffKeys(config, role, logger);
+  const timeoutMs = config.SHUTDOWN_TIMEOUT_SECONDS * 1000;
   const redisHandle = await connectRedis({
     url: config.REDIS_URL,
     autostart: config.REDIS_AUTOSTART,
@@ -64,29 +80,46 @@ async function main(): Promise<number> {
     ...config.TELEGRAM_STAFF_USER_IDS.map((id) => `telegram:${id}`),
     ...config.MATRIX_STAFF_USER_IDS,
   ];
+  const relays: FeedRelay[] = [];
   let built: ReturnType<typeof createApp> | undefined;
+  let stopping: Promise<number> | undefined;
+  /**
+   * Stops whatever has started, within SHUTDOWN_TIMEOUT_SECONDS (also after a failed start: a
+   * Redis this process started is stopped again). Resolves with the exit status, 1 when cut short.
+   */
+  const stop = (reason: string): Promise<number> => {
+    stopping ??= (async () => {
+      logger.info({ reason }, 'stopping');
+      const app = built;
+      const steps: StopStep[] = [
+        {
+          name: 'staff notice relays',
+          run: () => Promise.all(relays.map((r) => r.stop())).then(() => undefined),
+        },
+        ...(app ? [{ name: 'channels and workers', run: () => app.stop() }] : []),
+        { name: 'redis', run: () => redisHandle.close() },
+      ];
+      const outcome = await stopWithin(steps, timeoutMs, logger);
+      if (outcome.kind === 'done') return 0;
+      // Nothing is lost by exiting now: an event is kept in its conversation's inbox in Redis
+      // until it has been handled, and a Telegram update not yet answered is delivered again.
+      logger.warn(
+        { unfinished: outcome.unfinished, timeoutSeconds: config.SHUTDOWN_TIMEOUT_SECONDS },
+        'stopped before everything finished; events not yet handled wait in Redis for the next start',
+      );
+      return 1;
+    })();
+    return stopping;
+  };
+
   try {
     built = createApp(config, redisHandle.redis, logger, { role, keys, staffIds });
     await built.startWorkers();
   } catch (error) {
-    // Nothing may keep the process alive after a failed start (connections, a started Redis).
-    await built?.stop().catch(() => undefined);
-    await redisHandle.close();
+    await stop('start-up failed');
     throw error;
   }
   const app = built;
-
-  const relays: FeedRelay[] = [];
-  let stopping: Promise<void> | undefined;
-  const stop = (reason: string): Promise<void> => {
-    stopping ??= (async () => {
-      logger.info({ reason }, 'stopping');
-      await Promise.all(relays.map((r) => r.stop()));
-      await app.stop();
-      await redisHandle.close();
-    })();
-    return stopping;
-  };
 
   // TELEGRAM_BOT_TOKEN set: the Telegram channel runs beside the console (its staff group gets
   // case notices in every role, the worker's too); a refused token stops start-up with one sentence.
@@ -173,35 +206,22 @@ async function main(): Promise<number> {
     'lotse started',
   );
 
-  const signalled = new Promise<string>((resolve) => {
-    process.once('SIGINT', () => {
-      resolve('SIGINT');
-    });
-    process.once('SIGTERM', () => {
-      resolve('SIGTERM');
-    });
-  });
+  // A second signal while stopping ends the process at once (firstSignal).
+  process.off('SIGINT', early);
+  process.off('SIGTERM', early);
+  const signalled = firstSignal(logger);
   // With Telegram or Matrix running, the end of the console's input does not end the process.
   const inputEnded =
     (telegram ?? matrix) ? new Promise<string>(() => undefined) : ended.then(() => 'input ended');
-  const reason = await Promise.race([inputEnded, signalled]);
-  // A second signal while stopping ends the process at once.
-  const force = () => {
-    logger.warn('stopping forced by a second signal');
-    process.exit(130);
-  };
-  process.once('SIGINT', force);
-  process.once('SIGTERM', force);
-  await stop(reason);
-  // matrix-js-sdk leaves timers of finished requests running (up to 110 s after a long-poll sync);
-  // they must not hold a stopped process.
-  if (matrix) setTimeout(() => process.exit(), 1_000).unref();
-  return 0;
+  return stop(await Promise.race([inputEnded, signalled]));
 }
 
+// The process ends when main is done, whatever still holds it: matrix-js-sdk leaves timers of
+// finished requests running (up to 110 s after a long-poll sync), and a refusal at start-up must
+// not wait for standard input or a connection.
 main().then(
   (code) => {
-    process.exitCode = code;
+    exitWithin(code);
   },
   (error: unknown) => {
     if (error instanceof ConfigError || error instanceof StartupError) {
@@ -211,6 +231,6 @@ main().then(
         `lotse: could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
       );
     }
-    process.exitCode = 1;
+    exitWithin(1);
   },
 );

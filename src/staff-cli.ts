@@ -7,6 +7,7 @@ import { Translator } from './bot/i18n.ts';
 import { createLogger } from './bot/logger.ts';
 import { printable } from './bot/printable.ts';
 import { connectRedis, StartupError } from './bot/redis.ts';
+import { exitWithin, firstSignal, stopWithin } from './bot/shutdown.ts';
 import { ConfigError, loadConfig } from './config/load.ts';
 import { reportSchema } from './flows/intake/report.ts';
 import { text, type Language } from './flows/types.ts';
@@ -103,6 +104,7 @@ async function main(argv: string[], out: Out): Promise<number> {
     out(say('refused.not-staff'));
     return 3;
   }
+  // The keys first: a refusal holds no connection open.
   const keys = resolveStaffKeys(config, 'staff', logger);
   const handle = await connectRedis({
     url: config.REDIS_URL,
@@ -252,27 +254,52 @@ async function main(argv: string[], out: Out): Promise<number> {
         return 0;
       }
       case 'feed': {
+        // --follow waits on a connection of its own; Ctrl-C or SIGTERM closes it, and it ends.
+        const follower = values.follow ? handle.redis.duplicate() : undefined;
+        let following = follower !== undefined;
+        if (follower !== undefined) {
+          // The main connection logs an outage already.
+          follower.on('error', (error: Error) => {
+            logger.debug({ err: error }, 'feed connection error');
+          });
+          void firstSignal(logger).then(() => {
+            following = false;
+            follower.disconnect();
+          });
+        }
         let last = '0';
-        do {
-          const reply = values.follow
-            ? await handle.redis.xread(
-                'BLOCK',
-                5000,
-                'STREAMS',
-                feedKey(config.REDIS_KEY_PREFIX),
-                last === '0' ? '$' : last,
-              )
-            : await handle.redis.xread('STREAMS', feedKey(config.REDIS_KEY_PREFIX), last);
-          for (const [, entries] of reply ?? []) {
-            for (const [id, fields] of entries) {
-              last = id;
-              const notice = fields[1] ?? '{}';
-              out(
-                values.json ? notice : noticeLine(JSON.parse(notice) as Partial<CaseNotice>, say),
-              );
+        try {
+          do {
+            let reply;
+            try {
+              reply =
+                follower === undefined
+                  ? await handle.redis.xread('STREAMS', feedKey(config.REDIS_KEY_PREFIX), last)
+                  : await follower.xread(
+                      'BLOCK',
+                      5000,
+                      'STREAMS',
+                      feedKey(config.REDIS_KEY_PREFIX),
+                      last === '0' ? '$' : last,
+                    );
+            } catch (error) {
+              // Closed by the signal: the wait ends here; any other failure is one.
+              if (following) throw error;
+              break;
             }
-          }
-        } while (values.follow);
+            for (const [, entries] of reply ?? []) {
+              for (const [id, fields] of entries) {
+                last = id;
+                const notice = fields[1] ?? '{}';
+                out(
+                  values.json ? notice : noticeLine(JSON.parse(notice) as Partial<CaseNotice>, say),
+                );
+              }
+            }
+          } while (following);
+        } finally {
+          follower?.disconnect();
+        }
         return 0;
       }
       case 'failed': {
@@ -308,8 +335,15 @@ async function main(argv: string[], out: Out): Promise<number> {
         throw new UsageError(USAGE);
     }
   } finally {
-    await app.stop();
-    await handle.close();
+    // Bounded: a Redis that stopped answering mid-command must not hold the finished command.
+    await stopWithin(
+      [
+        { name: 'queues', run: () => app.stop() },
+        { name: 'redis', run: () => handle.close() },
+      ],
+      config.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+      logger,
+    );
   }
 }
 
@@ -353,11 +387,13 @@ function noticeLine(
 
 // Everything printed passes printable: what a person or a forged Redis value holds cannot move the
 // cursor, change colours or reorder a line on the staff terminal.
+// Every command ends when its work is done, and every refusal at once, whatever standard input
+// is and whatever a connection still waits for.
 main(process.argv.slice(2), (line) => {
   process.stdout.write(`${printable(line, { lines: true })}\n`);
 }).then(
   (code) => {
-    process.exitCode = code;
+    exitWithin(code);
   },
   (error: unknown) => {
     if (
@@ -366,15 +402,15 @@ main(process.argv.slice(2), (line) => {
       error instanceof StartupError
     ) {
       process.stderr.write(`${printable(error.message, { lines: true })}\n`);
-      process.exitCode = 2;
+      exitWithin(2);
     } else if (error instanceof UnrecoverableError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exitCode = 1;
+      process.stderr.write(`${printable(error.message, { lines: true })}\n`);
+      exitWithin(1);
     } else {
       process.stderr.write(
         `staff: ${printable(error instanceof Error ? error.message : String(error), { lines: true })}\n`,
       );
-      process.exitCode = 1;
+      exitWithin(1);
     }
   },
 );

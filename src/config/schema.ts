@@ -88,6 +88,11 @@ export const configSchema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: int(1, 3600)
     .default(60)
     .describe('Length of the rate-limit window in seconds.'),
+  SHUTDOWN_TIMEOUT_SECONDS: int(1, 300)
+    .default(5)
+    .describe(
+      'Seconds a stop (end of input, SIGTERM, Ctrl-C) may take to finish the work in hand; then the process exits anyway, also when Redis or a messenger does not answer. A second signal ends it at once.',
+    ),
   // --- staff side (cases, sealed storage, reminders) ---
   NODE_ENV: z
     .string()

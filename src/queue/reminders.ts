@@ -47,6 +47,9 @@ export class Reminders {
     clock: () => Date = () => new Date(),
   ) {
     this.#queue = new Queue(REMINDERS_QUEUE, { connection, prefix: `${prefix}:bull` });
+    // Its errors are the shared connection's, logged once where it was made (src/bot/redis.ts);
+    // without a listener BullMQ would print each one to stderr as a raw stack trace.
+    this.#queue.on('error', () => undefined);
     this.#times = times;
     this.#clock = clock;
   }

@@ -52,6 +52,9 @@ export class ReportsQueue {
 
   constructor(connection: ConnectionOptions, prefix: string) {
     this.#queue = new Queue(REPORTS_QUEUE, { connection, prefix: `${prefix}:bull` });
+    // Its errors are the shared connection's, logged once where it was made (src/bot/redis.ts);
+    // without a listener BullMQ would print each one to stderr as a raw stack trace.
+    this.#queue.on('error', () => undefined);
   }
 
   /** Queues a report once (BullMQ ignores a second add with the same job id). */
