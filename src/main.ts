@@ -6,6 +6,7 @@ import { matrixChannelFromConfig } from './adapters/matrix/settings.ts';
 import { telegramChannelFromConfig } from './adapters/telegram/settings.ts';
 import { createLogger } from './bot/logger.ts';
 import { connectRedis, StartupError } from './bot/redis.ts';
+import { resolveSessionKey } from './bot/session-key.ts';
 import { ConfigError, loadConfig } from './config/load.ts';
 import { relayFeed, type FeedRelay } from './queue/feed-channel.ts';
 import type { StaffChannel } from './queue/staff-ports.ts';
@@ -65,7 +66,20 @@ async function main(): Promise<number> {
   let built: ReturnType<typeof createApp> | undefined;
   try {
     const keys = resolveStaffKeys(config, role, logger);
-    built = createApp(config, redisHandle.redis, logger, { role, keys, staffIds });
+    // The worker talks to nobody: it holds no session key.
+    const sessionKey =
+      role === 'worker' ? undefined : resolveSessionKey(config, process.env['NODE_ENV'], logger);
+    built = createApp(config, redisHandle.redis, logger, {
+      role,
+      keys,
+      staffIds,
+      ...(sessionKey === undefined ? {} : { sessionKey }),
+    });
+    if (role !== 'worker') {
+      // Sessions and waiting events an older version left readable are sealed before anyone writes.
+      const sealed = await built.store.sealPlain();
+      if (sealed.sessions + sealed.events > 0) logger.info(sealed, 'sealed plain conversations');
+    }
     await built.startWorkers();
   } catch (error) {
     // Nothing may keep the process alive after a failed start (connections, a started Redis).
@@ -119,6 +133,7 @@ async function main(): Promise<number> {
             logger,
             desk: app.desk,
             i18n: app.i18n,
+            pseudonym: app.pseudonym,
           });
     if (matrix && config.MATRIX_STAFF_ROOM !== undefined) relay(matrix.staffChannel);
   } catch (error) {

@@ -88,6 +88,22 @@ export const configSchema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: int(1, 3600)
     .default(60)
     .describe('Length of the rate-limit window in seconds.'),
+  SESSION_KEY: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9+/_-]{43}=?(,[A-Za-z0-9+/_-]{43}=?)*$/,
+      'one or more 32-byte keys in base64 (e.g. from `openssl rand -base64 32`), comma-separated, the current one first',
+    )
+    .optional()
+    .describe(
+      'Key that seals unfinished conversations (draft answers, waiting messages) in Redis; held by the bot only, never stored in Redis. Prefer SESSION_KEY_FILE. Create one with `openssl rand -base64 32`. During a rotation: the new key, a comma, the old one. Unset with only the console: a development key is kept in DATA_DIR/session-key.',
+    ),
+  SESSION_KEY_FILE: z
+    .string()
+    .optional()
+    .describe(
+      'File holding the session key (readable by its owner only), or several keys one per line, the current one first. Required, like SESSION_KEY, as soon as Telegram or Matrix is configured or NODE_ENV=production.',
+    ),
   // --- staff side (cases, sealed storage, reminders) ---
   STAFF_PUBLIC_KEY: key32
     .optional()
