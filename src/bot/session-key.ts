@@ -10,9 +10,9 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConfigError } from '../config/load.ts';
-import type { Config } from '../config/schema.ts';
+import { SESSION_KEY_PATTERN, type Config } from '../config/schema.ts';
 import type { Logger } from './logger.ts';
-import { SESSION_KEY_PATTERN, StateSeal } from './state-seal.ts';
+import { StateSeal } from './state-seal.ts';
 
 /** Where the development session key is kept (the console alone, never in production). */
 export const devSessionKeyFile = (config: Config): string => join(config.DATA_DIR, 'session-key');

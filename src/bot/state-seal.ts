@@ -6,6 +6,7 @@ import {
   randomBytes,
   type KeyObject,
 } from 'node:crypto';
+import { SESSION_KEY_PATTERN } from '../config/schema.ts';
 
 /** One key of the ring, with what is derived from it once. */
 interface RingKey {
@@ -18,9 +19,6 @@ interface RingKey {
 const TAG = 's1';
 const IV_BYTES = 12;
 const AUTH_TAG_BYTES = 16;
-
-/** A session key as configured: 32 random bytes in base64 or base64url (43 characters, maybe one "="). */
-export const SESSION_KEY_PATTERN = /^[A-Za-z0-9+/_-]{43}=?$/;
 
 const derive = (key: Buffer, info: string, bytes: number): Buffer =>
   Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), info, bytes));

@@ -11,6 +11,15 @@ const keyring = z
     /^[A-Za-z0-9_-]{43}(,[A-Za-z0-9_-]{43})*$/,
     'one or more 32-byte keys in base64url (43 characters), comma-separated, the current one first',
   );
+/** One session key: 32 random bytes in base64 or base64url (43 characters, maybe one "="). */
+export const SESSION_KEY_PATTERN = /^[A-Za-z0-9+/_-]{43}=?$/;
+/** Session keys, comma-separated, the current one first. */
+const sessionKeyring = z
+  .string()
+  .refine(
+    (ring) => ring.split(',').every((key) => SESSION_KEY_PATTERN.test(key)),
+    'one or more 32-byte keys in base64 (e.g. from `openssl rand -base64 32`), comma-separated, the current one first',
+  );
 /** A comma-separated list. */
 const list = z
   .string()
@@ -88,12 +97,7 @@ export const configSchema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: int(1, 3600)
     .default(60)
     .describe('Length of the rate-limit window in seconds.'),
-  SESSION_KEY: z
-    .string()
-    .regex(
-      /^[A-Za-z0-9+/_-]{43}=?(,[A-Za-z0-9+/_-]{43}=?)*$/,
-      'one or more 32-byte keys in base64 (e.g. from `openssl rand -base64 32`), comma-separated, the current one first',
-    )
+  SESSION_KEY: sessionKeyring
     .optional()
     .describe(
       'Key that seals unfinished conversations (draft answers, waiting messages) in Redis; held by the bot only, never stored in Redis. Prefer SESSION_KEY_FILE. Create one with `openssl rand -base64 32`. During a rotation: the new key, a comma, the old one. Unset with only the console: a development key is kept in DATA_DIR/session-key.',
