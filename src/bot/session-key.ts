@@ -34,7 +34,7 @@ function readKeyFile(path: string, setting: string): string {
   const mode = statSync(path).mode;
   if ((mode & 0o077) !== 0)
     throw new ConfigError(
-      `${setting}: ${path} can be read by others; make it readable by its owner only (chmod 600 ${path}).`,
+      `${setting}: ${path} is open to others; make it readable by its owner only (chmod 600 ${path}).`,
     );
   const keys = readFileSync(path, 'utf8')
     .split('\n')

@@ -70,7 +70,7 @@ describe('the session key', () => {
       `${a},${b}`,
     );
     chmodSync(file, 0o644);
-    expect(refusal({ SESSION_KEY_FILE: file })).toMatch(/can be read by others.*chmod 600/);
+    expect(refusal({ SESSION_KEY_FILE: file })).toMatch(/is open to others.*chmod 600/);
     writeFileSync(join(dir, 'empty'), 'no key here\n', { mode: 0o600 });
     expect(refusal({ SESSION_KEY_FILE: join(dir, 'empty') })).toMatch(/holds no session key/);
     expect(refusal({ SESSION_KEY_FILE: join(dir, 'missing') })).toMatch(/does not exist/);
