@@ -100,7 +100,7 @@ export const configSchema = z.object({
   SESSION_KEY: sessionKeyring
     .optional()
     .describe(
-      'Key that seals unfinished conversations (draft answers, waiting messages) in Redis; held by the bot only, never stored in Redis. Prefer SESSION_KEY_FILE. Create one with `openssl rand -base64 32`. During a rotation: the new key, a comma, the old one. Unset with only the console: a development key is kept in DATA_DIR/session-key.',
+      'Key that seals unfinished conversations (draft answers, waiting messages) in Redis; held by the bot only, never stored in Redis. Prefer SESSION_KEY_FILE. Create one with `openssl rand -base64 32`. During a rotation: the new key, a comma, the old one. Unset, with only the console and not NODE_ENV=production: a development key is kept in DATA_DIR/session-key.',
     ),
   SESSION_KEY_FILE: z
     .string()
