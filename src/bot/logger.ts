@@ -40,6 +40,9 @@ export function safeError(error: unknown): Record<string, unknown> {
 /** Names a conversation in the log without naming the person's platform id. */
 export type Pseudonymizer = (conversationKey: string) => string;
 
+/** How many pseudonyms a process remembers: an HMAC costs more than a lookup, and a few talk a lot. */
+const REMEMBERED_PSEUDONYMS = 4_096;
+
 /**
  * Stable pseudonyms for conversation keys, keyed with a secret: the same conversation always has
  * the same pseudonym, so logs can follow it, but without the secret nobody can test a guessed
@@ -47,6 +50,14 @@ export type Pseudonymizer = (conversationKey: string) => string;
  * Without a secret, a random one of this process is used: pseudonyms then hold only until restart.
  */
 export function keyedPseudonym(secret: Uint8Array = randomBytes(32)): Pseudonymizer {
-  return (conversationKey) =>
-    createHmac('sha256', secret).update(conversationKey).digest('base64url').slice(0, 12);
+  const known = new Map<string, string>();
+  return (conversationKey) => {
+    let name = known.get(conversationKey);
+    if (name === undefined) {
+      name = createHmac('sha256', secret).update(conversationKey).digest('base64url').slice(0, 12);
+      if (known.size >= REMEMBERED_PSEUDONYMS) known.clear();
+      known.set(conversationKey, name);
+    }
+    return name;
+  };
 }

@@ -130,13 +130,17 @@ export class RedisConversationStore implements ConversationStore {
   async begin(key: string, eventId?: string, event?: string): Promise<BeginResult> {
     const k = this.keys(key);
     const token = randomBytes(12).toString('base64url');
+    const sealed = event === undefined ? '' : this.#o.seal.seal(event, eventContext(key));
+    // Usually the head is the event just queued: what was sealed here need not be opened again.
+    const openHead = (head: string | undefined): string =>
+      event !== undefined && head === sealed ? event : this.#openEvent(key, head);
     const reply = await this.#redis.lotseBegin(
       k.session,
       k.inbox,
       k.lock,
       k.rate,
       k.seen(eventId ?? '-'),
-      event === undefined ? '' : this.#o.seal.seal(event, eventContext(key)),
+      sealed,
       token,
       this.#o.lockTtlMs,
       this.#o.seenTtlSeconds,
@@ -161,7 +165,7 @@ export class RedisConversationStore implements ConversationStore {
         return {
           kind: 'go',
           token,
-          event: this.#openEvent(key, reply[1]),
+          event: openHead(reply[1]),
           session: this.#openSession(key, reply[2]),
         };
       default:
