@@ -4,9 +4,10 @@ import { OutboundRouter, type ChannelAdapter } from './adapters/channel.ts';
 import { Engine, type EffectRunner } from './bot/engine.ts';
 import { FileIntake } from './bot/files.ts';
 import { Translator } from './bot/i18n.ts';
-import type { Logger } from './bot/logger.ts';
+import { keyedPseudonym, type Logger, type Pseudonymizer } from './bot/logger.ts';
 import { RedisFileVault } from './bot/redis-file-vault.ts';
 import { RedisConversationStore } from './bot/redis-store.ts';
+import { StateSeal } from './bot/state-seal.ts';
 import { conversationKey, type Platform } from './bot/types.ts';
 import { textValues, type Config } from './config/schema.ts';
 import { createFlowRegistry } from './flows/index.ts';
@@ -30,6 +31,12 @@ export interface AppOptions {
   readonly role?: Role;
   /** The staff keys (src/queue/staff-keys.ts); tests may leave them out to get a fresh pair. */
   readonly keys?: StaffKeys;
+  /**
+   * The session keyring `current,older,…` (src/bot/session-key.ts) sealing sessions and inbox
+   * events; tests and processes that talk to nobody (worker, staff CLI) may leave it out: a random
+   * key of this process then.
+   */
+  readonly sessionKey?: string;
   /** Ids allowed to act as staff, besides the CLI names of STAFF_USERS (adapters add theirs). */
   readonly staffIds?: readonly string[];
   readonly clock?: () => Date;
@@ -48,6 +55,8 @@ export interface App {
   readonly outbound: OutboundQueue;
   readonly reminders: Reminders;
   readonly i18n: Translator;
+  /** Names conversations in logs, keyed with a secret derived from the session key. */
+  readonly pseudonym: Pseudonymizer;
   /** Adds a channel and starts it. */
   addChannel(adapter: ChannelAdapter): Promise<void>;
   /** Starts the queue workers of the role. */
@@ -77,8 +86,12 @@ export function createApp(
     logger.warn(
       'PRIVACY_CONTROLLER or PRIVACY_NOTICE_URL is not set: the consent tells people to ask the contact point instead',
     );
+  const sealer = StateSeal.fromKeyring(options.sessionKey ?? StateSeal.generateKey());
+  const pseudonym = keyedPseudonym(sealer.pseudonymSecret);
   const store = new RedisConversationStore(redis, {
     prefix,
+    seal: sealer,
+    logger,
     sessionTtlSeconds: ttl,
     rateLimit: config.RATE_LIMIT_MESSAGES,
     rateWindowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000,
@@ -179,6 +192,7 @@ export function createApp(
     defaultLanguage: config.DEFAULT_LANGUAGE,
     effects,
     clock,
+    pseudonym,
   });
   const channels: ChannelAdapter[] = [];
   const workers: Worker[] = [];
@@ -225,6 +239,7 @@ export function createApp(
     outbound,
     reminders,
     i18n,
+    pseudonym,
     files: new FileIntake(vault, clock),
     async addChannel(adapter) {
       router.add(adapter);

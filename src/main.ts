@@ -13,6 +13,7 @@ import {
   stopWithin,
   type StopStep,
 } from './bot/shutdown.ts';
+import { resolveSessionKey } from './bot/session-key.ts';
 import { ConfigError, loadConfig } from './config/load.ts';
 import { relayFeed, type FeedRelay } from './queue/feed-channel.ts';
 import type { StaffChannel } from './queue/staff-ports.ts';
@@ -69,6 +70,9 @@ async function main(): Promise<number> {
   const logger = createLogger(config.LOG_LEVEL);
   // Keys fail closed before anything connects: a missing key stops start-up with one sentence.
   const keys = resolveStaffKeys(config, role, logger);
+  // The worker talks to nobody: it holds no session key.
+  const sessionKey =
+    role === 'worker' ? undefined : resolveSessionKey(config, process.env['NODE_ENV'], logger);
   const timeoutMs = config.SHUTDOWN_TIMEOUT_SECONDS * 1000;
   const redisHandle = await connectRedis({
     url: config.REDIS_URL,
@@ -113,7 +117,17 @@ async function main(): Promise<number> {
   };
 
   try {
-    built = createApp(config, redisHandle.redis, logger, { role, keys, staffIds });
+    built = createApp(config, redisHandle.redis, logger, {
+      role,
+      keys,
+      staffIds,
+      ...(sessionKey === undefined ? {} : { sessionKey }),
+    });
+    if (role !== 'worker') {
+      // Sessions and waiting events an older version left readable are sealed before anyone writes.
+      const sealed = await built.store.sealPlain();
+      if (sealed.sessions + sealed.events > 0) logger.info(sealed, 'sealed plain conversations');
+    }
     await built.startWorkers();
   } catch (error) {
     await stop('start-up failed');
@@ -153,6 +167,7 @@ async function main(): Promise<number> {
             logger,
             desk: app.desk,
             i18n: app.i18n,
+            pseudonym: app.pseudonym,
           });
     if (matrix && config.MATRIX_STAFF_ROOM !== undefined) relay(matrix.staffChannel);
   } catch (error) {

@@ -5,7 +5,7 @@ import { text, type Effect, type Language, type Text } from '../flows/types.ts';
 import { newCaseRef } from './case-ref.ts';
 import { converse, pickLanguage, type Outcome } from './conversation.ts';
 import type { Translator } from './i18n.ts';
-import { pseudonym, type Logger } from './logger.ts';
+import { keyedPseudonym, type Logger, type Pseudonymizer } from './logger.ts';
 import { render } from './render.ts';
 import { loadSession, type Loaded } from './session.ts';
 import type { ConversationStore } from './store.ts';
@@ -40,6 +40,8 @@ export interface EngineDeps {
   readonly newCaseRef?: () => string;
   /** How long to wait for another worker's lock before leaving the event to the sweeper. */
   readonly busyWaitMs?: number;
+  /** Names conversations in the log; default: keyed with a random secret of this process. */
+  readonly pseudonym?: Pseudonymizer;
 }
 
 const fileRef = z.object({
@@ -82,17 +84,19 @@ export class Engine {
   readonly #d: EngineDeps;
   readonly #log: Logger;
   readonly #clock: () => Date;
+  readonly #pseudonym: Pseudonymizer;
 
   constructor(deps: EngineDeps) {
     this.#d = deps;
     this.#log = deps.logger.child({ module: 'engine' });
     this.#clock = deps.clock ?? (() => new Date());
+    this.#pseudonym = deps.pseudonym ?? keyedPseudonym();
   }
 
   /** Handles one event. Resolves when it (and whatever queued before it) has been handled here or elsewhere. */
   async handle(event: InboundEvent): Promise<void> {
     const key = conversationKey(event);
-    const log = this.#log.child({ conv: pseudonym(key) });
+    const log = this.#log.child({ conv: this.#pseudonym(key) });
     const begun = await this.#d.store.begin(
       key,
       `${event.platform}:${event.eventId}`,
@@ -137,7 +141,10 @@ export class Engine {
       if (begun.kind !== 'busy') return;
       await sleep(Math.min(25 * 2 ** attempt, 400));
     }
-    this.#log.warn({ conv: pseudonym(key) }, 'conversation still locked; left for the sweeper');
+    this.#log.warn(
+      { conv: this.#pseudonym(key) },
+      'conversation still locked; left for the sweeper',
+    );
   }
 
   /** Works every conversation with waiting events (after a crash or restart). */
@@ -156,7 +163,7 @@ export class Engine {
     rawEvent: string,
     rawSession: string | null,
   ): Promise<void> {
-    const log = this.#log.child({ conv: pseudonym(key) });
+    const log = this.#log.child({ conv: this.#pseudonym(key) });
     let current: { event: string; session: string | null } | undefined = {
       event: rawEvent,
       session: rawSession,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 
 export type { Logger };
@@ -37,10 +37,27 @@ export function safeError(error: unknown): Record<string, unknown> {
   };
 }
 
+/** Names a conversation in the log without naming the person's platform id. */
+export type Pseudonymizer = (conversationKey: string) => string;
+
+/** How many pseudonyms a process remembers: an HMAC costs more than a lookup, and a few talk a lot. */
+const REMEMBERED_PSEUDONYMS = 4_096;
+
 /**
- * A stable pseudonym for a conversation key, so that logs can follow one conversation without
- * naming the person's platform id.
+ * Stable pseudonyms for conversation keys, keyed with a secret: the same conversation always has
+ * the same pseudonym, so logs can follow it, but without the secret nobody can test a guessed
+ * Telegram id or Matrix account against a log line (a bare hash of a guessable id could be).
+ * Without a secret, a random one of this process is used: pseudonyms then hold only until restart.
  */
-export function pseudonym(key: string): string {
-  return createHash('sha256').update(`lotse-log:${key}`).digest('base64url').slice(0, 10);
+export function keyedPseudonym(secret: Uint8Array = randomBytes(32)): Pseudonymizer {
+  const known = new Map<string, string>();
+  return (conversationKey) => {
+    let name = known.get(conversationKey);
+    if (name === undefined) {
+      name = createHmac('sha256', secret).update(conversationKey).digest('base64url').slice(0, 12);
+      if (known.size >= REMEMBERED_PSEUDONYMS) known.clear();
+      known.set(conversationKey, name);
+    }
+    return name;
+  };
 }

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { BeginResult, CommitResult, ConversationStore } from './store.ts';
+import type { Logger } from './logger.ts';
+import { StateSeal } from './state-seal.ts';
+import {
+  UNREADABLE,
+  type BeginResult,
+  type CommitResult,
+  type ConversationStore,
+} from './store.ts';
 
 /** Tunables of the Redis conversation store. */
 export interface RedisStoreOptions {
@@ -13,6 +20,10 @@ export interface RedisStoreOptions {
   readonly lockTtlMs?: number;
   /** How long an event id is remembered for de-duplication. */
   readonly seenTtlSeconds?: number;
+  /** Seals sessions and inbox events: Redis never holds them readable. */
+  readonly seal: StateSeal;
+  /** Told (without content) when a stored value cannot be opened, e.g. after a key was dropped. */
+  readonly logger?: Logger;
 }
 
 // KEYS: session, inbox, lock, rate, seen   ARGV: event, token, lockMs, seenSec, limit, windowMs, inboxSec
@@ -54,24 +65,53 @@ redis.call('PEXPIRE', KEYS[3], ARGV[4])
 return {'next', head}
 `;
 
+// KEYS: key   ARGV: plain, sealed   (replaces a plain session only if nobody changed it meanwhile)
+const SEAL_VALUE = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+return 1
+`;
+
+// KEYS: inbox   ARGV: index, plain, sealed
+const SEAL_ITEM = `
+if redis.call('LINDEX', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('LSET', KEYS[1], ARGV[1], ARGV[3])
+return 1
+`;
+
 interface ScriptedRedis extends Redis {
   lotseBegin(...args: (string | number)[]): Promise<string[]>;
   lotseCommit(...args: (string | number)[]): Promise<string[]>;
+  lotseSealValue(...args: (string | number)[]): Promise<number>;
+  lotseSealItem(...args: (string | number)[]): Promise<number>;
 }
+
+/** What a sealed value is, bound to its conversation: a session cannot pass for an event or move. */
+export const sessionContext = (key: string): string => `session\u0000${key}`;
+/** The context of an event in a conversation's inbox. */
+export const eventContext = (key: string): string => `event\u0000${key}`;
 
 /**
  * Conversations in Redis: one Lua script to queue an event, take the lock and load the session, one
  * to save, dequeue and pass the lock on. Two round trips per message. All keys of a conversation
  * share a hash tag, so the scripts also run on Redis Cluster.
+ *
+ * Sessions (with their draft answers) and inbox events are sealed before they reach Redis and
+ * opened when they come back (src/bot/state-seal.ts): the scripts move ciphertext only.
  */
 export class RedisConversationStore implements ConversationStore {
   readonly #redis: ScriptedRedis;
-  readonly #o: Required<RedisStoreOptions>;
+  readonly #o: Required<Omit<RedisStoreOptions, 'logger'>>;
+  readonly #log: Logger | undefined;
 
   constructor(redis: Redis, options: RedisStoreOptions) {
-    this.#o = { lockTtlMs: 10_000, seenTtlSeconds: 86_400, ...options };
+    const { logger, ...rest } = options;
+    this.#o = { lockTtlMs: 10_000, seenTtlSeconds: 86_400, ...rest };
+    this.#log = logger?.child({ module: 'conversation-store' });
     redis.defineCommand('lotseBegin', { numberOfKeys: 5, lua: BEGIN });
     redis.defineCommand('lotseCommit', { numberOfKeys: 3, lua: COMMIT });
+    redis.defineCommand('lotseSealValue', { numberOfKeys: 1, lua: SEAL_VALUE });
+    redis.defineCommand('lotseSealItem', { numberOfKeys: 1, lua: SEAL_ITEM });
     this.#redis = redis as ScriptedRedis;
   }
 
@@ -90,13 +130,17 @@ export class RedisConversationStore implements ConversationStore {
   async begin(key: string, eventId?: string, event?: string): Promise<BeginResult> {
     const k = this.keys(key);
     const token = randomBytes(12).toString('base64url');
+    const sealed = event === undefined ? '' : this.#o.seal.seal(event, eventContext(key));
+    // Usually the head is the event just queued: what was sealed here need not be opened again.
+    const openHead = (head: string | undefined): string =>
+      event !== undefined && head === sealed ? event : this.#openEvent(key, head);
     const reply = await this.#redis.lotseBegin(
       k.session,
       k.inbox,
       k.lock,
       k.rate,
       k.seen(eventId ?? '-'),
-      event ?? '',
+      sealed,
       token,
       this.#o.lockTtlMs,
       this.#o.seenTtlSeconds,
@@ -111,7 +155,7 @@ export class RedisConversationStore implements ConversationStore {
         return {
           kind: 'rate-limited',
           notify: reply[1] === '1',
-          session: reply[2] === undefined || reply[2] === '' ? null : reply[2],
+          session: this.#openSession(key, reply[2]),
         };
       case 'busy':
         return { kind: 'busy' };
@@ -121,8 +165,8 @@ export class RedisConversationStore implements ConversationStore {
         return {
           kind: 'go',
           token,
-          event: reply[1] ?? '',
-          session: reply[2] === '' || reply[2] === undefined ? null : reply[2],
+          event: openHead(reply[1]),
+          session: this.#openSession(key, reply[2]),
         };
       default:
         throw new Error(`unexpected begin reply ${String(reply[0])}`);
@@ -136,7 +180,7 @@ export class RedisConversationStore implements ConversationStore {
       k.inbox,
       k.lock,
       token,
-      session ?? '',
+      session === null ? '' : this.#o.seal.seal(session, sessionContext(key)),
       this.#o.sessionTtlSeconds,
       this.#o.lockTtlMs,
     );
@@ -144,7 +188,7 @@ export class RedisConversationStore implements ConversationStore {
       case 'done':
         return { kind: 'done' };
       case 'next':
-        return { kind: 'next', event: reply[1] ?? '' };
+        return { kind: 'next', event: this.#openEvent(key, reply[1]) };
       case 'lost':
         return { kind: 'lost' };
       default:
@@ -152,14 +196,67 @@ export class RedisConversationStore implements ConversationStore {
     }
   }
 
-  async *waiting(): AsyncIterable<string> {
-    const pattern = `${this.#o.prefix}:conv:{*}:inbox`;
+  #openSession(key: string, stored: string | undefined): string | null {
+    if (stored === undefined || stored === '') return null;
+    return this.#open(stored, sessionContext(key), 'session');
+  }
+
+  #openEvent(key: string, stored: string | undefined): string {
+    return this.#open(stored ?? '', eventContext(key), 'event');
+  }
+
+  #open(stored: string, context: string, what: 'session' | 'event'): string {
+    const plain = this.#o.seal.open(stored, context);
+    if (plain !== undefined) return plain;
+    this.#log?.warn(
+      { what, sealed: StateSeal.isSealed(stored) },
+      'a stored value could not be opened (plain, damaged or sealed with a key not configured)',
+    );
+    return UNREADABLE;
+  }
+
+  /**
+   * Seals what an older version left plain: sessions and waiting events. Run once at start, before
+   * the channels take messages; a value changed meanwhile is left alone (it is sealed already).
+   */
+  async sealPlain(): Promise<{ sessions: number; events: number }> {
+    const counts = { sessions: 0, events: 0 };
+    for await (const [redisKey, key] of this.#scan('session')) {
+      const value = await this.#redis.get(redisKey);
+      if (value === null || StateSeal.isSealed(value)) continue;
+      const sealed = this.#o.seal.seal(value, sessionContext(key));
+      counts.sessions += await this.#redis.lotseSealValue(redisKey, value, sealed);
+    }
+    for await (const [redisKey, key] of this.#scan('inbox')) {
+      const items = await this.#redis.lrange(redisKey, 0, -1);
+      for (const [index, item] of items.entries()) {
+        if (StateSeal.isSealed(item)) continue;
+        const sealed = this.#o.seal.seal(item, eventContext(key));
+        counts.events += await this.#redis.lotseSealItem(redisKey, index, item, sealed);
+      }
+    }
+    return counts;
+  }
+
+  /** Redis keys of one kind with their conversation keys. */
+  async *#scan(kind: 'session' | 'inbox'): AsyncIterable<[string, string]> {
     const start = `${this.#o.prefix}:conv:{`.length;
+    const end = `}:${kind}`.length;
     let cursor = '0';
     do {
-      const [next, keys] = await this.#redis.scan(cursor, 'MATCH', pattern, 'COUNT', 200);
+      const [next, keys] = await this.#redis.scan(
+        cursor,
+        'MATCH',
+        `${this.#o.prefix}:conv:{*}:${kind}`,
+        'COUNT',
+        200,
+      );
       cursor = next;
-      for (const key of keys) yield key.slice(start, -'}:inbox'.length);
+      for (const redisKey of keys) yield [redisKey, redisKey.slice(start, -end)];
     } while (cursor !== '0');
+  }
+
+  async *waiting(): AsyncIterable<string> {
+    for await (const [, key] of this.#scan('inbox')) yield key;
   }
 }

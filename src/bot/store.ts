@@ -6,6 +6,13 @@
  * works the inbox from its head, one event at a time: so two messages of one person are handled
  * strictly in order even across several processes.
  */
+/**
+ * What a store hands over for a stored session or event it cannot read (damaged, sealed with a key
+ * it does not hold, or plain where only sealed values count). It is no JSON, so the engine treats
+ * it as damaged: a session starts again (the person is told), an event is dropped.
+ */
+export const UNREADABLE = '\u0000unreadable';
+
 export type BeginResult =
   /** The event id was seen before: nothing to do. */
   | { readonly kind: 'duplicate' }

@@ -11,6 +11,15 @@ const keyring = z
     /^[A-Za-z0-9_-]{43}(,[A-Za-z0-9_-]{43})*$/,
     'one or more 32-byte keys in base64url (43 characters), comma-separated, the current one first',
   );
+/** One session key: 32 random bytes in base64 or base64url (43 characters, maybe one "="). */
+export const SESSION_KEY_PATTERN = /^[A-Za-z0-9+/_-]{43}=?$/;
+/** Session keys, comma-separated, the current one first. */
+const sessionKeyring = z
+  .string()
+  .refine(
+    (ring) => ring.split(',').every((key) => SESSION_KEY_PATTERN.test(key)),
+    'one or more 32-byte keys in base64 (e.g. from `openssl rand -base64 32`), comma-separated, the current one first',
+  );
 /** A comma-separated list. */
 const list = z
   .string()
@@ -92,6 +101,17 @@ export const configSchema = z.object({
     .default(5)
     .describe(
       'Seconds a stop (end of input, SIGTERM, Ctrl-C) may take to finish the work in hand; then the process exits anyway, also when Redis or a messenger does not answer. A second signal ends it at once.',
+    ),
+  SESSION_KEY: sessionKeyring
+    .optional()
+    .describe(
+      'Key that seals unfinished conversations (draft answers, waiting messages) in Redis; held by the bot only, never stored in Redis. Prefer SESSION_KEY_FILE. Create one with `openssl rand -base64 32`. During a rotation: the new key, a comma, the old one. Unset, with only the console and not NODE_ENV=production: a development key is kept in DATA_DIR/session-key.',
+    ),
+  SESSION_KEY_FILE: z
+    .string()
+    .optional()
+    .describe(
+      'File holding the session key (readable by its owner only), or several keys one per line, the current one first. Required, like SESSION_KEY, as soon as Telegram or Matrix is configured or NODE_ENV=production.',
     ),
   // --- staff side (cases, sealed storage, reminders) ---
   NODE_ENV: z

@@ -2,8 +2,9 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { Engine, type EffectRunner } from '../../src/bot/engine.ts';
 import { Translator } from '../../src/bot/i18n.ts';
+import { keyedPseudonym, type Pseudonymizer } from '../../src/bot/logger.ts';
 import { loadSession, type Session } from '../../src/bot/session.ts';
-import type { CommitResult } from '../../src/bot/store.ts';
+import { UNREADABLE, type CommitResult } from '../../src/bot/store.ts';
 import type { InboundEvent, InboundInput, Outbound, OutboundMessage } from '../../src/bot/types.ts';
 import { defineFlow, type FlowRegistry } from '../../src/flows/define.ts';
 import { text, type Language } from '../../src/flows/types.ts';
@@ -74,6 +75,7 @@ interface Setup {
   readonly store?: MemoryStoreOptions;
   readonly effects?: EffectRunner;
   readonly busyWaitMs?: number;
+  readonly pseudonym?: Pseudonymizer;
   readonly deliver?: (event: InboundEvent, messages: readonly OutboundMessage[]) => void;
 }
 
@@ -110,6 +112,7 @@ function setup(options: Setup = {}) {
       newCaseRef: () => 'TEST-CASE-REF-0',
       ...(options.effects ? { effects: options.effects } : {}),
       busyWaitMs: options.busyWaitMs ?? 2_000,
+      ...(options.pseudonym ? { pseudonym: options.pseudonym } : {}),
     });
   return { store, engine: engineFor(store), engineFor, sent, logs, timeline };
 }
@@ -296,6 +299,24 @@ describe('Engine', () => {
     expect(s.timeline).toEqual(['commit:lost', 'commit:done', `deliver:${e.eventId}`]);
     const saved = sessionIn(s.store.session(KEY));
     expect(saved.data['flaky']).toEqual({ seen: ['einmal'] });
+  });
+
+  it('names the conversation in its logs by the keyed pseudonym it was given, never by the id', async () => {
+    const pseudonym = keyedPseudonym(Buffer.alloc(32, 1));
+    const { engine, logs } = setup({ pseudonym });
+    await engine.handle(say('hallo'));
+    const handled = logs.find((l) => l['msg'] === 'event handled');
+    expect(handled?.['conv']).toBe(pseudonym(KEY));
+    expect(JSON.stringify(logs)).not.toContain('anna');
+  });
+
+  it('starts again, telling the person, when the stored session cannot be opened', async () => {
+    // As the Redis store hands it over for a session sealed with a dropped key, or a plain one.
+    const { engine, store, sent } = setup();
+    store.setSession(KEY, UNREADABLE);
+    await engine.handle(say('hallo'));
+    expect(sent[0]?.messages[0]?.text).toBe(tr('de', 'common:session.restarted'));
+    expect(sessionIn(store.session(KEY)).stack).toEqual([frame('menu', 'main')]);
   });
 
   it('drops a damaged event from the inbox without a reply and goes on', async () => {

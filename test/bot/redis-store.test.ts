@@ -1,6 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { RedisConversationStore, type RedisStoreOptions } from '../../src/bot/redis-store.ts';
-import { keysUnder, TestRedis, useTestRedis } from '../support/redis.ts';
+import {
+  eventContext,
+  RedisConversationStore,
+  type RedisStoreOptions,
+} from '../../src/bot/redis-store.ts';
+import { StateSeal } from '../../src/bot/state-seal.ts';
+import { UNREADABLE } from '../../src/bot/store.ts';
+import { everythingUnder, keysUnder, TestRedis, useTestRedis } from '../support/redis.ts';
 import { collect, conversationStoreContract } from '../support/store-contract.ts';
 
 const WEEK = 7 * 86_400;
@@ -14,6 +20,7 @@ describe('RedisConversationStore', () => {
     return new RedisConversationStore(redis.client, {
       prefix: redis.prefix,
       sessionTtlSeconds: WEEK,
+      seal: StateSeal.fromKeyring(StateSeal.generateKey()),
       ...limits,
     });
   });
@@ -24,12 +31,14 @@ describe('RedisConversationStore', () => {
 
 describe('RedisConversationStore on a real Redis', () => {
   const redis = useTestRedis();
+  const seal = StateSeal.fromKeyring(StateSeal.generateKey());
   const make = (options: Partial<RedisStoreOptions> = {}, connection = redis.client) =>
     new RedisConversationStore(connection, {
       prefix: redis.prefix,
       sessionTtlSeconds: WEEK,
       rateLimit: 30,
       rateWindowMs: 60_000,
+      seal,
       ...options,
     });
 
@@ -85,7 +94,8 @@ describe('RedisConversationStore on a real Redis', () => {
     expect((await one.begin(key, 'tg:1', '{"a":1}')).kind).toBe('go');
     expect(await two.begin(key, 'tg:1', '{"a":1}')).toEqual({ kind: 'duplicate' });
     expect(await two.begin(key, 'tg:2', '{"a":2}')).toEqual({ kind: 'busy' });
-    expect(await redis.client.lrange(one.keys(key).inbox, 0, -1)).toEqual(['{"a":1}', '{"a":2}']);
+    const inbox = await redis.client.lrange(one.keys(key).inbox, 0, -1);
+    expect(inbox.map((item) => seal.open(item, eventContext(key)))).toEqual(['{"a":1}', '{"a":2}']);
   });
 
   it('takes an expired lock over: the old holder`s commit is lost and saves nothing', async () => {
@@ -123,6 +133,7 @@ describe('RedisConversationStore on a real Redis', () => {
       sessionTtlSeconds: WEEK,
       rateLimit: 30,
       rateWindowMs: 60_000,
+      seal,
     });
     await mine.begin('console:stranded', 'e1', '{}');
     await mine.begin('matrix:@x:y.z', 'e1', '{}');
@@ -138,5 +149,91 @@ describe('RedisConversationStore on a real Redis', () => {
     const found = await collect(store.waiting());
     expect(new Set(found).size).toBe(450);
     expect(new Set(found)).toEqual(new Set(keys));
+  });
+});
+
+describe('RedisConversationStore keeps sessions and inbox events sealed', () => {
+  const redis = useTestRedis('sealed');
+  const KEY = 'telegram:4711';
+  const DRAFT = '{"description":"SECRET-DESCRIPTION","phone":"+49 170 5550101"}';
+  const EVENT = '{"input":{"kind":"text","text":"SECRET-EVENT mail@example.org"}}';
+  const make = (ring: string) =>
+    new RedisConversationStore(redis.client, {
+      prefix: redis.prefix,
+      sessionTtlSeconds: WEEK,
+      rateLimit: 30,
+      rateWindowMs: 60_000,
+      seal: StateSeal.fromKeyring(ring),
+    });
+
+  it('writes no answer readable to Redis: every value under the prefix is scanned', async () => {
+    const store = make(StateSeal.generateKey());
+    const begun = await store.begin(KEY, 'e1', EVENT);
+    if (begun.kind !== 'go') throw new Error(begun.kind);
+    expect(begun.event).toBe(EVENT);
+    // A second event waits in the inbox while the first is worked on.
+    expect((await store.begin(KEY, 'e2', EVENT.replace('EVENT', 'LATER'))).kind).toBe('busy');
+    expect(await store.commit(KEY, begun.token, DRAFT)).toEqual({
+      kind: 'next',
+      event: EVENT.replace('EVENT', 'LATER'),
+    });
+    const stored = await everythingUnder(redis.client, redis.prefix);
+    for (const secret of ['SECRET', '5550101', 'mail@example.org', 'description'])
+      expect(stored, secret).not.toContain(secret);
+    expect(await redis.client.get(store.keys(KEY).session)).toMatch(/^s1\./);
+  });
+
+  it('hands over UNREADABLE for a session sealed with a key not in the ring or for another conversation', async () => {
+    const old = StateSeal.generateKey();
+    const store = make(old);
+    const first = await store.begin(KEY, 'e1', EVENT);
+    if (first.kind !== 'go') throw new Error(first.kind);
+    await store.commit(KEY, first.token, DRAFT);
+
+    // Rotation: new,old reads the old session and seals the next one with the new key.
+    const fresh = StateSeal.generateKey();
+    const rotated = make(`${fresh},${old}`);
+    const second = await rotated.begin(KEY, 'e2', EVENT);
+    expect(second).toMatchObject({ kind: 'go', session: DRAFT, event: EVENT });
+    if (second.kind !== 'go') throw new Error(second.kind);
+    await rotated.commit(KEY, second.token, DRAFT);
+    const third = await make(old).begin(KEY, 'e3', EVENT);
+    expect(third).toMatchObject({ kind: 'go', session: UNREADABLE });
+
+    // A sealed session copied to someone else's conversation does not open there.
+    const other = 'telegram:666';
+    const own = make(fresh);
+    await redis.client.set(
+      own.keys(other).session,
+      (await redis.client.get(own.keys(KEY).session)) ?? '',
+    );
+    const moved = await own.begin(other, 'e1', EVENT);
+    expect(moved).toMatchObject({ kind: 'go', session: UNREADABLE, event: EVENT });
+  });
+
+  it('does not take a plain session or event written behind its back', async () => {
+    const store = make(StateSeal.generateKey());
+    await redis.client.set(store.keys(KEY).session, DRAFT);
+    await redis.client.rpush(store.keys(KEY).inbox, EVENT);
+    expect(await store.begin(KEY)).toMatchObject({
+      kind: 'go',
+      event: UNREADABLE,
+      session: UNREADABLE,
+    });
+  });
+
+  it('seals what an older version left plain, keeping each expiry, and then reads it', async () => {
+    const store = make(StateSeal.generateKey());
+    const k = store.keys(KEY);
+    await redis.client.set(k.session, DRAFT, 'EX', 3_600);
+    await redis.client.rpush(k.inbox, EVENT, EVENT.replace('EVENT', 'LATER'));
+    await redis.client.expire(k.inbox, 600);
+    expect(await store.sealPlain()).toEqual({ sessions: 1, events: 2 });
+    expect(await store.sealPlain()).toEqual({ sessions: 0, events: 0 });
+    expect(await redis.client.ttl(k.session)).toBeGreaterThan(3_500);
+    expect(await redis.client.ttl(k.inbox)).toBeGreaterThan(500);
+    const stored = await everythingUnder(redis.client, redis.prefix);
+    expect(stored).not.toContain('SECRET');
+    expect(await store.begin(KEY)).toMatchObject({ kind: 'go', event: EVENT, session: DRAFT });
   });
 });

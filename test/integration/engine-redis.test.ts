@@ -3,17 +3,33 @@
  * instances on two connections), and the sweeper picking up after a worker that crashed mid-event.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/bot/engine.ts';
 import { Translator } from '../../src/bot/i18n.ts';
-import { RedisConversationStore } from '../../src/bot/redis-store.ts';
-import { loadSession } from '../../src/bot/session.ts';
+import { RedisConversationStore, sessionContext } from '../../src/bot/redis-store.ts';
+import { loadSession, type Loaded } from '../../src/bot/session.ts';
+import { StateSeal } from '../../src/bot/state-seal.ts';
 import type { BeginResult, CommitResult, ConversationStore } from '../../src/bot/store.ts';
 import type { InboundEvent, Outbound } from '../../src/bot/types.ts';
 import { text } from '../../src/flows/types.ts';
 import { echo, frame, registryWith, sessionAt } from '../support/flows.ts';
 import { useTestRedis } from '../support/redis.ts';
+
+/** The session key every "process" of this file shares, as one installation's processes do. */
+const seal = StateSeal.fromKeyring(StateSeal.generateKey());
+
+/** The stored session of a conversation, opened as the store would. */
+async function readSession(client: Redis, redisKey: string, key: string): Promise<Loaded> {
+  const raw = await client.get(redisKey);
+  return loadSession(raw === null ? null : (seal.open(raw, sessionContext(key)) ?? null));
+}
+
+/** Stores a session the way the store does: sealed. */
+async function writeSession(client: Redis, redisKey: string, key: string, session: object) {
+  await client.set(redisKey, seal.seal(JSON.stringify(session), sessionContext(key)));
+}
 
 const i18n = Translator.create();
 const NOW = new Date('2026-03-14T10:00:00.000Z');
@@ -80,6 +96,7 @@ describe('two bot processes on one Redis', () => {
         sessionTtlSeconds: 3_600,
         rateLimit: 1_000,
         rateWindowMs: 60_000,
+        seal,
       }),
     );
     const outbound: Outbound = {
@@ -102,16 +119,17 @@ describe('two bot processes on one Redis', () => {
   }
 
   async function storedSeen(): Promise<string[]> {
-    const raw = await redis.client.get(`${redis.prefix}:conv:{${KEY}}:session`);
-    const loaded = loadSession(raw);
+    const loaded = await readSession(redis.client, `${redis.prefix}:conv:{${KEY}}:session`, KEY);
     if (loaded.kind !== 'ok') throw new Error(`no session: ${loaded.kind}`);
     return (loaded.session.data['log'] as { seen: string[] }).seen;
   }
 
   async function prepare(): Promise<void> {
-    await redis.client.set(
+    await writeSession(
+      redis.client,
       `${redis.prefix}:conv:{${KEY}}:session`,
-      JSON.stringify(sessionAt([frame('log', 'listen')])),
+      KEY,
+      sessionAt([frame('log', 'listen')]),
     );
   }
 
@@ -178,6 +196,7 @@ describe('the sweeper after a crash', () => {
       rateLimit: 100,
       rateWindowMs: 60_000,
       lockTtlMs: 400,
+      seal,
     };
     // The crashed worker: took the lock and the event, never committed.
     const crashed = new RedisConversationStore(redis.connection(), options);
@@ -188,9 +207,11 @@ describe('the sweeper after a crash', () => {
       eventId: 'stranded-1',
       input: { kind: 'choice', id: 'emergency' },
     };
-    await redis.client.set(
+    await writeSession(
+      redis.client,
       crashed.keys(KEY).session,
-      JSON.stringify(sessionAt([frame('menu', 'main')])),
+      KEY,
+      sessionAt([frame('menu', 'main')]),
     );
     const taken = await crashed.begin(KEY, 'console:stranded-1', JSON.stringify(event));
     expect(taken.kind).toBe('go');
@@ -224,7 +245,7 @@ describe('the sweeper after a crash', () => {
     expect(delivered).toHaveLength(1);
     expect(delivered[0]!.event.eventId).toBe('stranded-1');
     expect(delivered[0]!.text).toBe(i18n.t('de', text('common:emergency.text')));
-    const loaded = loadSession(await redis.client.get(crashed.keys(KEY).session));
+    const loaded = await readSession(redis.client, crashed.keys(KEY).session, KEY);
     expect(loaded.kind === 'ok' && loaded.session.stack).toEqual([
       frame('menu', 'emergency', ['main']),
     ]);
@@ -233,6 +254,6 @@ describe('the sweeper after a crash', () => {
     // The crashed worker's late commit is refused.
     if (taken.kind === 'go')
       expect(await crashed.commit(KEY, taken.token, '{"late":true}')).toEqual({ kind: 'lost' });
-    expect(loadSession(await redis.client.get(crashed.keys(KEY).session)).kind).toBe('ok');
+    expect((await readSession(redis.client, crashed.keys(KEY).session, KEY)).kind).toBe('ok');
   });
 });

@@ -1,38 +1,16 @@
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { newCaseRef } from '../../src/bot/case-ref.ts';
 import { generateStaffKeyPair } from '../../src/queue/seal.ts';
 import { GERMAN_INTAKE, MARKER, waitForMessage, walk } from '../support/intake-script.ts';
 import { questionOf, useJsonl, type MessageLine } from '../support/jsonl-process.ts';
-import { useTestRedis } from '../support/redis.ts';
+import { everythingUnder, useTestRedis } from '../support/redis.ts';
 import { staffCli } from '../support/staff-cli.ts';
 
 const redis = useTestRedis('staff');
 const start = useJsonl();
-
-/** Every value stored under the prefix, of every Redis type, as text. */
-async function everythingUnder(client: Redis, prefix: string): Promise<string> {
-  const parts: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', '500');
-    cursor = next;
-    for (const key of keys) {
-      parts.push(key);
-      const type = await client.type(key);
-      if (type === 'string') parts.push((await client.getBuffer(key))?.toString('latin1') ?? '');
-      else if (type === 'hash') parts.push(JSON.stringify(await client.hgetall(key)));
-      else if (type === 'list') parts.push(JSON.stringify(await client.lrange(key, 0, -1)));
-      else if (type === 'set') parts.push(JSON.stringify(await client.smembers(key)));
-      else if (type === 'zset') parts.push(JSON.stringify(await client.zrange(key, '0', '-1')));
-      else if (type === 'stream') parts.push(JSON.stringify(await client.xrange(key, '-', '+')));
-    }
-  } while (cursor !== '0');
-  return parts.join('\n');
-}
 
 describe('staff pickup, end to end through the console channel and the staff CLI', () => {
   it('submit → case → claim → reply → answer → close → stats, with nothing readable left in Redis', async () => {

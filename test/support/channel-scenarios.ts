@@ -36,6 +36,8 @@ export interface ChannelDriver {
   lastQuestion(): Promise<Question>;
   /** The texts of every message sent in reply to the last input, in order. */
   lastReplies(): Promise<string[]>;
+  /** Every key and value the channel's Redis holds under the test's prefix (`everythingUnder`). */
+  stored(): Promise<string>;
 }
 
 /** Starts a fresh conversation (a new person) on the channel; called inside each test. */
@@ -119,7 +121,7 @@ export function channelScenarios(channel: string, start: StartDriver): void {
       expect(await person.lastReplies()).toContain(t('de', 'common:welcome'));
     });
 
-    it('walks a short incident report to the summary', async () => {
+    it('walks a short incident report to the summary, leaving no answer readable in Redis', async () => {
       const person = await start('de');
       await person.sendText('/start');
       await person.tap('report');
@@ -132,7 +134,11 @@ export function channelScenarios(channel: string, start: StartDriver): void {
       await person.sendText('Sachsen');
       await person.tap('skip'); // municipality
       await person.sendText('Beim Bürgerdialog beleidigt und bedroht. SCENARIO-7');
-      await person.sendFile({ name: 'notiz.txt', mime: 'text/plain', bytes: Buffer.from('Notiz') });
+      await person.sendFile({
+        name: 'notiz.txt',
+        mime: 'text/plain',
+        bytes: Buffer.from('Notiz SCENARIO-FILE-7'),
+      });
       expect((await person.lastQuestion()).text).toBe(
         t('de', 'intake:evidence.status', { files: 1, links: 0 }),
       );
@@ -141,12 +147,23 @@ export function channelScenarios(channel: string, start: StartDriver): void {
       await person.tap('no'); // police
       await person.tap('no'); // family
       await person.choose(['record']);
-      await person.tap('chat');
+      await person.tap('email');
+      await person.sendText('scenario.7@example.org');
       await person.tap('noRemind');
       const summary = await person.lastQuestion();
       expect(summary.text).toContain('SCENARIO-7');
+      expect(summary.text).toContain('scenario.7@example.org');
       expect(summary.text).toContain(t('de', 'intake:summary.prompt'));
       expect(ids(summary)).toEqual(['send', 'edit', 'discard']);
+      // The unfinished draft and the messages that made it are sealed in Redis (issue 10, item 6).
+      const stored = await person.stored();
+      for (const answer of [
+        'SCENARIO-7',
+        'SCENARIO-FILE-7',
+        'scenario.7@example.org',
+        'Bürgerdialog',
+      ])
+        expect(stored, answer).not.toContain(answer);
     });
   });
 }

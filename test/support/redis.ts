@@ -49,6 +49,26 @@ export async function keysUnder(redis: Redis, prefix: string): Promise<string[]>
   return [...new Set(found)].sort();
 }
 
+/**
+ * Every key under a prefix and every value stored there, of every Redis type (strings, hashes,
+ * lists, sets, sorted sets, streams), as one text: for tests that nothing readable is left.
+ */
+export async function everythingUnder(client: Redis, prefix: string): Promise<string> {
+  const parts: string[] = [];
+  for (const key of await keysUnder(client, `${prefix}:`)) {
+    parts.push(key);
+    const type = await client.type(key);
+    if (type === 'string') parts.push((await client.getBuffer(key))?.toString('latin1') ?? '');
+    else if (type === 'hash') parts.push(JSON.stringify(await client.hgetall(key)));
+    else if (type === 'list') parts.push(JSON.stringify(await client.lrange(key, 0, -1)));
+    else if (type === 'set') parts.push(JSON.stringify(await client.smembers(key)));
+    else if (type === 'zset') parts.push(JSON.stringify(await client.zrange(key, '0', '-1')));
+    else if (type === 'stream') parts.push(JSON.stringify(await client.xrange(key, '-', '+')));
+    else if (type !== 'none') throw new Error(`everythingUnder: no reader for the type ${type}`);
+  }
+  return parts.join('\n');
+}
+
 /** Deletes every key under a prefix; returns how many there were. */
 export async function deleteKeysUnder(redis: Redis, prefix: string): Promise<number> {
   if (!prefix.startsWith('lotse-test-')) throw new Error(`refusing to delete keys under ${prefix}`);

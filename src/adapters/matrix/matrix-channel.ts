@@ -10,7 +10,7 @@ import {
 } from 'matrix-js-sdk';
 import type { FileIntake } from '../../bot/files.ts';
 import type { Translator } from '../../bot/i18n.ts';
-import type { Logger } from '../../bot/logger.ts';
+import type { Logger, Pseudonymizer } from '../../bot/logger.ts';
 import type { InboundEvent, Language, OutboundMessage } from '../../bot/types.ts';
 import { text } from '../../flows/types.ts';
 import type { StaffDesk } from '../../queue/staff-ports.ts';
@@ -51,6 +51,8 @@ export interface MatrixChannelOptions {
   /** For the staff room and the channel's own notices. */
   readonly language: Language;
   readonly logger: Logger;
+  /** Names conversations in the log; default: keyed with a random secret of this process. */
+  readonly pseudonym?: Pseudonymizer;
   /** For tests: a fetch that fails or rate-limits on purpose. */
   readonly fetch?: typeof globalThis.fetch;
   /** First and longest wait between connection attempts (default 2 s and 5 min). */
@@ -221,6 +223,7 @@ export class MatrixChannel implements ChannelAdapter {
       notice: (roomId, key, cause) => this.#notice(roomId, key, cause),
       undecryptableWaitMs: o.undecryptableWaitMs ?? 20_000,
       logger: o.logger,
+      ...(o.pseudonym === undefined ? {} : { pseudonym: o.pseudonym }),
     });
     this.#conn = { session, client, sends, store, marks, events, staffRoomId };
     events.attach();

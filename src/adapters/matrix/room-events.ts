@@ -8,7 +8,7 @@ import {
   type Room,
 } from 'matrix-js-sdk';
 import { FileRejected, MAX_FILE_BYTES, type FileIntake } from '../../bot/files.ts';
-import { pseudonym, type Logger } from '../../bot/logger.ts';
+import { keyedPseudonym, type Logger, type Pseudonymizer } from '../../bot/logger.ts';
 import { conversationKey, type InboundEvent, type InboundInput } from '../../bot/types.ts';
 import type { EventSink } from '../channel.ts';
 import { readMessage } from './inbound.ts';
@@ -39,6 +39,8 @@ export interface RoomEventsOptions {
   /** How long an undecryptable message may wait for its key before the person is told. */
   readonly undecryptableWaitMs: number;
   readonly logger: Logger;
+  /** Names conversations in the log; default: keyed with a random secret of this process. */
+  readonly pseudonym?: Pseudonymizer;
 }
 
 /**
@@ -52,9 +54,11 @@ export class RoomEvents {
   readonly #o: RoomEventsOptions;
   readonly #log: Logger;
   readonly #queue: RoomQueue;
+  readonly #pseudonym: Pseudonymizer;
 
   constructor(options: RoomEventsOptions) {
     this.#o = options;
+    this.#pseudonym = options.pseudonym ?? keyedPseudonym();
     this.#log = options.logger.child({ module: 'matrix-rooms' });
     this.#queue = new RoomQueue((error) => {
       this.#log.error({ err: error }, 'handling a Matrix event failed');
@@ -145,7 +149,10 @@ export class RoomEvents {
     }
     if (sender === me) return;
     if (event.isEncrypted() && !(await this.#decrypt(event))) {
-      this.#log.warn({ conv: pseudonym(`matrix:${sender}`) }, 'message could not be decrypted');
+      this.#log.warn(
+        { conv: this.#pseudonym(`matrix:${sender}`) },
+        'message could not be decrypted',
+      );
       if (!staff) await this.#o.notice(room.roomId, 'matrix:undecryptable', id);
       return;
     }

@@ -1,6 +1,6 @@
 import type { FileIntake } from '../../bot/files.ts';
 import { Translator } from '../../bot/i18n.ts';
-import type { Logger } from '../../bot/logger.ts';
+import type { Logger, Pseudonymizer } from '../../bot/logger.ts';
 import { ConfigError } from '../../config/load.ts';
 import { textValues, type Config } from '../../config/schema.ts';
 import type { StaffDesk } from '../../queue/staff-ports.ts';
@@ -13,6 +13,8 @@ export interface MatrixRuntime {
   /** The staff desk for commands in the staff room, when this process has one. */
   readonly desk?: StaffDesk;
   readonly i18n?: Translator;
+  /** Names conversations in the log (the process's keyed pseudonyms). */
+  readonly pseudonym?: Pseudonymizer;
 }
 
 /**
@@ -56,5 +58,6 @@ export async function matrixChannelFromConfig(
     i18n: runtime.i18n ?? Translator.create({ values: textValues(config) }),
     language: config.DEFAULT_LANGUAGE,
     logger: runtime.logger,
+    ...(runtime.pseudonym === undefined ? {} : { pseudonym: runtime.pseudonym }),
   });
 }

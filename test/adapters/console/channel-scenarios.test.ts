@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { channelScenarios, type ChannelDriver } from '../../support/channel-scenarios.ts';
 import { messagesOf, useJsonl, type MessageLine } from '../../support/jsonl-process.ts';
-import { useTestRedis } from '../../support/redis.ts';
+import { everythingUnder, useTestRedis } from '../../support/redis.ts';
 
 const redis = useTestRedis('scen');
 const start = useJsonl();
@@ -38,6 +38,7 @@ channelScenarios('console JSON lines', (language) => {
       return Promise.resolve({ text: question.text, options: question.expects.options ?? [] });
     },
     lastReplies: () => Promise.resolve(last.map((m) => m.text)),
+    stored: () => everythingUnder(redis.client, redis.prefix),
   };
   return Promise.resolve(driver);
 });

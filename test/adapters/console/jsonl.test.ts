@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Translator } from '../../../src/bot/i18n.ts';
 import { RedisConversationStore } from '../../../src/bot/redis-store.ts';
+import { StateSeal } from '../../../src/bot/state-seal.ts';
 import { text, type Language } from '../../../src/flows/types.ts';
 import {
   messagesOf,
@@ -154,6 +155,7 @@ describe('JSON-lines protocol', () => {
       sessionTtlSeconds: 1,
       rateLimit: 1,
       rateWindowMs: 1,
+      seal: StateSeal.fromKeyring(StateSeal.generateKey()),
     });
     for (const user of ['alice', 'bob', 'console'])
       expect(await redis.client.exists(store.keys(`console:${user}`).session), user).toBe(1);
@@ -253,6 +255,7 @@ describe('JSON-lines protocol', () => {
       sessionTtlSeconds: 1,
       rateLimit: 1,
       rateWindowMs: 1,
+      seal: StateSeal.fromKeyring(StateSeal.generateKey()),
     });
     expect(await redis.client.exists(store.keys('console:console').session)).toBe(1);
     expect(await send({ choice: 'yes' })).toEqual([

@@ -10,7 +10,7 @@ import {
   type ChannelDriver,
   type Question,
 } from '../../support/channel-scenarios.ts';
-import { TestRedis, uniquePrefix } from '../../support/redis.ts';
+import { everythingUnder, TestRedis, uniquePrefix } from '../../support/redis.ts';
 import { MatrixUser, typed, type BotMessage } from './harness/matrix-user.ts';
 import { ensureSynapse, registerUser } from './harness/synapse.ts';
 import { TestBot } from './harness/test-bot.ts';
@@ -76,6 +76,11 @@ class MatrixDriver implements ChannelDriver {
 
   lastReplies(): Promise<string[]> {
     return Promise.resolve(this.#last.map(textOf));
+  }
+
+  stored(): Promise<string> {
+    if (redis === undefined) return Promise.reject(new Error('no Redis'));
+    return everythingUnder(redis.client, redis.prefix);
   }
 }
 

@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { StateSeal } from '../../../src/bot/state-seal.ts';
 import { generateStaffKeyPair } from '../../../src/queue/seal.ts';
 import { GERMAN_INTAKE } from '../../support/intake-script.ts';
 import { useJsonl, type JsonlProcess } from '../../support/jsonl-process.ts';
@@ -34,12 +35,15 @@ describe('Matrix channel in the real program', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'lotse-matrix-crash-'));
     defer(() => rm(dataDir, { recursive: true, force: true }));
     const keys = generateStaffKeyPair();
+    // Both runs share the session key, as a restarted installation does.
+    const SESSION_KEY = StateSeal.generateKey();
     const run = () =>
       start({
         prefix: redis.prefix,
         logLevel: 'info',
         env: {
           DATA_DIR: dataDir,
+          SESSION_KEY,
           STAFF_PRIVATE_KEY: keys.privateKey,
           MATRIX_HOMESERVER_URL: SYNAPSE_URL,
           MATRIX_USER_ID: account.userId,

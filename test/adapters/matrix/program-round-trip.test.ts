@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCaseRef } from '../../../src/bot/case-ref.ts';
 import { Translator } from '../../../src/bot/i18n.ts';
+import { StateSeal } from '../../../src/bot/state-seal.ts';
 import { generateStaffKeyPair } from '../../../src/queue/seal.ts';
 import { GERMAN_INTAKE, MARKER } from '../../support/intake-script.ts';
 import { useJsonl, type JsonlProcess } from '../../support/jsonl-process.ts';
@@ -59,6 +60,8 @@ async function deploy(split: boolean): Promise<Deployment> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lotse-matrix-program-'));
   defer(() => rm(dataDir, { recursive: true, force: true }));
   const common = { REDIS_KEY_PREFIX: redis.prefix, DATA_DIR: dataDir };
+  // With Matrix configured the bot needs a session key (the worker and the CLI ignore it).
+  const SESSION_KEY = StateSeal.generateKey();
   const bot = start({
     prefix: redis.prefix,
     user: 'console-nobody',
@@ -66,6 +69,7 @@ async function deploy(split: boolean): Promise<Deployment> {
     logLevel: 'info',
     env: {
       ...common,
+      SESSION_KEY,
       ...(split ? { STAFF_PUBLIC_KEY: keys.publicKey } : { STAFF_PRIVATE_KEY: keys.privateKey }),
       MATRIX_HOMESERVER_URL: SYNAPSE_URL,
       MATRIX_USER_ID: account.userId,

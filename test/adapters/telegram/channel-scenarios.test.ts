@@ -4,7 +4,7 @@
  */
 import { afterEach } from 'vitest';
 import { channelScenarios, type ChannelDriver } from '../../support/channel-scenarios.ts';
-import { useTestRedis } from '../../support/redis.ts';
+import { everythingUnder, useTestRedis } from '../../support/redis.ts';
 import { seenOf, TelegramHarness, type TelegramUser } from './harness.ts';
 
 const redis = useTestRedis('tgscen');
@@ -54,6 +54,7 @@ channelScenarios('Telegram', async (language) => {
     },
     lastReplies: async () =>
       (await user.messages()).filter((m) => m.messageId > seenUpTo).map((m) => m.text),
+    stored: () => everythingUnder(redis.client, redis.prefix),
   };
   return driver;
 });

@@ -21,6 +21,7 @@ import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { createApp, type App } from '../../../src/app.ts';
 import { Translator } from '../../../src/bot/i18n.ts';
 import { createLogger } from '../../../src/bot/logger.ts';
+import { StateSeal } from '../../../src/bot/state-seal.ts';
 import { loadConfig } from '../../../src/config/load.ts';
 import type { StaffDesk } from '../../../src/queue/staff-ports.ts';
 import { parseCallbackData } from '../../../src/adapters/telegram/callback-data.ts';
@@ -99,6 +100,8 @@ export class TelegramHarness {
   readonly files: Map<string, HostedFile>;
   readonly i18n = Translator.create();
   #app: App | undefined;
+  /** The session key, the same across restarts (as an installation's bots share theirs). */
+  readonly #sessionKey = StateSeal.generateKey();
   #channel: TelegramChannel | undefined;
   readonly #fileServer: Server;
   readonly #fileRoot: string;
@@ -166,6 +169,7 @@ export class TelegramHarness {
     const appDesk = this.options.appDesk === true;
     const app = createApp(config, this.options.redis, logger, {
       staffIds: (staff?.userIds ?? []).map((id) => `telegram:${id}`),
+      sessionKey: this.#sessionKey,
     });
     if (appDesk) await app.startWorkers();
     const webhook = this.options.webhook;

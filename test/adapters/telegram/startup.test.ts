@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
+import { StateSeal } from '../../../src/bot/state-seal.ts';
 import { generateStaffKeyPair } from '../../../src/queue/seal.ts';
 import { GERMAN_INTAKE, walk } from '../../support/intake-script.ts';
 import { questionOf, useJsonl, type MessageLine } from '../../support/jsonl-process.ts';
@@ -46,6 +47,8 @@ async function chatTexts(
 }
 
 describe('npm start with TELEGRAM_BOT_TOKEN', () => {
+  // With a messenger configured the program needs a session key.
+  const SESSION_KEY = StateSeal.generateKey();
   it('runs the Telegram channel beside the console and keeps running after the console input ends', async () => {
     emulator = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 600 });
     await emulator.start();
@@ -55,6 +58,7 @@ describe('npm start with TELEGRAM_BOT_TOKEN', () => {
         TELEGRAM_BOT_TOKEN: TOKEN,
         TELEGRAM_API_ROOT: emulator.config.apiURL,
         STAFF_PRIVATE_KEY: generateStaffKeyPair().privateKey,
+        SESSION_KEY,
       },
     });
     expect(questionOf(await bot.send({ command: 'start' })).expects.kind).toBe('choice');
@@ -80,6 +84,7 @@ describe('npm start with TELEGRAM_BOT_TOKEN', () => {
       TELEGRAM_API_ROOT: emulator.config.apiURL,
       TELEGRAM_STAFF_CHAT_ID: '-1001',
       TELEGRAM_STAFF_USER_IDS: '900',
+      SESSION_KEY,
     };
     const bot = start({
       prefix: redis.prefix,
@@ -140,6 +145,7 @@ describe('npm start with TELEGRAM_BOT_TOKEN', () => {
         TELEGRAM_BOT_TOKEN: '42:refused',
         TELEGRAM_API_ROOT: `http://127.0.0.1:${port}`,
         STAFF_PRIVATE_KEY: generateStaffKeyPair().privateKey,
+        SESSION_KEY,
       },
     });
     const exit = await bot.exited;

@@ -17,6 +17,7 @@ import { Engine } from '../../../../src/bot/engine.ts';
 import { FileIntake, newFileId, type FileVault } from '../../../../src/bot/files.ts';
 import { Translator } from '../../../../src/bot/i18n.ts';
 import { RedisConversationStore } from '../../../../src/bot/redis-store.ts';
+import { StateSeal } from '../../../../src/bot/state-seal.ts';
 import type { InboundEvent } from '../../../../src/bot/types.ts';
 import { createFlowRegistry } from '../../../../src/flows/index.ts';
 import type { Effect } from '../../../../src/flows/types.ts';
@@ -49,6 +50,8 @@ export interface TestBotOptions {
 export class TestBot {
   readonly #o: TestBotOptions;
   readonly vault = new MemoryVault();
+  /** The session key, the same across restarts of the bot. */
+  readonly #seal = StateSeal.fromKeyring(StateSeal.generateKey());
   /** Every effect the engine ran (submitted reports …). */
   readonly effects: Effect[] = [];
   /** Every event the channel handed to the engine, over all starts. */
@@ -81,6 +84,7 @@ export class TestBot {
       sessionTtlSeconds: 3600,
       rateLimit: 1000,
       rateWindowMs: 60_000,
+      seal: this.#seal,
     });
     const router = new OutboundRouter();
     const engine = new Engine({
