@@ -6,6 +6,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { StateSeal } from '../../src/bot/state-seal.ts';
 import { generateStaffKeyPair } from '../../src/queue/seal.ts';
 import { questionOf, ROOT, useJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
 import { freePort, hasRedisServer, startOwnRedis, type OwnRedis } from '../support/own-redis.ts';
@@ -146,6 +147,9 @@ describe('a signal during start-up', () => {
         env: {
           TELEGRAM_BOT_TOKEN: '42:silent',
           TELEGRAM_API_ROOT: `http://127.0.0.1:${port}`,
+          // Keys fail closed with a messenger configured: these let start-up reach getMe.
+          STAFF_PRIVATE_KEY: generateStaffKeyPair().privateKey,
+          SESSION_KEY: StateSeal.generateKey(),
           SHUTDOWN_TIMEOUT_SECONDS: '60',
         },
       });

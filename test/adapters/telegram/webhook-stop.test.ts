@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { SECRET_HEADER } from '../../../src/adapters/telegram/webhook-server.ts';
+import { StateSeal } from '../../../src/bot/state-seal.ts';
+import { generateStaffKeyPair } from '../../../src/queue/seal.ts';
 import { useJsonl, type JsonlProcess } from '../../support/jsonl-process.ts';
 import { useTestRedis } from '../../support/redis.ts';
 import { until } from '../../support/wait.ts';
@@ -124,6 +126,9 @@ async function startBot(
       TELEGRAM_WEBHOOK_SECRET: SECRET,
       TELEGRAM_WEBHOOK_PORT: String(port),
       SHUTDOWN_TIMEOUT_SECONDS: String(shutdownSeconds),
+      // Keys fail closed with a messenger configured.
+      STAFF_PRIVATE_KEY: generateStaffKeyPair().privateKey,
+      SESSION_KEY: StateSeal.generateKey(),
     },
   });
   const hook = `http://127.0.0.1:${port}/telegram/hook`;
