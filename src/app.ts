@@ -1,6 +1,7 @@
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { OutboundRouter, type ChannelAdapter } from './adapters/channel.ts';
+import { eraseConversationTraces } from './bot/conversation-traces.ts';
 import { Engine, type EffectRunner } from './bot/engine.ts';
 import { FileIntake } from './bot/files.ts';
 import { Translator } from './bot/i18n.ts';
@@ -115,6 +116,7 @@ export function createApp(
   );
   const desk = new CaseDesk({
     cases,
+    reports,
     outbound,
     notifier,
     reminders,
@@ -130,13 +132,17 @@ export function createApp(
       switch (effect.kind) {
         case 'erase-my-data': {
           const key = conversationKey(event);
+          const { platform, userId, chatId } = event;
           const files = await vault.eraseAll(key);
-          const flagged = await desk.eraseRequest(cases.convId(key));
-          logger.info({ module: 'erase', files, flagged }, 'erased a conversation on request');
+          await eraseConversationTraces(redis, prefix, key);
+          const erased = await desk.erasePerson({ platform, userId, chatId }, cases.convId(key));
+          logger.info({ module: 'erase', files, ...erased }, 'erased a conversation on request');
           return undefined;
         }
         case 'submit-report': {
           const { platform, userId, chatId } = event;
+          // Noted first, so "delete my data" finds the report wherever it is.
+          await cases.track(cases.convId(conversationKey(event)), effect.caseRef, clock());
           await reports.submit({
             v: REPORT_JOB_VERSION,
             caseRef: effect.caseRef,

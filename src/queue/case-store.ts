@@ -57,8 +57,27 @@ export interface AuditEntry {
 
 export type TransitionResult = 'ok' | 'unknown' | { readonly from: CaseStatus };
 
-// KEYS: case, audit, cases index, conv set, stats   ARGV: ref, createdAtMs, audit json, conv, then field/value pairs, '--', stats fields…
-const CREATE = `
+/**
+ * Keeps a conversation's reference index (a sorted set: reference → when its data is gone, in ms,
+ * `inf` while queued or open) expiring with its last closed case, and never while one is open.
+ */
+const SETTLE_REFS = `
+local function settle(key, now)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+  if redis.call('ZCARD', key) == 0 then return end
+  if redis.call('ZCOUNT', key, '+inf', '+inf') > 0 then
+    redis.call('PERSIST', key)
+  else
+    local last = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+    redis.call('PEXPIREAT', key, last[2])
+  end
+end
+`;
+
+// KEYS: case, audit, cases index, conv refs, stats, withdrawn marker
+// ARGV: ref, createdAtMs, audit json, conv, then field/value pairs, '--', stats fields…
+const CREATE = `${SETTLE_REFS}
+if redis.call('EXISTS', KEYS[6]) == 1 then return -1 end
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 local i = 5
 while ARGV[i] ~= '--' do
@@ -68,7 +87,33 @@ end
 for j = i + 1, #ARGV do redis.call('HINCRBY', KEYS[5], ARGV[j], 1) end
 redis.call('RPUSH', KEYS[2], ARGV[3])
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
-redis.call('SADD', KEYS[4], ARGV[1])
+redis.call('ZADD', KEYS[4], 'inf', ARGV[1])
+settle(KEYS[4], ARGV[2])
+return 1
+`;
+
+// KEYS: conv refs   ARGV: ref, score ('inf' or ms when gone), now ms
+const TRACK = `${SETTLE_REFS}
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+settle(KEYS[1], ARGV[3])
+`;
+
+// KEYS: conv refs, legacy conv set, cases index, then every key of the reference   ARGV: ref, now ms
+const ERASE = `${SETTLE_REFS}
+for i = 4, #KEYS do redis.call('DEL', KEYS[i]) end
+redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('SREM', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[1], ARGV[1])
+settle(KEYS[1], ARGV[2])
+return 1
+`;
+
+// KEYS: conv refs, legacy conv set, then every key of the case   ARGV: ref, seconds, now ms
+const EXPIRE = `${SETTLE_REFS}
+for i = 3, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[2]) end
+redis.call('SREM', KEYS[2], ARGV[1])
+redis.call('ZADD', KEYS[1], ARGV[3] + ARGV[2] * 1000, ARGV[1])
+settle(KEYS[1], ARGV[3])
 return 1
 `;
 
@@ -87,7 +132,13 @@ return 'ok'
 interface ScriptedRedis extends Redis {
   lotseCaseCreate(...args: (string | number)[]): Promise<number>;
   lotseCaseTransition(...args: (string | number)[]): Promise<string>;
+  lotseCaseTrack(...args: (string | number)[]): Promise<unknown>;
+  lotseCaseErase(numberOfKeys: number, ...args: (string | number)[]): Promise<number>;
+  lotseCaseExpire(numberOfKeys: number, ...args: (string | number)[]): Promise<number>;
 }
+
+/** What `create` did: made the case, found it made already, or found the report withdrawn. */
+export type CreateResult = 'created' | 'exists' | 'withdrawn';
 
 /** A new case's plain fields and sealed payload. */
 export interface NewCase {
@@ -102,8 +153,12 @@ export class CaseStore {
   readonly #prefix: string;
 
   constructor(redis: Redis, prefix: string) {
-    redis.defineCommand('lotseCaseCreate', { numberOfKeys: 5, lua: CREATE });
+    redis.defineCommand('lotseCaseCreate', { numberOfKeys: 6, lua: CREATE });
     redis.defineCommand('lotseCaseTransition', { numberOfKeys: 2, lua: TRANSITION });
+    redis.defineCommand('lotseCaseTrack', { numberOfKeys: 1, lua: TRACK });
+    // Key counts vary with the case's files: given per call.
+    redis.defineCommand('lotseCaseErase', { lua: ERASE });
+    redis.defineCommand('lotseCaseExpire', { lua: EXPIRE });
     this.#redis = redis as ScriptedRedis;
     this.#prefix = prefix;
   }
@@ -131,8 +186,22 @@ export class CaseStore {
     return `${this.#prefix}:cases`;
   }
 
-  #convCases(conv: string): string {
+  /**
+   * Every report of a conversation still stored – queued, open or closed – for "delete my data"
+   * (the bot cannot open the sealed reports to find them).
+   */
+  #convRefs(conv: string): string {
+    return `${this.#prefix}:conv-refs:${conv}`;
+  }
+
+  /** Where earlier versions kept a conversation's open cases (read and cleaned, never written). */
+  #legacyConvCases(conv: string): string {
     return `${this.#prefix}:conv-cases:${conv}`;
+  }
+
+  /** Set when the person withdrew a report before it became a case: the worker drops it. */
+  #withdrawnKey(caseRef: string): string {
+    return `${this.#prefix}:withdrawn:{${caseRef}}`;
   }
 
   /** The key of a month's anonymous counters. */
@@ -140,8 +209,11 @@ export class CaseStore {
     return `${this.#prefix}:stats:${month}`;
   }
 
-  /** Creates a case once; false when it exists already (at-least-once delivery). */
-  async create(input: NewCase): Promise<boolean> {
+  /**
+   * Creates a case once: `exists` when it was made already (at-least-once delivery), `withdrawn`
+   * when the person erased their data while the report was queued.
+   */
+  async create(input: NewCase): Promise<CreateResult> {
     const k = this.keys(input.record.caseRef);
     const r = input.record;
     const fields: Record<string, string> = {
@@ -174,8 +246,9 @@ export class CaseStore {
       k.case,
       k.audit,
       this.#index(),
-      this.#convCases(r.conv),
+      this.#convRefs(r.conv),
       this.statsKey(r.createdAt.slice(0, 7)),
+      this.#withdrawnKey(r.caseRef),
       r.caseRef,
       Date.parse(r.createdAt),
       JSON.stringify({
@@ -188,7 +261,37 @@ export class CaseStore {
       '--',
       ...stats,
     );
-    return created === 1;
+    return created === 1 ? 'created' : created === -1 ? 'withdrawn' : 'exists';
+  }
+
+  /** Notes a submitted report under its conversation before it is queued (see `refsOf`). */
+  async track(conv: string, caseRef: string, now: Date): Promise<void> {
+    await this.#redis.lotseCaseTrack(this.#convRefs(conv), caseRef, 'inf', now.getTime());
+  }
+
+  /**
+   * The references of a conversation's reports still stored: queued (or kept aside), open or
+   * closed within the retention period. Some may be gone already (a report removed by hand).
+   */
+  async refsOf(conv: string, now: Date): Promise<string[]> {
+    const key = this.#convRefs(conv);
+    await this.#redis.zremrangebyscore(key, '-inf', String(now.getTime()));
+    const refs = await this.#redis.zrange(key, '0', '-1');
+    const legacy = await this.#redis.smembers(this.#legacyConvCases(conv));
+    return [...new Set([...refs, ...legacy])];
+  }
+
+  /**
+   * Marks a report as withdrawn by the person (for 30 days, longer than a queued report waits for
+   * its files): the worker will not make a case of it.
+   */
+  async withdraw(caseRef: string): Promise<void> {
+    await this.#redis.set(this.#withdrawnKey(caseRef), '1', 'EX', 30 * 86_400);
+  }
+
+  /** Forgets a withdrawn report that no worker holds: its index entry and its mark. */
+  async untrack(conv: string, caseRef: string, now: Date): Promise<void> {
+    await this.erase(caseRef, conv, now);
   }
 
   async get(caseRef: string): Promise<CaseRecord | undefined> {
@@ -273,23 +376,27 @@ export class CaseStore {
     return this.#redis.getBuffer(this.keys(caseRef).file(id));
   }
 
-  /** Open cases of a conversation (by its pseudonym). */
-  async casesOf(conv: string): Promise<string[]> {
-    return this.#redis.smembers(this.#convCases(conv));
+  /**
+   * After closing: every key of the case expires after the retention period, in one step, and
+   * so does the case's entry in its conversation's index.
+   */
+  async expire(caseRef: string, conv: string, seconds: number, now: Date): Promise<void> {
+    const keys = await this.#allKeys(caseRef);
+    await this.#redis.lotseCaseExpire(
+      2 + keys.length,
+      this.#convRefs(conv),
+      this.#legacyConvCases(conv),
+      ...keys,
+      caseRef,
+      seconds,
+      now.getTime(),
+    );
   }
 
-  /**
-   * After closing: every key of the case expires after the retention period, and the case is no
-   * longer an open case of its conversation.
-   */
-  async expire(caseRef: string, conv: string, seconds: number): Promise<void> {
+  /** Every key of a case: record, audit, notes, messages and files. */
+  async #allKeys(caseRef: string): Promise<string[]> {
     const k = this.keys(caseRef);
-    const files = await this.#fileKeys(caseRef);
-    const pipeline = this.#redis.pipeline();
-    for (const key of [k.case, k.audit, k.notes, k.messages, ...files])
-      pipeline.expire(key, seconds);
-    pipeline.srem(this.#convCases(conv), caseRef);
-    await pipeline.exec();
+    return [k.case, k.audit, k.notes, k.messages, ...(await this.#fileKeys(caseRef))];
   }
 
   /** The keys of a case's evidence files. */
@@ -305,16 +412,21 @@ export class CaseStore {
     return files;
   }
 
-  /** Deletes every key of a case now; the anonymous counters stay. */
-  async erase(caseRef: string, conv: string): Promise<void> {
-    const k = this.keys(caseRef);
-    const files = await this.#fileKeys(caseRef);
-    await this.#redis
-      .pipeline()
-      .del(k.case, k.audit, k.notes, k.messages, ...files)
-      .zrem(this.#index(), caseRef)
-      .srem(this.#convCases(conv), caseRef)
-      .exec();
+  /**
+   * Deletes every key of a case now, in one step (no case is ever left half-erased, its record
+   * gone but its boxes there or the other way round); the anonymous counters stay.
+   */
+  async erase(caseRef: string, conv: string, now: Date): Promise<void> {
+    const keys = [...(await this.#allKeys(caseRef)), this.#withdrawnKey(caseRef)];
+    await this.#redis.lotseCaseErase(
+      3 + keys.length,
+      this.#convRefs(conv),
+      this.#legacyConvCases(conv),
+      this.#index(),
+      ...keys,
+      caseRef,
+      now.getTime(),
+    );
   }
 
   /** Anonymous counters of the months from `from` to `to` (YYYY-MM). */

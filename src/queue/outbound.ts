@@ -7,6 +7,7 @@ import type { Logger } from '../bot/logger.ts';
 import type { InboundEvent, Outbound, OutboundMessage, Platform } from '../bot/types.ts';
 import { formatDay } from '../flows/intake/deadline.ts';
 import { text } from '../flows/types.ts';
+import { PENDING_STATES, removeJob } from './pending-jobs.ts';
 import { replyAddressSchema, type ReplyAddress } from './reports-queue.ts';
 
 /** The BullMQ queues of messages from staff and reminders to people. */
@@ -71,6 +72,20 @@ export class OutboundQueue {
       removeOnFail: { age: 86_400 },
     });
     return id;
+  }
+
+  /**
+   * Removes the undelivered messages of one platform that `match` picks (a case or a person being
+   * erased); returns how many. One being delivered this moment cannot be called back.
+   */
+  async removeWhere(platform: Platform, match: (job: OutboundJob) => boolean): Promise<number> {
+    const jobs = await this.queue(platform).getJobs(PENDING_STATES);
+    let removed = 0;
+    for (const job of jobs) {
+      const parsed = outboundJobSchema.safeParse(job.data);
+      if (parsed.success && match(parsed.data)) removed += await removeJob(job);
+    }
+    return removed;
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,7 @@ import { reminderDay } from '../flows/intake/deadline.ts';
 import type { Report } from '../flows/intake/report.ts';
 import type { CaseStore } from './case-store.ts';
 import type { OutboundQueue } from './outbound.ts';
+import { PENDING_STATES, removeJob } from './pending-jobs.ts';
 import type { StaffNotifier } from './staff-notifier.ts';
 
 /** The BullMQ queue of deferred jobs: staff reminders and the person's deadline reminder. */
@@ -20,6 +21,9 @@ const reminderSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('maintenance') }),
 ]);
 type Reminder = z.infer<typeof reminderSchema>;
+
+/** The reminders that belong to a case. */
+export type CaseReminderKind = Exclude<Reminder['kind'], 'maintenance'>;
 
 export interface ReminderTimes {
   readonly unclaimedMs: number;
@@ -102,6 +106,26 @@ export class Reminders {
       { every: 86_400_000 },
       { name: 'maintenance', data: { kind: 'maintenance' } },
     );
+  }
+
+  /**
+   * Removes the waiting reminders of these cases (of the given kinds, else all); returns how many.
+   * One being worked on right now stays: it checks its case first and finds it gone.
+   */
+  async removeFor(
+    caseRefs: ReadonlySet<string>,
+    kinds: readonly CaseReminderKind[] = ['unclaimed', 'waiting', 'deadline'],
+  ): Promise<number> {
+    if (caseRefs.size === 0) return 0;
+    const jobs = await this.#queue.getJobs(PENDING_STATES);
+    let removed = 0;
+    for (const job of jobs) {
+      const parsed = reminderSchema.safeParse(job.data);
+      if (!parsed.success || parsed.data.kind === 'maintenance') continue;
+      if (!caseRefs.has(parsed.data.caseRef) || !kinds.includes(parsed.data.kind)) continue;
+      removed += await removeJob(job);
+    }
+    return removed;
   }
 
   get queue(): Queue {

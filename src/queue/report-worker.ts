@@ -78,7 +78,13 @@ export function startReportWorker(deps: ReportWorkerDeps): Worker {
           conv,
         },
       });
-      if (!created) {
+      if (created === 'withdrawn') {
+        // The person erased their data while the report was queued: its moved files go too.
+        await deps.cases.erase(caseRef, conv, clock());
+        log.info({ caseRef }, 'report withdrawn by the person; dropped');
+        return;
+      }
+      if (created === 'exists') {
         log.info({ caseRef }, 'case exists already; redelivered job ignored');
         return;
       }

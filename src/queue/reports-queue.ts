@@ -1,5 +1,6 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { z } from 'zod';
+import { removeJob } from './pending-jobs.ts';
 
 /** Name of the BullMQ queue that carries completed reports to the staff worker. */
 export const REPORTS_QUEUE = 'reports';
@@ -68,6 +69,16 @@ export class ReportsQueue {
       // A job that cannot be read is kept aside for staff (`npm run staff -- failed`).
       removeOnFail: false,
     });
+  }
+
+  /**
+   * Removes a report that is still waiting (or kept aside): `held` when the worker holds it this
+   * moment (it then finds the report withdrawn, see CaseStore.withdraw).
+   */
+  async remove(caseRef: string): Promise<'removed' | 'absent' | 'held'> {
+    const job = await this.#queue.getJob(caseRef);
+    if (job === undefined) return 'absent';
+    return (await removeJob(job)) === 1 ? 'removed' : 'held';
   }
 
   /** The underlying queue, for the worker side and tests. */

@@ -2,14 +2,33 @@ import { reportSchema } from '../flows/intake/report.ts';
 import type { CaseRecord, CaseStore } from './case-store.ts';
 import type { OutboundQueue } from './outbound.ts';
 import type { Reminders } from './reminders.ts';
-import { reportContext, reportPayloadSchema } from './reports-queue.ts';
+import {
+  reportContext,
+  reportPayloadSchema,
+  type ReplyAddress,
+  type ReportsQueue,
+} from './reports-queue.ts';
 import { openJson, SealError, sealJson } from './seal.ts';
 import type { StaffNotifier } from './staff-notifier.ts';
 import type { CaseDetails, DeskResult, StaffActor, StaffDesk } from './staff-ports.ts';
 import { z } from 'zod';
 
+/** What "delete my data" did with the person's reports and what waited for them. */
+export interface PersonErasure {
+  /** Reports taken out of the queue before they became cases. */
+  readonly withdrawn: number;
+  /** Closed cases erased. */
+  readonly erased: number;
+  /** Open cases flagged for staff. */
+  readonly flagged: number;
+  /** Undelivered messages to the person removed. */
+  readonly messages: number;
+  readonly reminders: number;
+}
+
 export interface StaffDeskDeps {
   readonly cases: CaseStore;
+  readonly reports: ReportsQueue;
   readonly outbound: OutboundQueue;
   readonly notifier: StaffNotifier;
   readonly reminders: Reminders;
@@ -144,7 +163,7 @@ export class CaseDesk implements StaffDesk {
     if (result !== 'ok') return this.#refusal(result);
     const record = await this.#d.cases.get(caseRef);
     if (record) {
-      await this.#d.cases.expire(caseRef, record.conv, this.#d.retentionSeconds);
+      await this.#d.cases.expire(caseRef, record.conv, this.#d.retentionSeconds, this.#clock());
       await this.#d.notifier.notify('closed', record, at);
     }
     return done;
@@ -217,8 +236,15 @@ export class CaseDesk implements StaffDesk {
     return { ok: true, value: 'erased' };
   }
 
+  /** A case with everything waiting for it: staff reminders, the deadline reminder, replies. */
   async #erase(record: CaseRecord): Promise<void> {
-    await this.#d.cases.erase(record.caseRef, record.conv);
+    const { caseRef } = record;
+    await this.#d.cases.erase(caseRef, record.conv, this.#clock());
+    await this.#d.reminders.removeFor(new Set([caseRef]));
+    await this.#d.outbound.removeWhere(
+      record.address.platform,
+      (job) => job.message.caseRef === caseRef,
+    );
     await this.#d.notifier.notify('erased', { ...record, status: 'closed' }, this.#now());
   }
 
@@ -250,24 +276,62 @@ export class CaseDesk implements StaffDesk {
     return 'ok';
   }
 
-  /** The person asked to erase their data: open cases are flagged for staff, who decide and erase. */
-  async eraseRequest(conv: string): Promise<number> {
+  /**
+   * The person asked to erase their data ("delete my data"). Reports still queued are withdrawn
+   * and closed cases erased at once; open cases are flagged for staff, who decide and erase (they
+   * may be acting on it). Messages waiting for the person and their deadline reminders go too.
+   */
+  async erasePerson(address: ReplyAddress, conv: string): Promise<PersonErasure> {
     const at = this.#now();
-    let flagged = 0;
-    for (const caseRef of await this.#d.cases.casesOf(conv)) {
-      const result = await this.#d.cases.transition(
+    const result = { withdrawn: 0, erased: 0, flagged: 0, messages: 0, reminders: 0 };
+    const gone = new Set<string>();
+    const all = new Set<string>();
+    for (const caseRef of await this.#d.cases.refsOf(conv, this.#clock())) {
+      all.add(caseRef);
+      let record = await this.#d.cases.get(caseRef);
+      if (record === undefined) {
+        // Not a case (yet): queued, kept aside, or removed by hand. Marked first, so a worker
+        // that holds it this moment drops it; then a case made just before is found below.
+        await this.#d.cases.withdraw(caseRef);
+        const removed = await this.#d.reports.remove(caseRef);
+        if (removed !== 'absent') result.withdrawn++;
+        record = await this.#d.cases.get(caseRef);
+        if (record === undefined) {
+          // A held report is dropped by its worker, which also clears the mark and the entry.
+          if (removed !== 'held') await this.#d.cases.untrack(conv, caseRef, this.#clock());
+          gone.add(caseRef);
+          continue;
+        }
+      }
+      if (record.status === 'closed') {
+        await this.#erase(record);
+        gone.add(caseRef);
+        result.erased++;
+        continue;
+      }
+      const flagged = await this.#d.cases.transition(
         caseRef,
         ['new', 'claimed', 'waiting'],
         undefined,
         { at, actor: 'person', action: 'erase-request' },
         { eraseRequested: '1' },
       );
-      if (result !== 'ok') continue;
-      flagged++;
-      const record = await this.#d.cases.get(caseRef);
-      if (record) await this.#d.notifier.notify('erase-request', record, at);
+      if (flagged !== 'ok') continue;
+      result.flagged++;
+      const fresh = await this.#d.cases.get(caseRef);
+      if (fresh) await this.#d.notifier.notify('erase-request', fresh, at);
     }
-    return flagged;
+    // Staff reminders stay for the flagged cases: staff still have to act on the request.
+    result.reminders =
+      (await this.#d.reminders.removeFor(gone)) +
+      (await this.#d.reminders.removeFor(new Set([...all].filter((ref) => !gone.has(ref))), [
+        'deadline',
+      ]));
+    result.messages = await this.#d.outbound.removeWhere(
+      address.platform,
+      (job) => job.address.chatId === address.chatId && job.address.userId === address.userId,
+    );
+    return result;
   }
 
   /** Opens a case's report for staff tools that need more than `show` (export, files). */

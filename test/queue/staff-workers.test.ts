@@ -273,8 +273,11 @@ describe('staff workers', () => {
     await app.startWorkers();
     await submit(app, 'NNNN-PPPP-QQQQ-R');
     await until(async () => (await app.cases.get('NNNN-PPPP-QQQQ-R')) !== undefined);
-    const flagged = await app.desk.eraseRequest(app.cases.convId('console:p1'));
-    expect(flagged).toBe(1);
+    const erased = await app.desk.erasePerson(
+      { platform: 'console', userId: 'p1', chatId: 'p1' },
+      app.cases.convId('console:p1'),
+    );
+    expect(erased).toMatchObject({ flagged: 1, erased: 0, withdrawn: 0 });
     expect((await app.cases.get('NNNN-PPPP-QQQQ-R'))?.eraseRequested).toBe(true);
     expect(staff.notices.map((n) => n.kind)).toContain('erase-request');
     expect((await app.cases.audit('NNNN-PPPP-QQQQ-R')).map((a) => a.action)).toEqual([
