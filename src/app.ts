@@ -282,6 +282,7 @@ export function createApp(
         workers.push(
           startReminderWorker({
             connection: connection(),
+            redis,
             prefix,
             cases,
             notifier,
@@ -291,7 +292,7 @@ export function createApp(
             clock,
           }),
         );
-        await reminders.scheduleMaintenance();
+        await reminders.scheduleMaintenance(config.REDIS_AOF_REWRITE_HOURS * 3_600_000);
       }
     },
     async stop() {

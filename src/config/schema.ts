@@ -54,6 +54,11 @@ export const configSchema = z.object({
     .describe(
       'If nothing answers at a local REDIS_URL and redis-server is on PATH, start one with data under DATA_DIR/redis and stop it on exit.',
     ),
+  REDIS_AOF_REWRITE_HOURS: int(1, 24)
+    .default(24)
+    .describe(
+      "Hours between two rewrites of Redis's append-only file, started by the worker (BGREWRITEAOF), so that erased data leaves the disk within this time.",
+    ),
   REDIS_KEY_PREFIX: z
     .string()
     .regex(/^[a-z0-9_-]+$/i, 'letters, digits, - and _ only')

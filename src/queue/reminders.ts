@@ -1,8 +1,10 @@
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Logger } from '../bot/logger.ts';
 import { reminderDay } from '../flows/intake/deadline.ts';
 import type { Report } from '../flows/intake/report.ts';
+import { rewriteAppendOnlyFile } from './aof-rewrite.ts';
 import type { CaseStore } from './case-store.ts';
 import type { OutboundQueue } from './outbound.ts';
 import { PENDING_STATES, removeJob } from './pending-jobs.ts';
@@ -19,11 +21,12 @@ const reminderSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('waiting'), caseRef: z.string(), since: z.string() }),
   z.object({ kind: z.literal('deadline'), caseRef: z.string(), date: z.iso.date() }),
   z.object({ kind: z.literal('maintenance') }),
+  z.object({ kind: z.literal('aof-rewrite') }),
 ]);
 type Reminder = z.infer<typeof reminderSchema>;
 
 /** The reminders that belong to a case. */
-export type CaseReminderKind = Exclude<Reminder['kind'], 'maintenance'>;
+export type CaseReminderKind = Exclude<Reminder['kind'], 'maintenance' | 'aof-rewrite'>;
 
 export interface ReminderTimes {
   readonly unclaimedMs: number;
@@ -99,12 +102,24 @@ export class Reminders {
     );
   }
 
-  /** Daily housekeeping (drops erased cases from the index). */
-  async scheduleMaintenance(): Promise<void> {
+  /**
+   * Daily housekeeping (drops erased cases from the index), and the rewrite of Redis's
+   * append-only file every `aofRewriteMs` (src/queue/aof-rewrite.ts).
+   */
+  async scheduleMaintenance(aofRewriteMs: number): Promise<void> {
     await this.#queue.upsertJobScheduler(
       'maintenance',
       { every: 86_400_000 },
       { name: 'maintenance', data: { kind: 'maintenance' } },
+    );
+    await this.#queue.upsertJobScheduler(
+      'aof-rewrite',
+      { every: aofRewriteMs },
+      {
+        name: 'aof-rewrite',
+        data: { kind: 'aof-rewrite' },
+        opts: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } },
+      },
     );
   }
 
@@ -121,7 +136,7 @@ export class Reminders {
     let removed = 0;
     for (const job of jobs) {
       const parsed = reminderSchema.safeParse(job.data);
-      if (!parsed.success || parsed.data.kind === 'maintenance') continue;
+      if (!parsed.success || !('caseRef' in parsed.data)) continue;
       if (!caseRefs.has(parsed.data.caseRef) || !kinds.includes(parsed.data.kind)) continue;
       removed += await removeJob(job);
     }
@@ -139,6 +154,8 @@ export class Reminders {
 
 export interface ReminderWorkerDeps {
   readonly connection: ConnectionOptions;
+  /** A plain connection, for the append-only file rewrite. */
+  readonly redis: Redis;
   readonly prefix: string;
   readonly cases: CaseStore;
   readonly notifier: StaffNotifier;
@@ -165,6 +182,10 @@ export function startReminderWorker(deps: ReminderWorkerDeps): Worker {
       if (reminder.kind === 'maintenance') {
         const open = await deps.cases.list();
         log.info({ cases: open.length }, 'maintenance done');
+        return;
+      }
+      if (reminder.kind === 'aof-rewrite') {
+        await rewriteAppendOnlyFile(deps.redis, log);
         return;
       }
       const record = await deps.cases.get(reminder.caseRef);

@@ -166,6 +166,7 @@ describe('staff workers', () => {
     running.workers.push(
       startReminderWorker({
         connection: blocking(),
+        redis: redis.client,
         prefix: redis.prefix,
         cases: app.cases,
         notifier: app.notifier,
