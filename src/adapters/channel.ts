@@ -17,6 +17,11 @@ export interface ChannelAdapter {
   stop(): Promise<void>;
   /** Sends messages into the conversation the event came from. */
   deliver(event: InboundEvent, messages: readonly OutboundMessage[]): Promise<void>;
+  /**
+   * The person erased their data: sends these last messages and drops whatever the channel keeps
+   * about the chat (Telegram: its messages and state; Matrix: the room, which the bot leaves).
+   */
+  farewell?(event: InboundEvent, messages: readonly OutboundMessage[]): Promise<void>;
 }
 
 /** Sends each conversation's replies through the adapter of its platform. */
@@ -31,5 +36,11 @@ export class OutboundRouter implements Outbound {
     const adapter = this.#adapters.get(event.platform);
     if (adapter === undefined) throw new Error(`no ${event.platform} channel in this process`);
     await adapter.deliver(event, messages);
+  }
+
+  async farewell(event: InboundEvent, messages: readonly OutboundMessage[]): Promise<void> {
+    const adapter = this.#adapters.get(event.platform);
+    if (adapter === undefined) throw new Error(`no ${event.platform} channel in this process`);
+    await (adapter.farewell ?? adapter.deliver).call(adapter, event, messages);
   }
 }

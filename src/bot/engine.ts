@@ -181,7 +181,8 @@ export class Engine {
         if (outcome !== undefined) {
           nextSession = outcome.session === null ? null : JSON.stringify(outcome.session);
           const messages = this.#messages(outcome.replies, outcome.lang);
-          send = () => this.#send(event, messages, log);
+          const erased = outcome.session === null;
+          send = () => this.#send(event, messages, log, erased);
         } else {
           const lang =
             loaded.kind === 'ok'
@@ -244,13 +245,17 @@ export class Engine {
     return render(replies, lang, this.#d.i18n);
   }
 
+  /** Delivers replies; after an erase as the farewell, so the channel forgets the chat too. */
   async #send(
     event: InboundEvent,
     messages: ReturnType<typeof render>,
     log: Logger,
+    erased = false,
   ): Promise<void> {
     try {
-      await this.#d.outbound.deliver(event, messages);
+      const outbound = this.#d.outbound;
+      if (erased && outbound.farewell) await outbound.farewell(event, messages);
+      else await outbound.deliver(event, messages);
     } catch (error) {
       log.error({ err: error }, 'delivering replies failed');
     }

@@ -71,6 +71,11 @@ export const conversationKey = (event: Pick<InboundEvent, 'platform' | 'userId'>
 /** Sends rendered messages to the person an event came from. */
 export interface Outbound {
   deliver(event: InboundEvent, messages: readonly OutboundMessage[]): Promise<void>;
+  /**
+   * The last messages to a person who erased their data: delivered, then the channel drops what
+   * it keeps about the chat (without it: delivered only).
+   */
+  farewell?(event: InboundEvent, messages: readonly OutboundMessage[]): Promise<void>;
 }
 
 export type { Language };

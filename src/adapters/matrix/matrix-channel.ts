@@ -159,6 +159,24 @@ export class MatrixChannel implements ChannelAdapter {
     }
   }
 
+  /**
+   * The person erased their data: the last messages with a word that the bot leaves, then it
+   * leaves the direct chat, forgets the room (history and state) and drops the room's marks.
+   */
+  async farewell(event: InboundEvent, messages: readonly OutboundMessage[]): Promise<void> {
+    const lang = messages.find((m) => m.lang !== undefined)?.lang ?? this.#o.language;
+    await this.deliver(event, [
+      ...messages,
+      { text: this.#o.i18n.t(lang, text('matrix:farewell')), expects: { kind: 'none' }, lang },
+    ]);
+    const { client, marks } = await this.#connection();
+    await client.leave(event.chatId);
+    await client.forget(event.chatId, true);
+    marks.forget(event.chatId);
+    await marks.flush();
+    this.#log.info('left a direct chat after the person erased their data');
+  }
+
   async #connectLoop(): Promise<void> {
     const retry = this.#o.retryMs ?? { first: 2_000, max: 300_000 };
     for (let attempt = 0; this.#running; attempt++) {

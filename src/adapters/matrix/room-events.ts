@@ -123,7 +123,9 @@ export class RoomEvents {
     try {
       await this.#dispatch(event, room, id, sender);
       // Marked only once handled: an event that failed comes again with the next start's replay.
-      this.#o.marks.record(room.roomId, sender, ts, id);
+      // Not for a room the bot left and forgot meanwhile (the person erased their data).
+      if (this.#o.client.getRoom(room.roomId) !== null)
+        this.#o.marks.record(room.roomId, sender, ts, id);
     } finally {
       if (room.getLiveTimeline().getEvents().length > MAX_TIMELINE_EVENTS) room.resetLiveTimeline();
     }

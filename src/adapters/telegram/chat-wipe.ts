@@ -1,4 +1,5 @@
 import type { Api } from 'grammy';
+import type { Redis } from 'ioredis';
 import type { Translator } from '../../bot/i18n.ts';
 import type { Logger } from '../../bot/logger.ts';
 import type { Language } from '../../bot/types.ts';
@@ -41,6 +42,51 @@ export async function wipeChat(
   chatId: string,
   lang: Language,
 ): Promise<WipeResult> {
+  const result = await deleteLogged(deps, chatId);
+  const lines = wipeLines(deps.i18n, lang, result);
+  lines.push(deps.i18n.t(lang, text('telegram:wipe.remains')));
+  await deps.sender.notice(chatId, lines.join('\n\n'));
+  deps.logger.info({ ...result }, 'chat wiped on request');
+  return result;
+}
+
+/**
+ * "Delete my data" in a Telegram chat: the chat's messages go first (as far as a bot may delete
+ * them), then the chat's state – message log, open question, delivery progress – and the last
+ * messages are sent without being logged, so that nothing of the chat is left at Lotse. Without
+ * the log, a later /loeschen_chat could not find the messages: that is why they go now.
+ */
+export async function farewellChat(
+  deps: ChatWipeDeps & { readonly redis: Redis; readonly prefix: string },
+  chatId: string,
+  lang: Language,
+  texts: readonly string[],
+): Promise<WipeResult> {
+  const result = await deleteLogged(deps, chatId);
+  const progress = `${deps.prefix}:tg:out:${chatId}:*`;
+  let cursor = '0';
+  do {
+    const [next, keys] = await deps.redis.scan(cursor, 'MATCH', progress, 'COUNT', 200);
+    cursor = next;
+    if (keys.length > 0) await deps.redis.del(...keys);
+  } while (cursor !== '0');
+  const lines = wipeLines(deps.i18n, lang, result);
+  lines.push(deps.i18n.t(lang, text('telegram:wipe.farewell')));
+  await deps.sender.unlogged(chatId, [...texts, lines.join('\n\n')]);
+  deps.logger.info({ ...result }, 'chat wiped and forgotten after an erase');
+  return result;
+}
+
+function wipeLines(i18n: Translator, lang: Language, result: WipeResult): string[] {
+  const t = (key: string, count: number) => i18n.t(lang, text(key, { count }));
+  const lines = [t('telegram:wipe.done', result.deleted)];
+  if (result.old > 0) lines.push(t('telegram:wipe.old', result.old));
+  if (result.failed > 0) lines.push(t('telegram:wipe.failed', result.failed));
+  return lines;
+}
+
+/** Takes the chat's message log and open question and deletes what may still be deleted. */
+async function deleteLogged(deps: ChatWipeDeps, chatId: string): Promise<WipeResult> {
   const now = Math.floor((deps.clock?.() ?? new Date()).getTime() / 1000);
   const logged = await deps.messages.takeAll(chatId);
   await deps.questions.set(chatId, undefined);
@@ -61,12 +107,5 @@ export async function wipeChat(
       deps.logger.debug({ err: error }, 'could not delete a message');
     }
   }
-  const t = (key: string, count: number) => deps.i18n.t(lang, text(key, { count }));
-  const lines = [t('telegram:wipe.done', deleted)];
-  if (old > 0) lines.push(t('telegram:wipe.old', old));
-  if (failed > 0) lines.push(t('telegram:wipe.failed', failed));
-  lines.push(deps.i18n.t(lang, text('telegram:wipe.remains')));
-  await deps.sender.notice(chatId, lines.join('\n\n'));
-  deps.logger.info({ deleted, old, failed }, 'chat wiped on request');
   return { deleted, old, failed };
 }

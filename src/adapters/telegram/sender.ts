@@ -86,6 +86,12 @@ export class TelegramSender {
     }
   }
 
+  /** Sends messages that are not logged for the chat wipe (the last ones after an erase). */
+  async unlogged(chatId: string, bodies: readonly string[]): Promise<void> {
+    for (const part of bodies.flatMap((body) => splitText(body)))
+      await this.#d.api.sendMessage(chatId, part, { link_preview_options: { is_disabled: true } });
+  }
+
   #plan(messages: readonly OutboundMessage[], lang: Language): Planned[] {
     const planned: Planned[] = [];
     const asking = messages.findLastIndex((m) => m.expects.kind !== 'none');

@@ -2,6 +2,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
 import { Bot, GrammyError, type Context, type NextFunction, type Transformer } from 'grammy';
 import type { Redis } from 'ioredis';
+import { pickLanguage } from '../../bot/conversation.ts';
 import type { FileIntake } from '../../bot/files.ts';
 import type { Translator } from '../../bot/i18n.ts';
 import type { Logger } from '../../bot/logger.ts';
@@ -10,6 +11,7 @@ import type { InboundEvent, Language, OutboundMessage } from '../../bot/types.ts
 import type { StaffDesk } from '../../queue/staff-ports.ts';
 import type { ChannelAdapter, EventSink } from '../channel.ts';
 import { registerCommands } from './bot-commands.ts';
+import { farewellChat } from './chat-wipe.ts';
 import { MessageLog } from './message-log.ts';
 import { networkRetry } from './network-retry.ts';
 import { QuestionState } from './question-state.ts';
@@ -91,6 +93,7 @@ export class TelegramChannel implements ChannelAdapter {
   readonly #bot: Bot;
   readonly #log: Logger;
   readonly #sender: TelegramSender;
+  readonly #wipe: Parameters<typeof farewellChat>[0];
   readonly #reporter: ReporterChat;
   readonly #staff: StaffGroup | undefined;
   readonly #inflight = new Set<Promise<void>>();
@@ -125,6 +128,16 @@ export class TelegramChannel implements ChannelAdapter {
       messages,
       logger: this.#log,
     });
+    this.#wipe = {
+      api,
+      redis,
+      prefix,
+      messages,
+      questions,
+      sender: this.#sender,
+      i18n: options.i18n,
+      logger: this.#log,
+    };
     this.#reporter = new ReporterChat({
       ...common,
       sink: () => this.#requireSink(),
@@ -226,6 +239,18 @@ export class TelegramChannel implements ChannelAdapter {
 
   async deliver(event: InboundEvent, messages: readonly OutboundMessage[]): Promise<void> {
     await this.#sender.deliver(event, messages);
+  }
+
+  async farewell(event: InboundEvent, messages: readonly OutboundMessage[]): Promise<void> {
+    const lang =
+      messages.find((m) => m.lang !== undefined)?.lang ??
+      pickLanguage(event.languageHint, this.#o.defaultLanguage);
+    await farewellChat(
+      this.#wipe,
+      event.chatId,
+      lang,
+      messages.map((m) => m.text),
+    );
   }
 
   /** The port the webhook server listens on (for tests with port 0). */

@@ -475,6 +475,38 @@ describe('Telegram channel', () => {
     expect((await hans.lastQuestion()).text).toBe(t('common:menu.prompt'));
   });
 
+  it('on "delete my data" deletes the chat`s messages first, then forgets the chat', async () => {
+    await start();
+    const ida = h!.user({ userId: 211 });
+    await ida.send('/start');
+    // Typed, not tapped (see above: the emulator's ids of taps).
+    await ida.send('3');
+    await ida.send('/loeschen');
+    expect((await ida.lastQuestion()).text).toBe(t('common:delete.prompt'));
+    const before = (await ida.messages()).length;
+    expect(before).toBeGreaterThan(3);
+    await ida.send('1');
+    // Left in the chat: only the last words, which say what was deleted and what to delete.
+    const left = (await ida.messages()).map((m) => m.text);
+    expect(left[0]).toBe(t('common:delete.done'));
+    // The bot's messages and the person's four (/start, 3, /loeschen, 1).
+    expect(left.join('\n')).toContain(t('telegram:wipe.done', { count: before + 4 }));
+    expect(left.join('\n')).toContain(t('telegram:wipe.farewell'));
+    expect(
+      h!.server.storage.userMessages.filter(
+        (u) => 'message' in u && String((u.message as { chat: { id: number } }).chat.id) === '211',
+      ),
+    ).toEqual([]);
+    // Nothing of the chat is kept: no message log, open question or delivery progress.
+    const chatKeys = (await keysUnder(redis.client, `${redis.prefix}:tg:`)).filter((k) =>
+      /:211(:|$)/.test(k),
+    );
+    expect(chatKeys).toEqual([]);
+    // Writing again starts afresh.
+    await ida.send('Hallo');
+    expect((await ida.messages()).map((m) => m.text)).toContain(t('common:welcome'));
+  });
+
   it('answers an update Telegram delivers twice only once', async () => {
     // As after a restart before the offset was confirmed: the same batch comes again.
     let batch: unknown[] | undefined;
