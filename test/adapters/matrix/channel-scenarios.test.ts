@@ -43,13 +43,23 @@ function textOf(message: BotMessage): string {
 
 class MatrixDriver implements ChannelDriver {
   readonly #person: MatrixUser;
-  readonly #room: string;
+  readonly #bot: string;
+  #room: string;
   #last: BotMessage[];
 
-  constructor(person: MatrixUser, room: string, greeting: BotMessage[]) {
+  constructor(person: MatrixUser, bot: string, room: string, greeting: BotMessage[]) {
     this.#person = person;
+    this.#bot = bot;
     this.#room = room;
     this.#last = greeting;
+  }
+
+  /** After "delete my data" the bot has left the chat: a new direct chat starts afresh. */
+  async reopen(): Promise<string[]> {
+    await this.#person.membership(this.#room, this.#bot, 'leave');
+    this.#room = await this.#person.openDirectChat(this.#bot);
+    this.#last = await this.#person.nextBatch(this.#room);
+    return this.lastReplies();
   }
 
   async sendText(text: string): Promise<void> {
@@ -89,7 +99,7 @@ channelScenarios('Matrix (encrypted direct chat)', async (language: Language) =>
   const person = await MatrixUser.create('person');
   people.push(person);
   const room = await person.openDirectChat(bot.userId);
-  const driver = new MatrixDriver(person, room, await person.nextBatch(room));
+  const driver = new MatrixDriver(person, bot.userId, room, await person.nextBatch(room));
   if (language !== 'de') {
     await driver.sendText('/sprache');
     await driver.tap(language);

@@ -3,9 +3,11 @@
  * turns out to have more people is left; a rate-limited send waits as long as the server asks, and
  * a send whose answer got lost is retried with the same transaction id, so it arrives once.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTestRedis } from '../../support/redis.ts';
-import { MatrixUser } from './harness/matrix-user.ts';
+import { MatrixUser, typed } from './harness/matrix-user.ts';
 import { registerUser, SYNAPSE_URL, useSynapse } from './harness/synapse.ts';
 import { TestBot } from './harness/test-bot.ts';
 
@@ -68,6 +70,25 @@ describe('Matrix direct chats', () => {
     while ((await joined()).includes(dm) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 200));
     expect(await joined()).not.toContain(dm);
+  });
+
+  it('on "delete my data" says goodbye, leaves the direct chat and forgets the room', async () => {
+    const lotse = await bot();
+    const berta = await user('berta');
+    const dm = await berta.openDirectChat(lotse.userId);
+    await berta.nextBatch(dm);
+    const confirm = await berta.say(dm, '/loeschen');
+    const last = await berta.say(dm, typed({ choice: 'yes' }, confirm.at(-1)));
+    expect(last.map((m) => m.body)).toEqual([
+      lotse.i18n.t('de', { key: 'common:delete.done' }),
+      lotse.i18n.t('de', { key: 'matrix:farewell' }),
+    ]);
+    // The bot left; its list of rooms (rooms.json) no longer names the room.
+    await berta.membership(dm, lotse.userId, 'leave');
+    await lotse.stop();
+    const marks = await readFile(join(lotse.dataDir, 'matrix', 'rooms.json'), 'utf8');
+    expect(marks).not.toContain(dm);
+    expect(marks).not.toContain(berta.userId);
   });
 });
 
