@@ -30,6 +30,7 @@ export async function rewriteAppendOnlyFile(redis: Redis, log: Logger): Promise<
         cause: error,
       });
     // A Redis that forbids the command (a managed service) will not allow it tomorrow either.
+    log.warn({ reason: message }, 'Redis refused to rewrite its append-only file');
     const refused = new UnrecoverableError(`Redis refused BGREWRITEAOF: ${message}`);
     refused.cause = error;
     throw refused;

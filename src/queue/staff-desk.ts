@@ -327,9 +327,10 @@ export class CaseDesk implements StaffDesk {
       (await this.#d.reminders.removeFor(new Set([...all].filter((ref) => !gone.has(ref))), [
         'deadline',
       ]));
+    // By account, not chat: a Matrix account may have had several direct chats with the bot.
     result.messages = await this.#d.outbound.removeWhere(
       address.platform,
-      (job) => job.address.chatId === address.chatId && job.address.userId === address.userId,
+      (job) => job.address.userId === address.userId,
     );
     return result;
   }
