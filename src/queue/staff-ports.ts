@@ -17,7 +17,7 @@ export type NoticeKind =
   | 'waiting-long'
   | 'erase-request'
   | 'closed'
-  /** Erased by staff before the retention period ended. */
+  /** Erased before the retention period ended: by staff, or a closed case on the person's request. */
   | 'erased'
   /** A staff reply or reminder could not be delivered to the person. */
   | 'undeliverable';
