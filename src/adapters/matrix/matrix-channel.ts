@@ -161,7 +161,8 @@ export class MatrixChannel implements ChannelAdapter {
 
   /**
    * The person erased their data: the last messages with a word that the bot leaves, then it
-   * leaves the direct chat, forgets the room (history and state) and drops the room's marks.
+   * leaves this direct chat and any other one with the same person (the conversation is theirs,
+   * not the room's), forgets the rooms (history and state) and drops their marks.
    */
   async farewell(event: InboundEvent, messages: readonly OutboundMessage[]): Promise<void> {
     const lang = messages.find((m) => m.lang !== undefined)?.lang ?? this.#o.language;
@@ -169,12 +170,27 @@ export class MatrixChannel implements ChannelAdapter {
       ...messages,
       { text: this.#o.i18n.t(lang, text('matrix:farewell')), expects: { kind: 'none' }, lang },
     ]);
-    const { client, marks } = await this.#connection();
-    await client.leave(event.chatId);
-    await client.forget(event.chatId, true);
-    marks.forget(event.chatId);
+    const { client, marks, staffRoomId } = await this.#connection();
+    const direct = client
+      .getRooms()
+      .filter(
+        (room) =>
+          room.roomId !== staffRoomId &&
+          room.getMyMembership() === 'join' &&
+          room.getJoinedMemberCount() <= 2 &&
+          room.getMember(event.userId)?.membership === KnownMembership.Join,
+      )
+      .map((room) => room.roomId);
+    for (const roomId of new Set([event.chatId, ...direct])) {
+      await client.leave(roomId);
+      await client.forget(roomId, true);
+      marks.forget(roomId);
+    }
     await marks.flush();
-    this.#log.info('left a direct chat after the person erased their data');
+    this.#log.info(
+      { rooms: direct.length },
+      'left the direct chats of a person who erased their data',
+    );
   }
 
   async #connectLoop(): Promise<void> {

@@ -123,8 +123,9 @@ export class RoomEvents {
     try {
       await this.#dispatch(event, room, id, sender);
       // Marked only once handled: an event that failed comes again with the next start's replay.
-      // Not for a room the bot left and forgot meanwhile (the person erased their data).
-      if (this.#o.client.getRoom(room.roomId) !== null)
+      // Not for a room the bot has left meanwhile (the person erased their data): its marks are
+      // gone for good, and a sync may still bring the room's last events.
+      if (this.#o.client.getRoom(room.roomId)?.getMyMembership() === 'join')
         this.#o.marks.record(room.roomId, sender, ts, id);
     } finally {
       if (room.getLiveTimeline().getEvents().length > MAX_TIMELINE_EVENTS) room.resetLiveTimeline();

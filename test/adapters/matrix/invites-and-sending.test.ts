@@ -72,9 +72,12 @@ describe('Matrix direct chats', () => {
     expect(await joined()).not.toContain(dm);
   });
 
-  it('on "delete my data" says goodbye, leaves the direct chat and forgets the room', async () => {
+  it('on "delete my data" says goodbye, leaves the person`s direct chats and forgets the rooms', async () => {
     const lotse = await bot();
     const berta = await user('berta');
+    // An older direct chat of the same person: their conversation spans both.
+    const older = await berta.openDirectChat(lotse.userId);
+    await berta.nextBatch(older);
     const dm = await berta.openDirectChat(lotse.userId);
     await berta.nextBatch(dm);
     const confirm = await berta.say(dm, '/loeschen');
@@ -83,11 +86,13 @@ describe('Matrix direct chats', () => {
       lotse.i18n.t('de', { key: 'common:delete.done' }),
       lotse.i18n.t('de', { key: 'matrix:farewell' }),
     ]);
-    // The bot left; its list of rooms (rooms.json) no longer names the room.
+    // The bot left both; its list of rooms (rooms.json) names neither.
     await berta.membership(dm, lotse.userId, 'leave');
+    await berta.membership(older, lotse.userId, 'leave');
     await lotse.stop();
     const marks = await readFile(join(lotse.dataDir, 'matrix', 'rooms.json'), 'utf8');
     expect(marks).not.toContain(dm);
+    expect(marks).not.toContain(older);
     expect(marks).not.toContain(berta.userId);
   });
 });
