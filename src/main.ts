@@ -71,8 +71,7 @@ async function main(): Promise<number> {
   // Keys fail closed before anything connects: a missing key stops start-up with one sentence.
   const keys = resolveStaffKeys(config, role, logger);
   // The worker talks to nobody: it holds no session key.
-  const sessionKey =
-    role === 'worker' ? undefined : resolveSessionKey(config, process.env['NODE_ENV'], logger);
+  const sessionKey = role === 'worker' ? undefined : resolveSessionKey(config, logger);
   const timeoutMs = config.SHUTDOWN_TIMEOUT_SECONDS * 1000;
   const redisHandle = await connectRedis({
     url: config.REDIS_URL,

@@ -1,15 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import {
-  existsSync,
-  linkSync,
-  mkdirSync,
-  readFileSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, linkSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConfigError } from '../config/load.ts';
+import { readOwnerOnlyFile, reachableBy } from '../config/key-files.ts';
 import { SESSION_KEY_PATTERN, type Config } from '../config/schema.ts';
 import type { Logger } from './logger.ts';
 import { StateSeal } from './state-seal.ts';
@@ -17,26 +10,9 @@ import { StateSeal } from './state-seal.ts';
 /** Where the development session key is kept (the console alone, never in production). */
 export const devSessionKeyFile = (config: Config): string => join(config.DATA_DIR, 'session-key');
 
-/**
- * True only where nothing can reach the bot from outside: no messenger configured and not
- * NODE_ENV=production. There a missing key may be generated for a developer's first start.
- */
-export function consoleOnly(config: Config, nodeEnv: string | undefined): boolean {
-  return (
-    config.TELEGRAM_BOT_TOKEN === undefined &&
-    config.MATRIX_HOMESERVER_URL === undefined &&
-    nodeEnv !== 'production'
-  );
-}
-
 /** The keys of a key file: one per line, the current one first. */
 function readKeyFile(path: string, setting: string): string {
-  const mode = statSync(path).mode;
-  if ((mode & 0o077) !== 0)
-    throw new ConfigError(
-      `${setting}: ${path} is open to others; make it readable by its owner only (chmod 600 ${path}).`,
-    );
-  const keys = readFileSync(path, 'utf8')
+  const keys = readOwnerOnlyFile(path, setting)
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '');
@@ -72,22 +48,16 @@ function ensureDevKey(path: string, logger: Logger): void {
 /**
  * Finds the session keyring (`current,older,…`) of a process that talks to people: SESSION_KEY or
  * SESSION_KEY_FILE. Without either, a development key under DATA_DIR only where the console is
- * the sole way in (consoleOnly); anywhere else start-up stops with one sentence saying what to set.
+ * the sole way in (reachableBy); anywhere else start-up stops with one sentence saying what to set.
  */
-export function resolveSessionKey(
-  config: Config,
-  nodeEnv: string | undefined,
-  logger: Logger,
-): string {
+export function resolveSessionKey(config: Config, logger: Logger): string {
   if (config.SESSION_KEY !== undefined && config.SESSION_KEY_FILE !== undefined)
     throw new ConfigError('Set SESSION_KEY or SESSION_KEY_FILE, not both.');
   if (config.SESSION_KEY !== undefined) return config.SESSION_KEY;
   if (config.SESSION_KEY_FILE !== undefined) {
-    if (!existsSync(config.SESSION_KEY_FILE))
-      throw new ConfigError(`SESSION_KEY_FILE: ${config.SESSION_KEY_FILE} does not exist.`);
     return readKeyFile(config.SESSION_KEY_FILE, 'SESSION_KEY_FILE');
   }
-  if (!consoleOnly(config, nodeEnv))
+  if (reachableBy(config) !== undefined)
     throw new ConfigError(
       'Set SESSION_KEY_FILE (or SESSION_KEY) to a key from `openssl rand -base64 32`: it seals unfinished reports in Redis and is required once Telegram or Matrix is configured or NODE_ENV=production.',
     );

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../bot/logger.ts';
+import { readOwnerOnlyFile, reachableBy } from '../config/key-files.ts';
 import { ConfigError } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { generateStaffKeyPair, publicKeyOf, type StaffKeyPair } from './seal.ts';
@@ -42,27 +43,8 @@ export function writeKeyFile(path: string, pair: StaffKeyPair): void {
   }
 }
 
-/** The file's permission bits when group or others may use it, else undefined (POSIX only). */
-function openToOthers(path: string): number | undefined {
-  if (process.platform === 'win32') return undefined;
-  const mode = statSync(path).mode & 0o777;
-  return (mode & 0o077) === 0 ? undefined : mode;
-}
-
 function readKeyFile(path: string, variable: string): StaffKeyPair {
-  let raw: string;
-  try {
-    const mode = openToOthers(path);
-    if (mode !== undefined)
-      throw new ConfigError(
-        `${variable}: ${path} is open to other users (mode ${mode.toString(8).padStart(4, '0')}), run \`chmod 600 ${path}\``,
-      );
-    raw = readFileSync(path, 'utf8').trim();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new ConfigError(`${variable}: ${path} does not exist`);
-    throw error;
-  }
+  const raw = readOwnerOnlyFile(path, variable);
   // Bare keys, one per line, the current one first (a rotation), or the JSON written by keygen.
   const lines = raw.split(/\s+/);
   if (lines.every((line) => /^[A-Za-z0-9_-]{43}$/.test(line))) {
@@ -92,10 +74,7 @@ export const devKeyFile = (config: Config): string => join(config.DATA_DIR, 'sta
  */
 function devKeyRefused(config: Config, holder: KeyHolder): string | undefined {
   if (holder !== 'all') return `the ${holder === 'staff' ? 'staff CLI' : `${holder} role`}`;
-  if (config.NODE_ENV === 'production') return 'NODE_ENV=production';
-  if (config.TELEGRAM_BOT_TOKEN !== undefined) return 'a Telegram bot';
-  if (config.MATRIX_HOMESERVER_URL !== undefined) return 'a Matrix bot';
-  return undefined;
+  return reachableBy(config);
 }
 
 /** The one sentence that says what to set, when no key is configured where one must be. */
