@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { OutboundRouter, type ChannelAdapter } from './adapters/channel.ts';
 import { eraseConversationTraces } from './bot/conversation-traces.ts';
 import { Engine, type EffectRunner } from './bot/engine.ts';
+import { RedisFileGate } from './bot/file-gate.ts';
 import { FileIntake } from './bot/files.ts';
 import { Translator } from './bot/i18n.ts';
 import { keyedPseudonym, type Logger, type Pseudonymizer } from './bot/logger.ts';
@@ -199,6 +200,10 @@ export function createApp(
     effects,
     clock,
     pseudonym,
+    files: {
+      budgetBytes: config.REPORT_FILE_BUDGET_MB * 1024 * 1024,
+      gate: new RedisFileGate(redis, prefix, config.FILE_MEMORY_LIMIT_PERCENT),
+    },
   });
   const channels: ChannelAdapter[] = [];
   const workers: Worker[] = [];

@@ -1,8 +1,15 @@
+import type { FileAdmission, FileOffer, FileSender } from '../bot/file-gate.ts';
 import type { InboundEvent, Outbound, OutboundMessage, Platform } from '../bot/types.ts';
 
 /** Where adapters hand their events. */
 export interface EventSink {
   handle(event: InboundEvent): Promise<void>;
+  /**
+   * Asks whether a file may be fetched, before a byte of it is downloaded. On `take`, the adapter
+   * fetches at most `maxBytes` and calls `release` once the file has been handed on (or failed);
+   * on `refused` it fetches nothing: the person has been told.
+   */
+  admitFile(sender: FileSender, offer: FileOffer): Promise<FileAdmission>;
 }
 
 /**

@@ -39,6 +39,27 @@ export interface CoreDeps {
   readonly label: (lang: Language, t: Text) => string;
   /** Makes a new case reference. */
   readonly newCaseRef: () => string;
+  /** Bytes of files one report may hold in all (unset: no budget beyond the per-file limit). */
+  readonly fileBudgetBytes?: number;
+}
+
+/**
+ * Whether a file may be taken now, asked before an adapter downloads anything: only a step that
+ * asks for files takes them, and only as many bytes as its budget has left.
+ */
+export type FileWelcome =
+  /** The current step takes files; `bytesLeft` of the budget remain (Infinity without one). */
+  | { readonly kind: 'welcome'; readonly bytesLeft: number }
+  /** No step here takes files: the person is told so in one line, nothing is fetched. */
+  | { readonly kind: 'not-here' };
+
+/** Decides, from the stored session alone, whether a file would be taken now. Pure. */
+export function fileWelcome(loaded: Loaded, platform: Platform, deps: CoreDeps): FileWelcome {
+  if (loaded.kind !== 'ok') return { kind: 'not-here' };
+  const input = new Conversation(loaded.session, deps, platform).expected();
+  if (input.kind !== 'files') return { kind: 'not-here' };
+  const budget = deps.fileBudgetBytes ?? Number.POSITIVE_INFINITY;
+  return { kind: 'welcome', bytesLeft: Math.max(budget - (input.heldBytes ?? 0), 0) };
 }
 
 const MENU_FLOW = 'menu';
@@ -221,11 +242,22 @@ class Conversation {
     return this.#outcome([]);
   }
 
+  /** What the current step expects. */
+  expected(): View['input'] {
+    return this.#view().input;
+  }
+
   answer(input: RawInput): Outcome {
     const { flow, ctx } = this.#current();
     const step = this.#step(flow);
     const view = step.view(ctx);
     const lang = this.#session.lang;
+    if (
+      input.kind === 'files' &&
+      view.input.kind === 'files' &&
+      this.#overBudget(input, view.input)
+    )
+      return this.show([], text('common:invalid.file.budget'));
     const parsed = parseInput(
       input,
       view.input,
@@ -235,6 +267,17 @@ class Conversation {
     if (!parsed.ok) return this.show([], parsed.hint);
     const result = step.onAnswer(parsed.answer, ctx);
     return this.#apply(result);
+  }
+
+  /** True when the files would take the step past the report's byte budget. */
+  #overBudget(
+    input: Extract<RawInput, { kind: 'files' }>,
+    spec: Extract<View['input'], { kind: 'files' }>,
+  ): boolean {
+    const budget = this.#deps.fileBudgetBytes;
+    if (budget === undefined) return false;
+    const incoming = input.files.reduce((sum, f) => sum + f.size, 0);
+    return incoming > 0 && (spec.heldBytes ?? 0) + incoming > budget;
   }
 
   #apply(result: StepResult<unknown>): Outcome {

@@ -3,7 +3,15 @@ import { z } from 'zod';
 import type { FlowRegistry } from '../flows/define.ts';
 import { text, type Effect, type Language, type Text } from '../flows/types.ts';
 import { newCaseRef } from './case-ref.ts';
-import { converse, pickLanguage, type Outcome } from './conversation.ts';
+import {
+  converse,
+  fileWelcome,
+  pickLanguage,
+  type CoreDeps,
+  type Outcome,
+} from './conversation.ts';
+import type { FileAdmission, FileGate, FileOffer, FileRefusal, FileSender } from './file-gate.ts';
+import { MAX_FILE_BYTES } from './files.ts';
 import type { Translator } from './i18n.ts';
 import { keyedPseudonym, type Logger, type Pseudonymizer } from './logger.ts';
 import { render } from './render.ts';
@@ -42,7 +50,21 @@ export interface EngineDeps {
   readonly busyWaitMs?: number;
   /** Names conversations in the log; default: keyed with a random secret of this process. */
   readonly pseudonym?: Pseudonymizer;
+  /** Limits on evidence files, checked before anything is downloaded. */
+  readonly files?: {
+    /** Bytes one report may carry in all. */
+    readonly budgetBytes: number;
+    /** Reservations of files in flight and the store's memory; without it, only the session counts. */
+    readonly gate?: FileGate;
+  };
 }
+
+/** The one sentence a refused file gets. */
+const REFUSAL_TEXT: Readonly<Record<Exclude<FileRefusal, 'rate'>, string>> = {
+  'not-here': 'common:file.notHere',
+  budget: 'common:invalid.file.budget',
+  memory: 'common:file.memory',
+};
 
 const fileRef = z.object({
   name: z.string(),
@@ -68,7 +90,7 @@ export const inboundEventSchema = z.object({
     z.object({
       kind: z.literal('files'),
       files: z.array(fileRef),
-      rejected: z.array(z.enum(['tooLarge', 'type', 'empty'])).optional(),
+      rejected: z.array(z.enum(['tooLarge', 'type', 'empty', 'budget'])).optional(),
     }),
     z.object({ kind: z.literal('command'), command: z.enum(COMMANDS) }),
     z.object({ kind: z.literal('hello') }),
@@ -97,10 +119,13 @@ export class Engine {
   async handle(event: InboundEvent): Promise<void> {
     const key = conversationKey(event);
     const log = this.#log.child({ conv: this.#pseudonym(key) });
+    // Received files were counted one by one when they were admitted (admitFile).
+    const counted = event.input.kind === 'files' && event.input.files.length > 0;
     const begun = await this.#d.store.begin(
       key,
       `${event.platform}:${event.eventId}`,
       JSON.stringify(event),
+      { counted },
     );
     switch (begun.kind) {
       case 'duplicate':
@@ -127,6 +152,56 @@ export class Engine {
       case 'go':
         await this.#work(key, begun.token, begun.event, begun.session);
     }
+  }
+
+  /**
+   * Decides whether a file may be fetched, before an adapter downloads a byte of it. The file
+   * counts against the person's rate limit at once; it is taken only at a step that asks for
+   * files, within the report's byte budget, and while Redis has room. A refused file gets one
+   * sentence here; the conversation itself is untouched and goes on.
+   */
+  async admitFile(sender: FileSender, offer: FileOffer): Promise<FileAdmission> {
+    const key = conversationKey(sender);
+    const log = this.#log.child({ conv: this.#pseudonym(key) });
+    const charged = await this.#d.store.charge(key);
+    const loaded = loadSession(charged.session);
+    const lang = languageOf(loaded) ?? pickLanguage(sender.languageHint, this.#d.defaultLanguage);
+    const refuse = async (reason: FileRefusal, tell = true): Promise<FileAdmission> => {
+      log.info({ reason, platform: sender.platform }, 'file refused before download');
+      if (tell) {
+        const key = reason === 'rate' ? 'common:rateLimited' : REFUSAL_TEXT[reason];
+        await this.#send(
+          { ...sender, eventId: `${sender.eventId}:file-refused`, input: { kind: 'hello' } },
+          this.#messages([{ texts: [text(key)], input: { kind: 'none' } }], lang),
+          log,
+        );
+      }
+      return { kind: 'refused' };
+    };
+    if (charged.kind === 'rate-limited') return refuse('rate', charged.notify);
+    const welcome = fileWelcome(loaded, sender.platform, this.#coreDeps());
+    if (welcome.kind === 'not-here') return refuse('not-here');
+    const gate = this.#d.files?.gate;
+    if (gate !== undefined && !(await gate.roomForFiles())) return refuse('memory');
+    const bytes = Math.min(offer.size ?? MAX_FILE_BYTES, MAX_FILE_BYTES, welcome.bytesLeft);
+    if (bytes <= 0 || (offer.size ?? 0) > welcome.bytesLeft) return refuse('budget');
+    if (gate === undefined)
+      return { kind: 'take', maxBytes: bytes, release: () => Promise.resolve() };
+    if (!(await gate.reserve(key, bytes, welcome.bytesLeft))) return refuse('budget');
+    let released = false;
+    return {
+      kind: 'take',
+      maxBytes: bytes,
+      release: async () => {
+        if (released) return;
+        released = true;
+        try {
+          await gate.release(key, bytes);
+        } catch (error) {
+          log.warn({ err: error }, 'could not release a file reservation; it expires by itself');
+        }
+      },
+    };
   }
 
   /**
@@ -215,13 +290,7 @@ export class Engine {
     log: Logger,
   ): Promise<Outcome | undefined> {
     try {
-      const outcome = converse(loaded, event, {
-        flows: this.#d.flows,
-        now: this.#clock(),
-        defaultLanguage: this.#d.defaultLanguage,
-        label: (lang, t) => this.#d.i18n.t(lang, t),
-        newCaseRef: this.#d.newCaseRef ?? newCaseRef,
-      });
+      const outcome = converse(loaded, event, this.#coreDeps());
       const answers: Text[] = [];
       for (const effect of outcome.effects)
         answers.push(...((await this.#d.effects?.run(event, effect)) ?? []));
@@ -239,6 +308,18 @@ export class Engine {
       log.error({ err: error }, 'handling an event failed');
       return undefined;
     }
+  }
+
+  #coreDeps(): CoreDeps {
+    const budget = this.#d.files?.budgetBytes;
+    return {
+      flows: this.#d.flows,
+      now: this.#clock(),
+      defaultLanguage: this.#d.defaultLanguage,
+      label: (lang, t) => this.#d.i18n.t(lang, t),
+      newCaseRef: this.#d.newCaseRef ?? newCaseRef,
+      ...(budget === undefined ? {} : { fileBudgetBytes: budget }),
+    };
   }
 
   #messages(replies: Outcome['replies'], lang: Language) {

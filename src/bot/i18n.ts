@@ -62,7 +62,7 @@ export class Translator {
   /**
    * Loads the locale files synchronously, so start-up fails at once on a broken file. `values` are
    * filled into every text that names them – the retention periods the texts promise
-   * (`draftDays`, `caseDays`) and the privacy details (`controller`, `privacyUrl`) come from the
+   * (`draftDays`, `caseDays`), the report's file budget (`reportFileMb`) and the privacy details (`controller`, `privacyUrl`) come from the
    * configuration this way; a privacy detail left unset reads as where to ask, in the language.
    */
   static create(options: TranslatorOptions = {}): Translator {
@@ -80,7 +80,11 @@ export class Translator {
       // Adapters escape for their own markup (HTML on Matrix and Telegram); texts stay plain here.
       interpolation: {
         escapeValue: false,
-        defaultVariables: { draftDays: values.draftDays, caseDays: values.caseDays },
+        defaultVariables: {
+          draftDays: values.draftDays,
+          caseDays: values.caseDays,
+          reportFileMb: values.reportFileMb,
+        },
       },
     });
     return new Translator(instance, values);

@@ -4,7 +4,9 @@ import type { Logger } from './logger.ts';
 import { StateSeal } from './state-seal.ts';
 import {
   UNREADABLE,
+  type BeginOptions,
   type BeginResult,
+  type ChargeResult,
   type CommitResult,
   type ConversationStore,
 } from './store.ts';
@@ -26,16 +28,19 @@ export interface RedisStoreOptions {
   readonly logger?: Logger;
 }
 
-// KEYS: session, inbox, lock, rate, seen   ARGV: event, token, lockMs, seenSec, limit, windowMs, inboxSec
+// KEYS: session, inbox, lock, rate, seen
+// ARGV: event, token, lockMs, seenSec, limit, windowMs, inboxSec, counted ('1': charged already)
 const BEGIN = `
 if ARGV[1] ~= '' then
   if not redis.call('SET', KEYS[5], '1', 'NX', 'EX', ARGV[4]) then return {'duplicate'} end
-  local n = redis.call('INCR', KEYS[4])
-  if n == 1 then redis.call('PEXPIRE', KEYS[4], ARGV[6]) end
-  local limit = tonumber(ARGV[5])
-  if n > limit then
-    if n == limit + 1 then return {'rate', '1', redis.call('GET', KEYS[1]) or ''} end
-    return {'rate', '0'}
+  if ARGV[8] ~= '1' then
+    local n = redis.call('INCR', KEYS[4])
+    if n == 1 then redis.call('PEXPIRE', KEYS[4], ARGV[6]) end
+    local limit = tonumber(ARGV[5])
+    if n > limit then
+      if n == limit + 1 then return {'rate', '1', redis.call('GET', KEYS[1]) or ''} end
+      return {'rate', '0'}
+    end
   end
   redis.call('RPUSH', KEYS[2], ARGV[1])
   redis.call('EXPIRE', KEYS[2], ARGV[7])
@@ -49,6 +54,18 @@ end
 local s = redis.call('GET', KEYS[1])
 if not s then s = '' end
 return {'go', head, s}
+`;
+
+// KEYS: session, rate   ARGV: limit, windowMs
+const CHARGE = `
+local n = redis.call('INCR', KEYS[2])
+if n == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
+local limit = tonumber(ARGV[1])
+if n > limit then
+  if n == limit + 1 then return {'rate', '1', redis.call('GET', KEYS[1]) or ''} end
+  return {'rate', '0'}
+end
+return {'ok', redis.call('GET', KEYS[1]) or ''}
 `;
 
 // KEYS: session, inbox, lock   ARGV: token, session ('' erases), sessionSec, lockMs
@@ -82,6 +99,7 @@ return 1
 interface ScriptedRedis extends Redis {
   lotseBegin(...args: (string | number)[]): Promise<string[]>;
   lotseCommit(...args: (string | number)[]): Promise<string[]>;
+  lotseCharge(...args: (string | number)[]): Promise<string[]>;
   lotseSealValue(...args: (string | number)[]): Promise<number>;
   lotseSealItem(...args: (string | number)[]): Promise<number>;
 }
@@ -110,6 +128,7 @@ export class RedisConversationStore implements ConversationStore {
     this.#log = logger?.child({ module: 'conversation-store' });
     redis.defineCommand('lotseBegin', { numberOfKeys: 5, lua: BEGIN });
     redis.defineCommand('lotseCommit', { numberOfKeys: 3, lua: COMMIT });
+    redis.defineCommand('lotseCharge', { numberOfKeys: 2, lua: CHARGE });
     redis.defineCommand('lotseSealValue', { numberOfKeys: 1, lua: SEAL_VALUE });
     redis.defineCommand('lotseSealItem', { numberOfKeys: 1, lua: SEAL_ITEM });
     this.#redis = redis as ScriptedRedis;
@@ -127,7 +146,12 @@ export class RedisConversationStore implements ConversationStore {
     };
   }
 
-  async begin(key: string, eventId?: string, event?: string): Promise<BeginResult> {
+  async begin(
+    key: string,
+    eventId?: string,
+    event?: string,
+    options: BeginOptions = {},
+  ): Promise<BeginResult> {
     const k = this.keys(key);
     const token = randomBytes(12).toString('base64url');
     const sealed = event === undefined ? '' : this.#o.seal.seal(event, eventContext(key));
@@ -147,6 +171,7 @@ export class RedisConversationStore implements ConversationStore {
       this.#o.rateLimit,
       this.#o.rateWindowMs,
       Math.max(this.#o.sessionTtlSeconds, 86_400),
+      options.counted === true ? '1' : '0',
     );
     switch (reply[0]) {
       case 'duplicate':
@@ -171,6 +196,24 @@ export class RedisConversationStore implements ConversationStore {
       default:
         throw new Error(`unexpected begin reply ${String(reply[0])}`);
     }
+  }
+
+  async charge(key: string): Promise<ChargeResult> {
+    const k = this.keys(key);
+    const reply = await this.#redis.lotseCharge(
+      k.session,
+      k.rate,
+      this.#o.rateLimit,
+      this.#o.rateWindowMs,
+    );
+    if (reply[0] === 'ok') return { kind: 'ok', session: this.#openSession(key, reply[1]) };
+    if (reply[0] === 'rate')
+      return {
+        kind: 'rate-limited',
+        notify: reply[1] === '1',
+        session: this.#openSession(key, reply[2]),
+      };
+    throw new Error(`unexpected charge reply ${String(reply[0])}`);
   }
 
   async commit(key: string, token: string, session: string | null): Promise<CommitResult> {

@@ -43,12 +43,37 @@ export type CommitResult =
   /** The lock expired and may be someone else's: nothing was saved, the event stays queued. */
   | { readonly kind: 'lost' };
 
+export type ChargeResult =
+  /** Counted within the limit; the stored session, to decide what the file is for. */
+  | { readonly kind: 'ok'; readonly session: string | null }
+  /** Over the limit, as for `begin`: `notify` once per window, the session only then. */
+  | {
+      readonly kind: 'rate-limited';
+      readonly notify: boolean;
+      readonly session: string | null;
+    };
+
+export interface BeginOptions {
+  /** The event was counted against the rate limit already (by `charge`, file by file). */
+  readonly counted?: boolean;
+}
+
 export interface ConversationStore {
   /**
    * Queues an event (unless it is a duplicate or over the rate limit) and tries to take the lock,
    * returning the head of the inbox with the session. With no event, only tries the lock.
    */
-  begin(key: string, eventId?: string, event?: string): Promise<BeginResult>;
+  begin(
+    key: string,
+    eventId?: string,
+    event?: string,
+    options?: BeginOptions,
+  ): Promise<BeginResult>;
+  /**
+   * Counts one unit against the conversation's rate limit without queuing anything: a file is
+   * counted before it is downloaded. Reads the session without taking the lock.
+   */
+  charge(key: string): Promise<ChargeResult>;
   /** Saves the session (null erases it), removes the handled head and passes on or releases the lock. */
   commit(key: string, token: string, session: string | null): Promise<CommitResult>;
   /** Conversations with events waiting, for the sweeper after a crash. */

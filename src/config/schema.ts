@@ -118,6 +118,16 @@ export const configSchema = z.object({
     .describe(
       'File holding the session key (readable by its owner only), or several keys one per line, the current one first. Required, like SESSION_KEY, as soon as Telegram or Matrix is configured or NODE_ENV=production.',
     ),
+  REPORT_FILE_BUDGET_MB: int(1, 400)
+    .default(50)
+    .describe(
+      'Megabytes of evidence files one report may carry in all (each file at most 20 MB). Further files are refused with a short explanation before they are downloaded.',
+    ),
+  FILE_MEMORY_LIMIT_PERCENT: int(1, 100)
+    .default(80)
+    .describe(
+      "New files are refused (conversations go on) while Redis uses more than this share of its maxmemory, or of the machine's memory when Redis has no maxmemory.",
+    ),
   // --- staff side (cases, sealed storage, reminders) ---
   NODE_ENV: z
     .string()
@@ -256,6 +266,8 @@ export interface TextValues {
   readonly draftDays: number;
   /** Days after closing until a case is erased. */
   readonly caseDays: number;
+  /** Megabytes of evidence files one report may carry. */
+  readonly reportFileMb: number;
   /** The controller of the data; unset, the texts say where to ask. */
   readonly controller?: string;
   /** The privacy notice's address; unset, the texts say where to ask. */
@@ -266,6 +278,7 @@ export interface TextValues {
 export const textValues = (config: Config): TextValues => ({
   draftDays: config.DRAFT_TTL_DAYS,
   caseDays: config.CASE_RETENTION_DAYS,
+  reportFileMb: config.REPORT_FILE_BUDGET_MB,
   ...(config.PRIVACY_CONTROLLER === undefined ? {} : { controller: config.PRIVACY_CONTROLLER }),
   ...(config.PRIVACY_NOTICE_URL === undefined ? {} : { privacyUrl: config.PRIVACY_NOTICE_URL }),
 });

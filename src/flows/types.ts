@@ -44,7 +44,12 @@ export type InputSpec =
   | ({ readonly kind: 'text'; readonly min: number; readonly max: number } & WithShortcuts)
   | ({ readonly kind: 'date' } & WithShortcuts)
   | ({ readonly kind: 'place' } & WithShortcuts)
-  | ({ readonly kind: 'files'; readonly maxFiles: number } & WithShortcuts)
+  | ({
+      readonly kind: 'files';
+      readonly maxFiles: number;
+      /** Bytes of files this step already holds; they count against the per-report budget. */
+      readonly heldBytes?: number;
+    } & WithShortcuts)
   | { readonly kind: 'none' };
 
 /**
@@ -69,7 +74,7 @@ export interface FileRef {
 }
 
 /** Why a received file was refused (explained by common:invalid.file.<reason>). */
-export type FileRejection = 'tooLarge' | 'type' | 'empty';
+export type FileRejection = 'tooLarge' | 'type' | 'empty' | 'budget';
 
 /** A validated answer, typed by the kind of input that was expected. */
 export type Answer =

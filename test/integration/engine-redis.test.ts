@@ -11,7 +11,13 @@ import { Translator } from '../../src/bot/i18n.ts';
 import { RedisConversationStore, sessionContext } from '../../src/bot/redis-store.ts';
 import { loadSession, type Loaded } from '../../src/bot/session.ts';
 import { StateSeal } from '../../src/bot/state-seal.ts';
-import type { BeginResult, CommitResult, ConversationStore } from '../../src/bot/store.ts';
+import type {
+  BeginOptions,
+  BeginResult,
+  ChargeResult,
+  CommitResult,
+  ConversationStore,
+} from '../../src/bot/store.ts';
 import type { InboundEvent, Outbound } from '../../src/bot/types.ts';
 import { text } from '../../src/flows/types.ts';
 import { echo, frame, registryWith, sessionAt } from '../support/flows.ts';
@@ -57,8 +63,13 @@ class ObservedStore implements ConversationStore {
     return new Promise((resolve) => this.#queued.set(eventId, resolve));
   }
 
-  async begin(key: string, eventId?: string, event?: string): Promise<BeginResult> {
-    const result = await this.#inner.begin(key, eventId, event);
+  async begin(
+    key: string,
+    eventId?: string,
+    event?: string,
+    options?: BeginOptions,
+  ): Promise<BeginResult> {
+    const result = await this.#inner.begin(key, eventId, event, options);
     if (event !== undefined) this.begins.push(result.kind);
     if (eventId !== undefined) this.#queued.get(eventId.replace(/^console:/, ''))?.();
     return result;
@@ -67,6 +78,10 @@ class ObservedStore implements ConversationStore {
   async commit(key: string, token: string, session: string | null): Promise<CommitResult> {
     await sleep(Math.random() * 6);
     return this.#inner.commit(key, token, session);
+  }
+
+  charge(key: string): Promise<ChargeResult> {
+    return this.#inner.charge(key);
   }
 
   waiting(): AsyncIterable<string> {

@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { BeginResult, CommitResult, ConversationStore } from '../../src/bot/store.ts';
+import type {
+  BeginOptions,
+  BeginResult,
+  ChargeResult,
+  CommitResult,
+  ConversationStore,
+} from '../../src/bot/store.ts';
 
 /** Tunables of the in-memory store; the defaults are those of the Redis store. */
 export interface MemoryStoreOptions {
@@ -59,7 +65,12 @@ export class MemoryConversationStore implements ConversationStore {
     };
   }
 
-  async begin(key: string, eventId?: string, event?: string): Promise<BeginResult> {
+  async begin(
+    key: string,
+    eventId?: string,
+    event?: string,
+    options: BeginOptions = {},
+  ): Promise<BeginResult> {
     await this.#latency();
     const now = this.#o.now();
     const c = this.#conversation(key);
@@ -68,15 +79,10 @@ export class MemoryConversationStore implements ConversationStore {
       const forgetAt = c.seen.get(id);
       if (forgetAt !== undefined && forgetAt > now) return { kind: 'duplicate' };
       c.seen.set(id, now + this.#o.seenTtlMs);
-      if (c.rate === undefined || c.rate.expiresAt <= now)
-        c.rate = { count: 0, expiresAt: now + this.#o.rateWindowMs };
-      c.rate.count++;
-      if (c.rate.count > this.#o.rateLimit)
-        return {
-          kind: 'rate-limited',
-          notify: c.rate.count === this.#o.rateLimit + 1,
-          session: c.rate.count === this.#o.rateLimit + 1 ? this.#liveSession(c, now) : null,
-        };
+      if (options.counted !== true) {
+        const over = this.#count(c, now);
+        if (over !== undefined) return over;
+      }
       c.inbox.push(event);
     }
     if (c.lock !== undefined && c.lock.expiresAt > now) return { kind: 'busy' };
@@ -88,6 +94,23 @@ export class MemoryConversationStore implements ConversationStore {
     const token = randomBytes(12).toString('base64url');
     c.lock = { token, expiresAt: now + this.#o.lockTtlMs };
     return { kind: 'go', token, event: head, session: this.#liveSession(c, now) };
+  }
+
+  async charge(key: string): Promise<ChargeResult> {
+    await this.#latency();
+    const now = this.#o.now();
+    const c = this.#conversation(key);
+    return this.#count(c, now) ?? { kind: 'ok', session: this.#liveSession(c, now) };
+  }
+
+  /** Counts one message; the rate-limited answer when it is over the limit. */
+  #count(c: Conversation, now: number): Extract<BeginResult, { kind: 'rate-limited' }> | undefined {
+    if (c.rate === undefined || c.rate.expiresAt <= now)
+      c.rate = { count: 0, expiresAt: now + this.#o.rateWindowMs };
+    c.rate.count++;
+    if (c.rate.count <= this.#o.rateLimit) return undefined;
+    const notify = c.rate.count === this.#o.rateLimit + 1;
+    return { kind: 'rate-limited', notify, session: notify ? this.#liveSession(c, now) : null };
   }
 
   async commit(key: string, token: string, session: string | null): Promise<CommitResult> {

@@ -123,6 +123,35 @@ export function conversationStoreContract(name: string, make: StoreFactory): voi
       expect(queued).toEqual([ev(1), ev(2), ev(3), ev(4), ev(5), ev(201)]);
     });
 
+    it('counts files by charge before anything is fetched, and not again when they arrive', async () => {
+      const s = store();
+      const { rateLimit } = CONTRACT_LIMITS;
+      const first = await s.begin('console:a', 'e1', ev(1));
+      if (first.kind !== 'go') throw new Error(first.kind);
+      expect(await s.commit('console:a', first.token, '{"s":1}')).toEqual({ kind: 'done' });
+      // The rest of the window goes to files; each charge sees the stored session.
+      for (let n = 2; n <= rateLimit; n++)
+        expect(await s.charge('console:a')).toEqual({ kind: 'ok', session: '{"s":1}' });
+      expect(await s.charge('console:a')).toEqual({
+        kind: 'rate-limited',
+        notify: true,
+        session: '{"s":1}',
+      });
+      expect(await s.charge('console:a')).toEqual({
+        kind: 'rate-limited',
+        notify: false,
+        session: null,
+      });
+      // A file charged before is queued without being counted twice; anything else is refused.
+      expect(await s.begin('console:a', 'f1', ev(2), { counted: true })).toMatchObject({
+        kind: 'go',
+        event: ev(2),
+      });
+      expect(await s.begin('console:a', 'e3', ev(3))).toMatchObject({ kind: 'rate-limited' });
+      // Another person is not affected.
+      expect(await s.charge('console:b')).toEqual({ kind: 'ok', session: null });
+    });
+
     it('saves the session on commit and erases it when committed as null', async () => {
       const s = store();
       const one = await s.begin('console:a', 'e1', ev(1));

@@ -5,7 +5,8 @@ import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { InboundEvent, InboundInput, Language, OutboundMessage } from '../../bot/types.ts';
 import type { ChannelAdapter, EventSink } from '../channel.ts';
-import { fileInput, type FileIntake } from './file-input.ts';
+import type { FileSender } from '../../bot/file-gate.ts';
+import { fileInput, handOn, type FileIntake, type PreparedInput } from './file-input.ts';
 
 export interface InteractiveOptions {
   readonly input: Readable;
@@ -56,7 +57,8 @@ export class InteractiveChannel implements ChannelAdapter {
       await sink.handle(this.#event({ kind: 'hello' }));
       this.#prompt();
       for await (const line of { [Symbol.asyncIterator]: () => lines }) {
-        await sink.handle(this.#event(await this.#toInput(line)));
+        const base = this.#base();
+        await handOn(sink, await this.#toInput(line, base, sink), (input) => ({ ...base, input }));
         this.#prompt();
       }
       this.#o.onEnd?.();
@@ -81,21 +83,30 @@ export class InteractiveChannel implements ChannelAdapter {
     return Promise.resolve();
   }
 
-  async #toInput(line: string): Promise<InboundInput> {
+  async #toInput(
+    line: string,
+    sender: FileSender,
+    sink: EventSink,
+  ): Promise<PreparedInput | undefined> {
     const file = /^\/(?:file|datei)\s+(.+)$/.exec(line.trim());
-    if (file?.[1] === undefined) return { kind: 'text', text: line };
+    if (file?.[1] === undefined) return { input: { kind: 'text', text: line } };
     const path = file[1];
     let bytes: Buffer;
     try {
       bytes = await readFile(path);
     } catch {
-      return { kind: 'files', files: [], rejected: ['empty'] };
+      return { input: { kind: 'files', files: [], rejected: ['empty'] } };
     }
     const mime = MIME_BY_EXT[extname(path).toLowerCase()] ?? 'application/octet-stream';
-    return fileInput(this.#o.files, this.#o.user, { name: path, mime, bytes });
+    return fileInput(this.#o.files, sink, sender, { name: path, mime, bytes });
   }
 
   #event(input: InboundInput): InboundEvent {
+    return { ...this.#base(), input };
+  }
+
+  /** The fields of the next event, input aside. */
+  #base(): Omit<InboundEvent, 'input'> {
     // --lang sets the language once, at the start; /sprache may change it afterwards.
     const language = this.#languageSent ? undefined : this.#o.language;
     this.#languageSent = true;
@@ -105,7 +116,6 @@ export class InteractiveChannel implements ChannelAdapter {
       chatId: this.#o.user,
       eventId: randomUUID(),
       ...(language ? { language, languageHint: language } : {}),
-      input,
     };
   }
 

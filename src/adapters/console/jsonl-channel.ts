@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { InboundEvent, InboundInput, Language, OutboundMessage } from '../../bot/types.ts';
+import type { InboundEvent, Language, OutboundMessage } from '../../bot/types.ts';
 import type { ChannelAdapter, EventSink } from '../channel.ts';
 import { errorLine, idleLine, inputLineSchema, messageLine, type InputLine } from './protocol.ts';
-import { fileInput, type FileIntake } from './file-input.ts';
+import type { FileSender } from '../../bot/file-gate.ts';
+import { fileInput, handOn, type FileIntake, type PreparedInput } from './file-input.ts';
 
 export interface JsonlOptions {
   readonly input: Readable;
@@ -85,19 +86,18 @@ export class JsonlChannel implements ChannelAdapter {
         return;
       }
       const user = parsed.data.user ?? this.#o.defaultUser;
-      const input = await this.#toInput(parsed.data, user);
       // --lang sets each user's language once; a later language command may change it.
       const language = this.#languageSent.has(user) ? undefined : this.#o.language;
       this.#languageSent.add(user);
-      const event: InboundEvent = {
+      const base = {
         platform: 'console',
         userId: user,
         chatId: user,
         eventId: randomUUID(),
         ...(language ? { language, languageHint: language } : {}),
-        input,
-      };
-      await sink.handle(event);
+      } as const;
+      const prepared = await this.#toInput(parsed.data, base, sink);
+      await handOn(sink, prepared, (input): InboundEvent => ({ ...base, input }));
     } catch (error) {
       this.#write(errorLine('internal', error instanceof Error ? error.name : 'error'));
     } finally {
@@ -105,14 +105,19 @@ export class JsonlChannel implements ChannelAdapter {
     }
   }
 
-  async #toInput(line: InputLine, user: string): Promise<InboundInput> {
-    if (line.text !== undefined) return { kind: 'text', text: line.text };
-    if (line.choice !== undefined) return { kind: 'choice', id: line.choice };
-    if (line.choices !== undefined) return { kind: 'choices', ids: line.choices };
-    if (line.command !== undefined) return { kind: 'command', command: line.command };
+  async #toInput(
+    line: InputLine,
+    sender: FileSender,
+    sink: EventSink,
+  ): Promise<PreparedInput | undefined> {
+    if (line.text !== undefined) return { input: { kind: 'text', text: line.text } };
+    if (line.choice !== undefined) return { input: { kind: 'choice', id: line.choice } };
+    if (line.choices !== undefined) return { input: { kind: 'choices', ids: line.choices } };
+    if (line.command !== undefined) return { input: { kind: 'command', command: line.command } };
     if (line.file !== undefined) {
       const { name, mime, data } = line.file;
-      return fileInput(this.#o.files, user, { name, mime, bytes: Buffer.from(data, 'base64') });
+      const bytes = Buffer.from(data, 'base64');
+      return fileInput(this.#o.files, sink, sender, { name, mime, bytes });
     }
     throw new Error('unreachable: schema demands one input');
   }

@@ -15,6 +15,8 @@ export type MessageInput =
       readonly kind: 'media';
       readonly name: string;
       readonly mime: string;
+      /** The size the sender's client declared (`info.size`), when it did. */
+      readonly size?: number;
       readonly source: MediaSource;
     }
   /** An attachment refused from its description alone, before any download. */
@@ -84,12 +86,16 @@ export function readMessage(content: Readonly<Record<string, unknown>>): Message
     return { kind: 'refused', reason: 'tooLarge' };
   if (!ALLOWED_MIME.has(mime)) return { kind: 'refused', reason: 'type' };
 
+  const size =
+    typeof info.size === 'number' && Number.isSafeInteger(info.size) && info.size >= 0
+      ? { size: info.size }
+      : {};
   const file = encryptedFileSchema.safeParse(content['file']);
   if (file.success)
-    return { kind: 'media', name, mime, source: { kind: 'encrypted', file: file.data } };
+    return { kind: 'media', name, mime, ...size, source: { kind: 'encrypted', file: file.data } };
   const url = content['url'];
   if (typeof url === 'string' && url.startsWith('mxc://'))
-    return { kind: 'media', name, mime, source: { kind: 'plain', mxc: url } };
+    return { kind: 'media', name, mime, ...size, source: { kind: 'plain', mxc: url } };
   return { kind: 'refused', reason: 'empty' };
 }
 

@@ -7,7 +7,8 @@ import {
   type MatrixEvent,
   type Room,
 } from 'matrix-js-sdk';
-import { FileRejected, MAX_FILE_BYTES, type FileIntake } from '../../bot/files.ts';
+import type { FileSender } from '../../bot/file-gate.ts';
+import { FileRejected, type FileIntake } from '../../bot/files.ts';
 import { keyedPseudonym, type Logger, type Pseudonymizer } from '../../bot/logger.ts';
 import { conversationKey, type InboundEvent, type InboundInput } from '../../bot/types.ts';
 import type { EventSink } from '../channel.ts';
@@ -174,16 +175,14 @@ export class RoomEvents {
       return;
     }
     if (room.getInvitedAndJoinedMemberCount() > 2) return;
-    const input = await this.#input(event, sender);
-    if (input === undefined) return;
-    const inbound: InboundEvent = {
-      platform: 'matrix',
-      userId: sender,
-      chatId: room.roomId,
-      eventId: id,
-      input,
-    };
-    await this.#toEngine(inbound);
+    const base = { platform: 'matrix', userId: sender, chatId: room.roomId, eventId: id } as const;
+    const got = await this.#input(event, base);
+    if (got === undefined) return;
+    try {
+      await this.#toEngine({ ...base, input: got.input });
+    } finally {
+      await got.release?.();
+    }
   }
 
   /** Hands an event to the engine, riding out short outages (Redis restarting); idempotent by id. */
@@ -260,39 +259,51 @@ export class RoomEvents {
     return at >= 0 && at < join;
   }
 
-  /** What the person sent, as engine input; undefined for things the conversation ignores. */
-  async #input(event: MatrixEvent, sender: string): Promise<InboundInput | undefined> {
+  /**
+   * What the person sent, as engine input; undefined for things the conversation ignores and for
+   * files the engine refused before download (it told the person). `release` is to be called once
+   * the input has been handed on: until then an admitted file counts against the report's budget.
+   */
+  async #input(
+    event: MatrixEvent,
+    sender: FileSender,
+  ): Promise<{ input: InboundInput; release?: () => Promise<void> } | undefined> {
     const message = readMessage(event.getContent());
     switch (message.kind) {
       case 'ignore':
         return undefined;
       case 'text':
-        return { kind: 'text', text: message.text };
+        return { input: { kind: 'text', text: message.text } };
       case 'refused':
-        return { kind: 'files', files: [], rejected: [message.reason] };
-      case 'media':
+        return { input: { kind: 'files', files: [], rejected: [message.reason] } };
+      case 'media': {
+        const admission = await this.#o.sink.admitFile(
+          sender,
+          message.size === undefined ? {} : { size: message.size },
+        );
+        if (admission.kind === 'refused') return undefined;
+        const { release } = admission;
         try {
-          const bytes = await fetchMedia(this.#o.media, message.source, MAX_FILE_BYTES);
-          const owner = conversationKey({ platform: 'matrix', userId: sender });
+          const bytes = await fetchMedia(this.#o.media, message.source, admission.maxBytes);
+          const owner = conversationKey(sender);
           const file = await this.#o.files.receive(owner, {
             name: message.name,
             mime: message.mime,
             bytes,
           });
-          return { kind: 'files', files: [file] };
+          return { input: { kind: 'files', files: [file] }, release };
         } catch (error) {
+          await release();
           if (error instanceof FileRejected)
-            return { kind: 'files', files: [], rejected: [error.reason] };
+            return { input: { kind: 'files', files: [], rejected: [error.reason] } };
           if (error instanceof MediaError) {
             this.#log.warn({ reason: error.reason }, 'attachment not received');
-            return {
-              kind: 'files',
-              files: [],
-              rejected: [error.reason === 'tooLarge' ? 'tooLarge' : 'empty'],
-            };
+            const reason = error.reason === 'tooLarge' ? 'tooLarge' : 'empty';
+            return { input: { kind: 'files', files: [], rejected: [reason] } };
           }
           throw error;
         }
+      }
     }
   }
 }

@@ -20,6 +20,8 @@ interface Pending<C> {
   readonly context: C;
   readonly files: FileRef[];
   readonly rejected: FileRejection[];
+  /** Called once the album has been handed on (the engine's file reservations). */
+  readonly after: (() => Promise<void>)[];
   timer: NodeJS.Timeout;
 }
 
@@ -41,15 +43,31 @@ export class AlbumCollector<C> {
     this.#emit = emit;
   }
 
-  /** Adds a file of an album; an album of another group waiting in the chat goes first. */
-  async add(chatId: string, groupId: string, part: AlbumPart, context: C): Promise<void> {
+  /**
+   * Adds a file of an album; an album of another group waiting in the chat goes first. `after`
+   * (which must not reject) runs once the album has been handed on.
+   */
+  async add(
+    chatId: string,
+    groupId: string,
+    part: AlbumPart,
+    context: C,
+    after?: () => Promise<void>,
+  ): Promise<void> {
     let pending = this.#pending.get(chatId);
     if (pending !== undefined && pending.groupId !== groupId) {
       await this.flush(chatId);
       pending = undefined;
     }
     if (pending === undefined) {
-      pending = { groupId, context, files: [], rejected: [], timer: this.#timer(chatId) };
+      pending = {
+        groupId,
+        context,
+        files: [],
+        rejected: [],
+        after: [],
+        timer: this.#timer(chatId),
+      };
       this.#pending.set(chatId, pending);
     } else {
       clearTimeout(pending.timer);
@@ -57,6 +75,7 @@ export class AlbumCollector<C> {
     }
     if (part.ok) pending.files.push(part.file);
     else pending.rejected.push(part.reason);
+    if (after !== undefined) pending.after.push(after);
   }
 
   /** Hands on the chat's waiting album now; resolves when the chat's albums are handed on. */
@@ -65,9 +84,12 @@ export class AlbumCollector<C> {
     if (pending !== undefined) {
       clearTimeout(pending.timer);
       this.#pending.delete(chatId);
-      const { groupId, context, files, rejected } = pending;
+      const { groupId, context, files, rejected, after } = pending;
       const before = this.#running.get(chatId) ?? Promise.resolve();
-      const work = before.then(() => this.#emit({ chatId, groupId, context, files, rejected }));
+      const work = before
+        .then(() => this.#emit({ chatId, groupId, context, files, rejected }))
+        .then(() => Promise.all(after.map((done) => done())))
+        .then(() => undefined);
       this.#running.set(chatId, work);
       void work.finally(() => {
         if (this.#running.get(chatId) === work) this.#running.delete(chatId);

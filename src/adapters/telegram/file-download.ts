@@ -20,20 +20,31 @@ export interface DownloadOptions {
   readonly timeoutMs?: number;
 }
 
+/** Why an attachment is refused from its description alone (Telegram serves bots up to 20 MB). */
+export function declaredProblem(attachment: Attachment): FileRejection | undefined {
+  if ((attachment.size ?? 0) > MAX_FILE_BYTES) return 'tooLarge';
+  if (!ALLOWED_MIME.has(attachment.mime)) return 'type';
+  return undefined;
+}
+
 /**
- * Fetches an attachment's bytes. Size and type are checked before anything is downloaded (Telegram
- * serves bots files up to 20 MB); the download itself stops at the limit. Throws DownloadFailed.
+ * Fetches an attachment's bytes, at most `maxBytes` (what the engine admitted; at most 20 MB).
+ * Size and type are checked before anything is downloaded; the download itself stops at the
+ * limit. Throws DownloadFailed.
  */
 export async function download(
   options: DownloadOptions,
   attachment: Attachment,
+  maxBytes: number = MAX_FILE_BYTES,
 ): Promise<Downloaded> {
-  if ((attachment.size ?? 0) > MAX_FILE_BYTES) return { ok: false, reason: 'tooLarge' };
-  if (!ALLOWED_MIME.has(attachment.mime)) return { ok: false, reason: 'type' };
+  const limit = Math.min(maxBytes, MAX_FILE_BYTES);
+  const problem = declaredProblem(attachment);
+  if (problem !== undefined) return { ok: false, reason: problem };
+  if ((attachment.size ?? 0) > limit) return { ok: false, reason: 'tooLarge' };
   let path: string | undefined;
   try {
     const file = await options.api.getFile(attachment.fileId);
-    if ((file.file_size ?? 0) > MAX_FILE_BYTES) return { ok: false, reason: 'tooLarge' };
+    if ((file.file_size ?? 0) > limit) return { ok: false, reason: 'tooLarge' };
     path = file.file_path;
   } catch (error) {
     if (error instanceof GrammyError && /too big/i.test(error.description))
@@ -58,7 +69,7 @@ export async function download(
     for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
       total += chunk.byteLength;
       // Leaving the loop cancels the rest of the download.
-      if (total > MAX_FILE_BYTES) return { ok: false, reason: 'tooLarge' };
+      if (total > limit) return { ok: false, reason: 'tooLarge' };
       chunks.push(chunk);
     }
   } catch (error) {

@@ -18,12 +18,28 @@ import { attachmentOf, type Attachment } from './attachments.ts';
 import { chatCommandOf } from './bot-commands.ts';
 import { parseCallbackData, resolveOption } from './callback-data.ts';
 import { wipeChat } from './chat-wipe.ts';
-import { download, DownloadFailed, type DownloadOptions } from './file-download.ts';
+import {
+  declaredProblem,
+  download,
+  DownloadFailed,
+  type DownloadOptions,
+} from './file-download.ts';
 import { multiKeyboard } from './keyboard.ts';
 import type { MessageLog } from './message-log.ts';
 import type { OpenQuestion, QuestionState } from './question-state.ts';
 import type { SeenUpdates } from './seen-updates.ts';
 import type { TelegramSender } from './sender.ts';
+
+/** What became of a file a person sent. */
+type Received =
+  /** Stored or refused with a reason; `release` once it has been handed on. */
+  | { readonly kind: 'part'; readonly part: AlbumPart; readonly release: () => Promise<void> }
+  /** The engine refused it before download and told the person. */
+  | { readonly kind: 'refused' }
+  /** The download broke off (network, Telegram): the person is asked to send it again. */
+  | { readonly kind: 'failed' };
+
+const nothing = (): Promise<void> => Promise.resolve();
 
 /** The fields every event of one person in their private chat shares. */
 type EventBase = Omit<InboundEvent, 'eventId' | 'input'>;
@@ -73,13 +89,16 @@ export class ReporterChat {
 
     const attachment = attachmentOf(message);
     if (message.media_group_id !== undefined && attachment !== undefined) {
-      const part = await this.#receive(base, attachment);
-      if (part === 'failed') await this.#notice(base, 'telegram:fileFailed');
-      else
-        await this.#albums.add(chatId, message.media_group_id, part, {
-          base,
-          firstMessageId: message.message_id,
-        });
+      const got = await this.#receive(base, String(updateId), attachment);
+      if (got.kind === 'failed') await this.#notice(base, 'telegram:fileFailed');
+      else if (got.kind === 'part')
+        await this.#albums.add(
+          chatId,
+          message.media_group_id,
+          got.part,
+          { base, firstMessageId: message.message_id },
+          got.release,
+        );
       return;
     }
     // Whatever comes after an album comes after it for the engine too.
@@ -99,9 +118,14 @@ export class ReporterChat {
       return;
     }
     if (attachment !== undefined) {
-      const part = await this.#receive(base, attachment);
-      if (part === 'failed') await this.#notice(base, 'telegram:fileFailed');
-      else await this.#handle(base, String(updateId), filesInput([part]));
+      const got = await this.#receive(base, String(updateId), attachment);
+      if (got.kind === 'failed') await this.#notice(base, 'telegram:fileFailed');
+      else if (got.kind === 'part')
+        try {
+          await this.#handle(base, String(updateId), filesInput([got.part]));
+        } finally {
+          await got.release();
+        }
       // A link in the caption (the post a screenshot shows) is evidence too.
       if (message.caption !== undefined && /https?:\/\//.test(message.caption))
         await this.#handle(base, `${String(updateId)}:caption`, {
@@ -204,17 +228,36 @@ export class ReporterChat {
     return true;
   }
 
-  /** Downloads, checks and stores a file; 'failed' when it could not be fetched at all. */
-  async #receive(base: EventBase, attachment: Attachment): Promise<AlbumPart | 'failed'> {
+  /**
+   * Asks the engine whether the file may be fetched, then downloads (at most what was admitted),
+   * checks and stores it. A file refused by its description needs no download and no admission:
+   * it goes to the engine as a refusal like any message.
+   */
+  async #receive(base: EventBase, eventId: string, attachment: Attachment): Promise<Received> {
+    const problem = declaredProblem(attachment);
+    if (problem !== undefined)
+      return { kind: 'part', part: { ok: false, reason: problem }, release: nothing };
+    const admission = await this.#d
+      .sink()
+      .admitFile(
+        { ...base, eventId },
+        attachment.size === undefined ? {} : { size: attachment.size },
+      );
+    if (admission.kind === 'refused') return { kind: 'refused' };
+    const { release } = admission;
     try {
-      const got = await download(this.#d.download, attachment);
-      if (!got.ok) return got;
-      return { ok: true, file: await this.#d.files.receive(conversationKey(base), got.file) };
+      const got = await download(this.#d.download, attachment, admission.maxBytes);
+      const part: AlbumPart = got.ok
+        ? { ok: true, file: await this.#d.files.receive(conversationKey(base), got.file) }
+        : got;
+      return { kind: 'part', part, release };
     } catch (error) {
-      if (error instanceof FileRejected) return { ok: false, reason: error.reason };
+      await release();
+      if (error instanceof FileRejected)
+        return { kind: 'part', part: { ok: false, reason: error.reason }, release: nothing };
       if (error instanceof DownloadFailed) {
         this.#d.logger.warn({ err: error }, 'file download failed');
-        return 'failed';
+        return { kind: 'failed' };
       }
       throw error;
     }

@@ -322,6 +322,7 @@ const steps: Record<string, IntakeStep> = {
         input: {
           kind: 'files',
           maxFiles: 10,
+          heldBytes: data.evidence?.files.reduce((sum, f) => sum + f.size, 0) ?? 0,
           shortcuts: [{ id: 'done', label: k('evidence.done') }],
         },
       };

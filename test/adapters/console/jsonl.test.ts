@@ -312,7 +312,7 @@ describe('bad input over JSON lines', () => {
     }
   });
 
-  it('explains files of a refused type, too large or empty, and asks the same question', async () => {
+  it('explains files of a refused type, too large or empty, and asks the same question; a file off the evidence step gets one line', async () => {
     const bot = start();
     const menu = questionOf(await bot.send({ command: 'start' }));
     const file = (mime: string, bytes: Buffer, name = 'evidence.bin') => ({
@@ -338,9 +338,11 @@ describe('bad input over JSON lines', () => {
       menu,
       t('de', 'common:invalid.file.empty'),
     );
-    // An allowed file where none is asked: the question again, nothing stored beyond the session.
-    const allowed = await bot.send(file('image/png', Buffer.from('png'), 'ok.png'));
-    expect(questionOf(allowed).expects).toEqual(menu.expects);
+    // An allowed file where none is asked: one line saying so, nothing taken; the menu still works.
+    const allowed = messagesOf(await bot.send(file('image/png', Buffer.from('png'), 'ok.png')));
+    expect(allowed.map((m) => m.text)).toEqual([t('de', 'common:file.notHere')]);
+    expect(allowed[0]?.expects).toEqual({ kind: 'none' });
+    expect(questionOf(await bot.send({ command: 'menu' })).expects).toEqual(menu.expects);
     expect(await bot.close()).toBe(0);
   });
 });

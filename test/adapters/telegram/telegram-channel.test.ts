@@ -573,7 +573,10 @@ describe('Telegram channel', () => {
       defaultLanguage: 'de',
       transformers: [refuse],
     });
-    const started = channel.start({ handle: () => Promise.resolve() });
+    const started = channel.start({
+      handle: () => Promise.resolve(),
+      admitFile: () => Promise.resolve({ kind: 'refused' }),
+    });
     await expect(started).rejects.toBeInstanceOf(StartupError);
     await expect(started).rejects.toThrow(
       /^Telegram does not accept TELEGRAM_BOT_TOKEN: [^\n]+\.$/,

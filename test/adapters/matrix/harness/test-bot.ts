@@ -126,6 +126,7 @@ export class TestBot {
         this.handled.push(event);
         return engine.handle(event);
       },
+      admitFile: (sender, offer) => engine.admitFile(sender, offer),
     });
     return channel;
   }
