@@ -170,8 +170,10 @@ export class Engine {
       log.info({ reason, platform: sender.platform }, 'file refused before download');
       if (tell) {
         const key = reason === 'rate' ? 'common:rateLimited' : REFUSAL_TEXT[reason];
+        // Under the file's own event id: no event of that id follows a refusal, and a channel
+        // that counts its deliveries per event sends nothing twice for a redelivered file.
         await this.#send(
-          { ...sender, eventId: `${sender.eventId}:file-refused`, input: { kind: 'hello' } },
+          { ...sender, input: { kind: 'hello' } },
           this.#messages([{ texts: [text(key)], input: { kind: 'none' } }], lang),
           log,
         );

@@ -43,6 +43,11 @@ export interface ChannelDriver {
    * ended, opens a new chat and returns the greeting's texts.
    */
   reopen?(): Promise<string[]>;
+  /**
+   * How many files the channel has fetched from the messenger for this person so far; only for
+   * channels that download files (the console reads them locally).
+   */
+  fetchedFiles?(): Promise<number>;
 }
 
 /** Starts a fresh conversation (a new person) on the channel; called inside each test. */
@@ -128,6 +133,18 @@ export function channelScenarios(channel: string, start: StartDriver): void {
         await person.sendText('Hallo');
         expect(await person.lastReplies()).toContain(t('de', 'common:welcome'));
       }
+    });
+
+    it('takes files only at the evidence step: elsewhere one line, nothing fetched', async () => {
+      const person = await start('de');
+      await person.sendText('/start');
+      const before = await person.fetchedFiles?.();
+      await person.sendFile({ name: 'notiz.txt', mime: 'text/plain', bytes: Buffer.from('Notiz') });
+      expect(await person.lastReplies()).toEqual([t('de', 'common:file.notHere')]);
+      if (before !== undefined) expect(await person.fetchedFiles?.()).toBe(before);
+      // The conversation goes on where it was: "1" is still the menu's first option.
+      await person.sendText('1');
+      expect((await person.lastQuestion()).text).toBe(t('de', 'intake:danger.prompt'));
     });
 
     it('walks a short incident report to the summary, leaving no answer readable in Redis', async () => {

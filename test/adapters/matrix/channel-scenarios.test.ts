@@ -16,6 +16,8 @@ import { ensureSynapse, registerUser } from './harness/synapse.ts';
 import { TestBot } from './harness/test-bot.ts';
 
 let redis: TestRedis | undefined;
+/** Attachments the bot has downloaded from the homeserver so far. */
+let downloads = 0;
 let bot: TestBot | undefined;
 const people: MatrixUser[] = [];
 
@@ -23,7 +25,17 @@ beforeAll(async () => {
   await ensureSynapse();
   redis = new TestRedis(uniquePrefix('matrix_scenarios'));
   const account = await registerUser('lotse-bot', { login: false });
-  bot = await TestBot.create({ account, redis: redis.client, prefix: redis.prefix });
+  bot = await TestBot.create({
+    account,
+    redis: redis.client,
+    prefix: redis.prefix,
+    // Counts media downloads, to show which files were never fetched.
+    fetch: (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.includes('/media/download/') || url.includes('/media/v3/download/')) downloads++;
+      return globalThis.fetch(input, init);
+    },
+  });
   await bot.start();
 }, 15 * 60_000);
 
@@ -91,6 +103,10 @@ class MatrixDriver implements ChannelDriver {
   stored(): Promise<string> {
     if (redis === undefined) return Promise.reject(new Error('no Redis'));
     return everythingUnder(redis.client, redis.prefix);
+  }
+
+  fetchedFiles(): Promise<number> {
+    return Promise.resolve(downloads);
   }
 }
 

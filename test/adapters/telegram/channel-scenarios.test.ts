@@ -55,6 +55,7 @@ channelScenarios('Telegram', async (language) => {
     lastReplies: async () =>
       (await user.messages()).filter((m) => m.messageId > seenUpTo).map((m) => m.text),
     stored: () => everythingUnder(redis.client, redis.prefix),
+    fetchedFiles: () => Promise.resolve(harness.callsOf('getFile').length),
   };
   return driver;
 });

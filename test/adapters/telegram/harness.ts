@@ -81,6 +81,10 @@ export interface HarnessOptions {
   /** More transformers, innermost (e.g. a slow sendMessage). */
   readonly transformers?: readonly Transformer[];
   readonly albumWaitMs?: number;
+  /** More settings for the app, over the harness's own (e.g. a small REPORT_FILE_BUDGET_MB). */
+  readonly config?: Readonly<Record<string, string>>;
+  /** Telegram's rate limits instead of the fast test ones. */
+  readonly limits?: RateLimits;
 }
 
 /** A bot message as the emulator keeps it (edits applied). */
@@ -154,13 +158,18 @@ export class TelegramHarness {
     return this.#channel;
   }
 
-  /** Builds an app and a channel and starts them (again, after stopBot: a restart). */
-  async startBot(): Promise<void> {
+  /**
+   * Builds an app and a channel and starts them (again, after stopBot: a restart), with
+   * `settings` over the options' config.
+   */
+  async startBot(settings: Readonly<Record<string, string>> = {}): Promise<void> {
     const config = loadConfig(
       {
         REDIS_KEY_PREFIX: this.options.prefix,
         RATE_LIMIT_MESSAGES: '1000',
         DEFAULT_LANGUAGE: 'de',
+        ...this.options.config,
+        ...settings,
       },
       null,
     );
@@ -194,7 +203,7 @@ export class TelegramHarness {
       i18n: this.i18n,
       logger,
       defaultLanguage: 'de',
-      limits: TEST_LIMITS,
+      limits: this.options.limits ?? TEST_LIMITS,
       albumWaitMs: this.options.albumWaitMs ?? 300,
       pollTimeoutSeconds: 1,
       transformers: [...(this.options.transformers ?? []), this.#emulatorGaps()],
@@ -465,6 +474,23 @@ export class TelegramUser {
       await sleep(25);
     }
   }
+}
+
+/** Walks from /start to the evidence step with taps and typed answers. */
+export async function toEvidence(user: TelegramUser): Promise<void> {
+  await user.send('/start');
+  await user.tap('report');
+  await user.tap('no'); // danger
+  await user.tap('agree'); // consent
+  await user.send('1'); // role, typed as a number
+  await user.choose(['threat', 'hateOnline']); // kinds: toggles, then "done"
+  await user.tap('online');
+  await user.send('Instagram'); // platform, typed as a label
+  await user.send('https://instagram.com/p/abc');
+  await user.tap('yesterday'); // a shortcut beside a typed date
+  await user.send('Bayern');
+  await user.tap('skip');
+  await user.send('Drohung unter meinem Beitrag. MARKER-4711');
 }
 
 /** The option id a button's callback data names ("done" for the send button of a multi). */

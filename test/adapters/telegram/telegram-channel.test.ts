@@ -14,13 +14,7 @@ import { StartupError } from '../../../src/bot/redis.ts';
 import { TelegramChannel } from '../../../src/adapters/telegram/telegram-channel.ts';
 import { createLogger } from '../../../src/bot/logger.ts';
 import type { Transformer } from '../../../src/adapters/telegram/telegram-channel.ts';
-import {
-  FakeDesk,
-  TelegramHarness,
-  TOKEN,
-  type HarnessOptions,
-  type TelegramUser,
-} from './harness.ts';
+import { FakeDesk, TelegramHarness, toEvidence, TOKEN, type HarnessOptions } from './harness.ts';
 
 const redis = useTestRedis('tg');
 let h: TelegramHarness | undefined;
@@ -42,23 +36,6 @@ const t = (key: string, params?: Record<string, string | number>) =>
 const tEn = (key: string) => (h ?? failNoHarness()).i18n.t('en', { key });
 function failNoHarness(): never {
   throw new Error('no harness');
-}
-
-/** Walks from /start to the evidence step with taps and typed answers. */
-async function toEvidence(user: TelegramUser): Promise<void> {
-  await user.send('/start');
-  await user.tap('report');
-  await user.tap('no'); // danger
-  await user.tap('agree'); // consent
-  await user.send('1'); // role, typed as a number
-  await user.choose(['threat', 'hateOnline']); // kinds: toggles, then "done"
-  await user.tap('online');
-  await user.send('Instagram'); // platform, typed as a label
-  await user.send('https://instagram.com/p/abc');
-  await user.tap('yesterday'); // a shortcut beside a typed date
-  await user.send('Bayern');
-  await user.tap('skip');
-  await user.send('Drohung unter meinem Beitrag. MARKER-4711');
 }
 
 describe('Telegram channel', () => {
