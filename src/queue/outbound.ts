@@ -106,16 +106,25 @@ export interface OutboundWorkerDeps {
   readonly logger: Logger;
   /** Gap between two messages to one chat (Telegram allows about one per second). */
   readonly perChatGapMs?: number;
-  /** Messages per second over all chats (Telegram: 30). */
-  readonly perSecond?: number;
   /** Told when a message could not be delivered after every retry (staff should know). */
   readonly undeliverable?: (caseRef: string) => Promise<void>;
 }
 
+// KEYS: the chat's next free time   ARGV: now (ms), gap (ms)
+const RESERVE_SLOT = `
+local now = tonumber(ARGV[1])
+local gap = tonumber(ARGV[2])
+local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
+redis.call('SET', KEYS[1], slot + gap, 'PX', slot + gap - now + 1000)
+return slot
+`;
+
 /**
  * Delivers outbound jobs through the channel of the person's platform: at most one message per
- * chat per gap (a job that comes too early waits, delayed), at most `perSecond` overall, retried
- * with backoff on errors, never twice.
+ * chat per gap, retried with backoff on errors, never twice. Each job reserves its chat's next
+ * free slot once and waits for it, delayed, outside the queue: so a hundred messages to one chat
+ * pass the queue twice each and never stand in front of another chat's message. The overall rate
+ * is the channel's business (Telegram's throttle holds 30 a second in the process).
  */
 export function startOutboundWorker(deps: OutboundWorkerDeps): Worker {
   const log = deps.logger.child({ module: 'outbound', platform: deps.platform });
@@ -131,15 +140,9 @@ export function startOutboundWorker(deps: OutboundWorkerDeps): Worker {
       const { address, lang, message } = parsed.data;
       const sentKey = `${deps.prefix}:outbound:sent:${String(job.id)}`;
       if ((await deps.redis.exists(sentKey)) === 1) return;
-      const pace = await deps.redis.set(
-        `${deps.prefix}:outbound:pace:{${address.platform}:${address.chatId}}`,
-        '1',
-        'PX',
-        gap,
-        'NX',
-      );
-      if (pace === null) {
-        await job.moveToDelayed(Date.now() + gap, token);
+      const slot = await reserveSlot(deps, `${address.platform}:${address.chatId}`, job, gap);
+      if (slot > Date.now()) {
+        await job.moveToDelayed(slot, token);
         throw new DelayedError();
       }
       const event = eventFor(address, `outbound:${String(job.id)}`);
@@ -164,6 +167,7 @@ export function startOutboundWorker(deps: OutboundWorkerDeps): Worker {
             };
       await deps.outbound.deliver(event, [rendered]);
       await deps.redis.set(sentKey, '1', 'EX', 7 * 86_400);
+      await deps.redis.del(slotKeyOf(deps.prefix, job));
       if (message.kind === 'staff-reply') {
         await deps.caseOpened({
           ...event,
@@ -176,7 +180,6 @@ export function startOutboundWorker(deps: OutboundWorkerDeps): Worker {
       connection: deps.connection,
       prefix: `${deps.prefix}:bull`,
       concurrency: 8,
-      limiter: { max: deps.perSecond ?? 30, duration: 1_000 },
     },
   );
   worker.on('failed', (job, error) => {
@@ -201,6 +204,35 @@ export function startOutboundWorker(deps: OutboundWorkerDeps): Worker {
   });
   return worker;
 }
+
+/**
+ * The time from which the job may be delivered: the slot it reserved in its chat before (kept
+ * beside the job), or the chat's next free slot, reserved now.
+ */
+async function reserveSlot(
+  deps: Pick<OutboundWorkerDeps, 'redis' | 'prefix'>,
+  chat: string,
+  job: Job,
+  gap: number,
+): Promise<number> {
+  const slotKey = slotKeyOf(deps.prefix, job);
+  const kept = await deps.redis.get(slotKey);
+  if (kept !== null) return Number(kept);
+  const slot = Number(
+    await deps.redis.eval(
+      RESERVE_SLOT,
+      1,
+      `${deps.prefix}:outbound:next:{${chat}}`,
+      Date.now(),
+      gap,
+    ),
+  );
+  await deps.redis.set(slotKey, String(slot), 'EX', 7 * 86_400);
+  return slot;
+}
+
+/** Where a job keeps the slot it reserved. */
+const slotKeyOf = (prefix: string, job: Job): string => `${prefix}:outbound:slot:${String(job.id)}`;
 
 function eventFor(address: ReplyAddress, eventId: string): InboundEvent {
   return { ...address, eventId, input: { kind: 'hello' } };

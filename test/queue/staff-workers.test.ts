@@ -269,6 +269,44 @@ describe('staff workers', () => {
     expect(toP1[0]?.text).toContain('Nachricht der Ansprechstelle');
   });
 
+  it('never lets one chat`s backlog of replies hold up another chat`s', async () => {
+    const { app, channel } = await setup();
+    running.workers.push(
+      startOutboundWorker({
+        platform: 'console',
+        connection: blocking(),
+        redis: redis.client,
+        prefix: redis.prefix,
+        outbound: app.router,
+        i18n: app.i18n,
+        caseOpened: (event) => app.engine.handle(event),
+        logger,
+      }),
+    );
+    const job = (text: string, chatId: string) => ({
+      v: 1 as const,
+      address: { platform: 'console' as const, userId: chatId, chatId },
+      lang: 'de' as const,
+      message: { kind: 'staff-reply' as const, caseRef: 'AAAA-BBBB-CCCC-D', text },
+    });
+    // 150 replies to one person: two and a half minutes at one a second.
+    await app.outbound.queue('console').addBulk(
+      Array.from({ length: 150 }, (_, n) => ({
+        name: 'staff-reply',
+        data: job(`Nachricht ${String(n)}`, 'busy'),
+        opts: { jobId: `busy-${String(n)}` },
+      })),
+    );
+    const queuedAt = Date.now();
+    await app.outbound.enqueue(job('für die andere Person', 'other'), 'other-1');
+    await until(() => channel.delivered.some((d) => d.chatId === 'other'), 20_000);
+    const other = channel.delivered.find((d) => d.chatId === 'other');
+    // Before, each early job went round the queue again under a 30-a-second limiter: the other
+    // person waited behind all 150 (five seconds and more).
+    expect((other?.at ?? Infinity) - queuedAt).toBeLessThan(2_500);
+    expect(channel.delivered.filter((d) => d.chatId === 'busy').length).toBeLessThanOrEqual(4);
+  });
+
   it('flags open cases when the person asks to erase their data', async () => {
     const { app, staff } = await setup();
     await app.startWorkers();

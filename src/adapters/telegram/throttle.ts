@@ -29,8 +29,11 @@ export const TELEGRAM_LIMITS: RateLimits = {
 
 /**
  * A small in-process limiter after the generic cell rate algorithm: each call reserves the next
- * free slot under every rate it is subject to and waits for it, so callers go out in order and
- * never faster than allowed. Per process: several replicas share Telegram's limits between them.
+ * free slot under each rate it is subject to, in the order given, and waits for it, so callers of
+ * one key go out in order and never faster than allowed. Rates are taken one after the other, the
+ * narrowest first: a call waits for its chat's slot before it reserves one of the shared rate, so
+ * a backlog in one chat holds a single shared slot at a time and never pushes other chats back.
+ * Per process: several replicas share Telegram's limits between them.
  */
 export class RateLimiter {
   /** Theoretical arrival time per key, in ms. */
@@ -43,17 +46,17 @@ export class RateLimiter {
     this.#wait = wait;
   }
 
-  /** Resolves when a call may go out under all the rates. */
+  /** Resolves when a call may go out under all the rates, taken in the order given. */
   async take(rates: readonly { readonly key: string; readonly rate: Rate }[]): Promise<void> {
+    for (const { key, rate } of rates) await this.#takeOne(key, rate);
+  }
+
+  async #takeOne(key: string, rate: Rate): Promise<void> {
     const now = this.#clock();
-    let at = now;
-    for (const { key, rate } of rates) {
-      const interval = 1000 / rate.perSecond;
-      const tat = Math.max(this.#tat.get(key) ?? now, now);
-      at = Math.max(at, tat - (rate.burst - 1) * interval);
-    }
-    for (const { key, rate } of rates)
-      this.#tat.set(key, Math.max(this.#tat.get(key) ?? at, at) + 1000 / rate.perSecond);
+    const interval = 1000 / rate.perSecond;
+    const tat = Math.max(this.#tat.get(key) ?? now, now);
+    const at = Math.max(now, tat - (rate.burst - 1) * interval);
+    this.#tat.set(key, tat + interval);
     if (this.#tat.size > 10_000) this.#forget(now);
     if (at > now) await this.#wait(at - now);
   }
@@ -71,15 +74,14 @@ const SENDS = /^(send|copy|forward)/;
 export function throttle(limiter: RateLimiter, limits: RateLimits = TELEGRAM_LIMITS): Transformer {
   return async (prev, method, payload, signal) => {
     if (method !== 'getUpdates') {
-      const rates = [{ key: '*', rate: limits.global }];
       const chat =
         typeof payload === 'object' && 'chat_id' in payload ? String(payload.chat_id) : undefined;
-      if (chat !== undefined && SENDS.test(method))
-        rates.push({
-          key: chat,
-          rate: chat.startsWith('-') ? limits.groupChat : limits.privateChat,
-        });
-      await limiter.take(rates);
+      // The chat's own rate first: its backlog waits there, not in everyone's way.
+      const rates =
+        chat !== undefined && SENDS.test(method)
+          ? [{ key: chat, rate: chat.startsWith('-') ? limits.groupChat : limits.privateChat }]
+          : [];
+      await limiter.take([...rates, { key: '*', rate: limits.global }]);
     }
     return prev(method, payload, signal);
   };

@@ -34,7 +34,7 @@ describe('reading Matrix messages', () => {
     expect(stripReplyFallback('no quote')).toBe('no quote');
   });
 
-  it('reads plain and encrypted attachments with name and type', () => {
+  it('reads plain and encrypted attachments with name, type and declared size', () => {
     expect(
       readMessage({
         msgtype: 'm.image',
@@ -46,6 +46,8 @@ describe('reading Matrix messages', () => {
       kind: 'media',
       name: 'shot.png',
       mime: 'image/png',
+      // The declared size: the engine weighs it against the report's budget before download.
+      size: 10,
       source: { kind: 'plain', mxc: 'mxc://example.org/abc' },
     });
     const { file } = encryptAttachment(Buffer.from('x'));

@@ -37,11 +37,35 @@ describe('rate limits', () => {
     const { limiter, now } = fakeLimiter();
     for (let chat = 0; chat < 60; chat++)
       await limiter.take([
-        { key: '*', rate: TELEGRAM_LIMITS.global },
         { key: String(chat), rate: TELEGRAM_LIMITS.privateChat },
+        { key: '*', rate: TELEGRAM_LIMITS.global },
       ]);
     // 30 at once, 30 more at 30 a second.
     expect(now()).toBeCloseTo(1000, 0);
+  });
+
+  it('never lets one chat`s backlog hold up another chat', async () => {
+    // Real time, scaled down: 20 messages a second per chat, 1000 overall.
+    const limits = {
+      chat: { perSecond: 20, burst: 1 },
+      all: { perSecond: 1000, burst: 10 },
+    };
+    const limiter = new RateLimiter();
+    const call = (chat: string) =>
+      limiter.take([
+        { key: chat, rate: limits.chat },
+        { key: '*', rate: limits.all },
+      ]);
+    const started = Date.now();
+    // 40 messages queued for one chat: two seconds of backlog there.
+    const backlog = Array.from({ length: 40 }, () => call('busy'));
+    await call('other');
+    const otherWaited = Date.now() - started;
+    await Promise.all(backlog);
+    const backlogTook = Date.now() - started;
+    expect(backlogTook).toBeGreaterThanOrEqual(1_900);
+    // Before, the other chat went out only after the whole backlog (about two seconds).
+    expect(otherWaited).toBeLessThan(500);
   });
 
   it('limits messages per chat and other calls only overall; never the update fetch', async () => {
@@ -54,6 +78,6 @@ describe('rate limits', () => {
     await transformer(prev, 'sendMessage', { chat_id: 7, text: 'x' });
     await transformer(prev, 'editMessageText', { chat_id: 7, message_id: 1, text: 'x' });
     await transformer(prev, 'getUpdates', {});
-    expect(taken).toEqual([['*', '7'], ['*']]);
+    expect(taken).toEqual([['7', '*'], ['*']]);
   });
 });
