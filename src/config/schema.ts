@@ -97,7 +97,7 @@ export const configSchema = z.object({
   RATE_LIMIT_MESSAGES: int(1, 10_000)
     .default(30)
     .describe(
-      'Messages one person may send within RATE_LIMIT_WINDOW_SECONDS before Lotse asks them to slow down.',
+      'Messages one person may send within RATE_LIMIT_WINDOW_SECONDS before Lotse asks them to slow down; each file counts, before it is downloaded.',
     ),
   RATE_LIMIT_WINDOW_SECONDS: int(1, 3600)
     .default(60)
