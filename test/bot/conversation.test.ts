@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { converse, pickLanguage, type CoreDeps, type Outcome } from '../../src/bot/conversation.ts';
+import {
+  converse,
+  fileWelcome,
+  pickLanguage,
+  type CoreDeps,
+  type Outcome,
+} from '../../src/bot/conversation.ts';
 import { Translator } from '../../src/bot/i18n.ts';
 import { render } from '../../src/bot/render.ts';
 import { loadSession, SESSION_VERSION, type Loaded, type Session } from '../../src/bot/session.ts';
@@ -543,5 +549,65 @@ describe('invalid input changes nothing', () => {
         expect(first).toBe(i18n.t(lang, question(outcome).texts[0]!));
         expect(first).not.toMatch(/common:|\{\{|invalid\./);
       }
+  });
+});
+
+describe('files: may one be taken now?', () => {
+  const MB = 1024 * 1024;
+  const file = (n: number, size: number) => ({
+    name: `f${String(n)}.pdf`,
+    mime: 'application/pdf',
+    size,
+    sha256: String(n).padStart(64, '0'),
+    receivedAt: NOW.toISOString(),
+    ref: `ref-${String(n)}`,
+  });
+  /** The intake's evidence step, already holding files of these sizes. */
+  const atEvidence = (...sizes: number[]): Session =>
+    session([frame('intake', 'evidence')], {
+      data: { intake: { evidence: { files: sizes.map((s, i) => file(i, s)), links: [] } } },
+    });
+  const budgeted: CoreDeps = { ...deps, fileBudgetBytes: 10 * MB };
+
+  it('takes files only at a step that asks for them', () => {
+    expect(fileWelcome(loaded(MAIN), budgeted)).toEqual({ kind: 'not-here' });
+    expect(fileWelcome(loaded(NOTE_WRITE), budgeted)).toEqual({ kind: 'not-here' });
+    expect(fileWelcome({ kind: 'none' }, budgeted)).toEqual({ kind: 'not-here' });
+    expect(fileWelcome(loaded(atEvidence()), budgeted)).toEqual({
+      kind: 'welcome',
+      bytesLeft: 10 * MB,
+    });
+  });
+
+  it('tells what is left of the report`s budget, nothing once it is spent', () => {
+    expect(fileWelcome(loaded(atEvidence(4 * MB, 2 * MB)), budgeted)).toEqual({
+      kind: 'welcome',
+      bytesLeft: 4 * MB,
+    });
+    expect(fileWelcome(loaded(atEvidence(6 * MB, 6 * MB)), budgeted)).toEqual({
+      kind: 'welcome',
+      bytesLeft: 0,
+    });
+    expect(fileWelcome(loaded(atEvidence(6 * MB)), deps)).toEqual({
+      kind: 'welcome',
+      bytesLeft: Number.POSITIVE_INFINITY,
+    });
+  });
+
+  it('refuses files that arrive beyond the budget, keeping what was there', () => {
+    const start = atEvidence(8 * MB);
+    const over = converse(
+      loaded(start),
+      event({ kind: 'files', files: [file(7, 3 * MB)] }),
+      budgeted,
+    );
+    expect(question(over).texts[0]?.key).toBe('common:invalid.file.budget');
+    expect(over.session?.data).toEqual(start.data);
+    const within = converse(
+      loaded(start),
+      event({ kind: 'files', files: [file(8, 2 * MB)] }),
+      budgeted,
+    );
+    expect(keys(within)).toEqual([['intake:evidence.status']]);
   });
 });
