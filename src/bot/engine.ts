@@ -169,12 +169,12 @@ export class Engine {
     const refuse = async (reason: FileRefusal, tell = true): Promise<FileAdmission> => {
       log.info({ reason, platform: sender.platform }, 'file refused before download');
       if (tell) {
-        const key = reason === 'rate' ? 'common:rateLimited' : REFUSAL_TEXT[reason];
+        const sentence = reason === 'rate' ? 'common:rateLimited' : REFUSAL_TEXT[reason];
         // Under the file's own event id: no event of that id follows a refusal, and a channel
         // that counts its deliveries per event sends nothing twice for a redelivered file.
         await this.#send(
           { ...sender, input: { kind: 'hello' } },
-          this.#messages([{ texts: [text(key)], input: { kind: 'none' } }], lang),
+          this.#messages([{ texts: [text(sentence)], input: { kind: 'none' } }], lang),
           log,
         );
       }
@@ -185,8 +185,10 @@ export class Engine {
     if (welcome.kind === 'not-here') return refuse('not-here');
     const gate = this.#d.files?.gate;
     if (gate !== undefined && !(await gate.roomForFiles())) return refuse('memory');
-    const bytes = Math.min(offer.size ?? MAX_FILE_BYTES, MAX_FILE_BYTES, welcome.bytesLeft);
-    if (bytes <= 0 || (offer.size ?? 0) > welcome.bytesLeft) return refuse('budget');
+    // A declared size is reserved as it is; without one (or a declared 0), what may still come.
+    const declared = offer.size !== undefined && offer.size > 0 ? offer.size : undefined;
+    const bytes = Math.min(declared ?? MAX_FILE_BYTES, MAX_FILE_BYTES, welcome.bytesLeft);
+    if (bytes <= 0 || (declared ?? 0) > welcome.bytesLeft) return refuse('budget');
     if (gate === undefined)
       return { kind: 'take', maxBytes: bytes, release: () => Promise.resolve() };
     if (!(await gate.reserve(key, bytes, welcome.bytesLeft))) return refuse('budget');
