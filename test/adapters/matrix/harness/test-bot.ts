@@ -13,7 +13,7 @@ import {
   MatrixChannel,
   type MatrixChannelOptions,
 } from '../../../../src/adapters/matrix/matrix-channel.ts';
-import { Engine } from '../../../../src/bot/engine.ts';
+import { Engine, type EngineDeps } from '../../../../src/bot/engine.ts';
 import { FileIntake, newFileId, type FileVault } from '../../../../src/bot/files.ts';
 import { Translator } from '../../../../src/bot/i18n.ts';
 import { RedisConversationStore } from '../../../../src/bot/redis-store.ts';
@@ -45,6 +45,8 @@ export interface TestBotOptions {
   /** LOG_LEVEL of the bot (default: LOTSE_TEST_LOG_LEVEL or silent). */
   readonly logLevel?: string;
   readonly undecryptableWaitMs?: number;
+  /** The engine's file limits (budget, gate); unset, files are limited only by the step. */
+  readonly files?: EngineDeps['files'];
 }
 
 export class TestBot {
@@ -94,6 +96,7 @@ export class TestBot {
       outbound: router,
       logger,
       defaultLanguage: 'de',
+      ...(this.#o.files === undefined ? {} : { files: this.#o.files }),
       effects: {
         run: (_event, effect) => {
           this.effects.push(effect);
