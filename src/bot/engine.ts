@@ -90,7 +90,7 @@ export const inboundEventSchema = z.object({
     z.object({
       kind: z.literal('files'),
       files: z.array(fileRef),
-      rejected: z.array(z.enum(['tooLarge', 'type', 'empty', 'budget'])).optional(),
+      rejected: z.array(z.enum(['tooLarge', 'type', 'empty'])).optional(),
     }),
     z.object({ kind: z.literal('command'), command: z.enum(COMMANDS) }),
     z.object({ kind: z.literal('hello') }),

@@ -74,7 +74,7 @@ export interface FileRef {
 }
 
 /** Why a received file was refused (explained by common:invalid.file.<reason>). */
-export type FileRejection = 'tooLarge' | 'type' | 'empty' | 'budget';
+export type FileRejection = 'tooLarge' | 'type' | 'empty';
 
 /** A validated answer, typed by the kind of input that was expected. */
 export type Answer =
