@@ -257,7 +257,7 @@ class Conversation {
       view.input.kind === 'files' &&
       this.#overBudget(input, view.input)
     )
-      return this.show([], text('common:invalid.file.budget'));
+      return this.show([], text('common:file.budget'));
     const parsed = parseInput(
       input,
       view.input,

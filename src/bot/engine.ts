@@ -62,7 +62,7 @@ export interface EngineDeps {
 /** The one sentence a refused file gets. */
 const REFUSAL_TEXT: Readonly<Record<Exclude<FileRefusal, 'rate'>, string>> = {
   'not-here': 'common:file.notHere',
-  budget: 'common:invalid.file.budget',
+  budget: 'common:file.budget',
   memory: 'common:file.memory',
 };
 

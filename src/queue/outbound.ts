@@ -140,9 +140,17 @@ export function startOutboundWorker(deps: OutboundWorkerDeps): Worker {
       const { address, lang, message } = parsed.data;
       const sentKey = `${deps.prefix}:outbound:sent:${String(job.id)}`;
       if ((await deps.redis.exists(sentKey)) === 1) return;
-      const slot = await reserveSlot(deps, `${address.platform}:${address.chatId}`, job, gap);
+      const chat = `${address.platform}:${address.chatId}`;
+      const slot = await reserveSlot(deps, chat, job, gap);
       if (slot > Date.now()) {
         await job.moveToDelayed(slot, token);
+        throw new DelayedError();
+      }
+      // The slot is the plan; the pace key holds the gap exactly, whatever the delays on the way.
+      const paceKey = `${deps.prefix}:outbound:pace:{${chat}}`;
+      if ((await deps.redis.set(paceKey, '1', 'PX', gap, 'NX')) === null) {
+        const wait = Math.max(await deps.redis.pttl(paceKey), 1);
+        await job.moveToDelayed(Date.now() + wait, token);
         throw new DelayedError();
       }
       const event = eventFor(address, `outbound:${String(job.id)}`);

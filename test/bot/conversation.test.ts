@@ -601,7 +601,7 @@ describe('files: may one be taken now?', () => {
       event({ kind: 'files', files: [file(7, 3 * MB)] }),
       budgeted,
     );
-    expect(question(over).texts[0]?.key).toBe('common:invalid.file.budget');
+    expect(question(over).texts[0]?.key).toBe('common:file.budget');
     expect(over.session?.data).toEqual(start.data);
     const within = converse(
       loaded(start),

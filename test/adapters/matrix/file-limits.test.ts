@@ -58,7 +58,7 @@ describe('Matrix channel: file limits before download', () => {
     expect(fits.at(-1)?.body).toContain(t('intake:evidence.status', { files: 1, links: 0 }));
     expect(downloads).toBe(1);
     const over = await send('over.pdf', 400);
-    expect(over.map((m) => m.body)).toEqual([t('common:invalid.file.budget')]);
+    expect(over.map((m) => m.body)).toEqual([t('common:file.budget')]);
     // Not fetched, not kept.
     expect(downloads).toBe(1);
     expect(bot.vault.files.size).toBe(1);

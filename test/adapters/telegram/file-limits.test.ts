@@ -106,8 +106,8 @@ describe('file limits before download (Telegram)', () => {
     );
     // Declared larger than what is left: refused before getFile, with the budget named.
     await clara.sendContent(document('big-2', kb(400, 2)));
-    expect((await clara.lastQuestion()).text).toBe(said('common:invalid.file.budget'));
-    expect(said('common:invalid.file.budget')).toContain('1 MB');
+    expect((await clara.lastQuestion()).text).toBe(said('common:file.budget'));
+    expect(said('common:file.budget')).toContain('1 MB');
     expect(fetched()).toEqual(['big-1']);
     // An album of two 200 KB photos: the first fits the 324 KB left, the second, while the first
     // is still being collected, does not.
@@ -128,7 +128,7 @@ describe('file limits before download (Telegram)', () => {
     expect(last).toBe(status);
     expect(fetched()).toEqual(['big-1', 'al-1']);
     const texts = (await clara.messages()).map((m) => m.text);
-    expect(texts.filter((t) => t === said('common:invalid.file.budget'))).toHaveLength(2);
+    expect(texts.filter((t) => t === said('common:file.budget'))).toHaveLength(2);
     expect(await stored(redis.client, redis.prefix, 703)).toHaveLength(2);
     // Once the album has been handed on, nothing stays reserved.
     const inFlight = `${redis.prefix}:conv:{telegram:703}:files-in-flight`;
