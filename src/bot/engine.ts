@@ -189,22 +189,27 @@ export class Engine {
     const declared = offer.size !== undefined && offer.size > 0 ? offer.size : undefined;
     const bytes = Math.min(declared ?? MAX_FILE_BYTES, MAX_FILE_BYTES, welcome.bytesLeft);
     if (bytes <= 0 || (declared ?? 0) > welcome.bytesLeft) return refuse('budget');
-    if (gate === undefined)
-      return { kind: 'take', maxBytes: bytes, release: () => Promise.resolve() };
+    if (gate === undefined) {
+      const none = () => Promise.resolve();
+      return { kind: 'take', maxBytes: bytes, stored: none, release: none };
+    }
     if (!(await gate.reserve(key, bytes, welcome.bytesLeft))) return refuse('budget');
-    let released = false;
+    let held = bytes;
+    const giveBack = async (amount: number) => {
+      if (amount <= 0) return;
+      held -= amount;
+      try {
+        await gate.release(key, amount);
+      } catch (error) {
+        log.warn({ err: error }, 'could not release a file reservation; it expires by itself');
+      }
+    };
     return {
       kind: 'take',
       maxBytes: bytes,
-      release: async () => {
-        if (released) return;
-        released = true;
-        try {
-          await gate.release(key, bytes);
-        } catch (error) {
-          log.warn({ err: error }, 'could not release a file reservation; it expires by itself');
-        }
-      },
+      // A file of unknown size was reserved at what it might have been: keep only what it is.
+      stored: (size) => giveBack(held - Math.max(size, 0)),
+      release: () => giveBack(held),
     };
   }
 

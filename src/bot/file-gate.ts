@@ -25,6 +25,8 @@ export type FileAdmission =
   | {
       readonly kind: 'take';
       readonly maxBytes: number;
+      /** Once the file is stored: keeps only its real size reserved (never rejects). */
+      readonly stored: (bytes: number) => Promise<void>;
       readonly release: () => Promise<void>;
     }
   /** Not now (rate limit, wrong step, budget, memory): the person has been told; fetch nothing. */

@@ -49,6 +49,7 @@ export async function fileInput(
   const { release } = admission;
   try {
     const ref = await intake.receive(conversationKey(sender), clean);
+    await admission.stored(ref.size);
     return { input: { kind: 'files', files: [ref] }, release };
   } catch (error) {
     await release();

@@ -291,6 +291,7 @@ export class RoomEvents {
             mime: message.mime,
             bytes,
           });
+          await admission.stored(file.size);
           return { input: { kind: 'files', files: [file] }, release };
         } catch (error) {
           await release();

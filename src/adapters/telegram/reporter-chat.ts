@@ -247,10 +247,10 @@ export class ReporterChat {
     const { release } = admission;
     try {
       const got = await download(this.#d.download, attachment, admission.maxBytes);
-      const part: AlbumPart = got.ok
-        ? { ok: true, file: await this.#d.files.receive(conversationKey(base), got.file) }
-        : got;
-      return { kind: 'part', part, release };
+      if (!got.ok) return { kind: 'part', part: got, release };
+      const file = await this.#d.files.receive(conversationKey(base), got.file);
+      await admission.stored(file.size);
+      return { kind: 'part', part: { ok: true, file }, release };
     } catch (error) {
       await release();
       if (error instanceof FileRejected)

@@ -140,6 +140,27 @@ describe('file limits before download (Telegram)', () => {
     ).toBe(0);
   });
 
+  it('reserves a file of unknown size only until its real size is known', async () => {
+    await start({ config: { REPORT_FILE_BUDGET_MB: '30' }, albumWaitMs: 400 });
+    const emil = h!.user({ userId: 705 });
+    await toEvidence(emil);
+    // An album of three photos Telegram gives no size for: each might be 20 MB until it is fetched.
+    for (const id of ['ns-1', 'ns-2', 'ns-3']) {
+      h!.files.set(id, { bytes: Buffer.from(`small photo ${id}`) });
+      await emil.sendContent({
+        media_group_id: 'album-no-size',
+        photo: [{ file_id: id, file_unique_id: id, width: 800, height: 600 }],
+      });
+    }
+    const status = said('intake:evidence.status', { files: 3, links: 0 });
+    const last = await eventually(
+      async () => (await emil.lastQuestion()).text,
+      (text) => text === status,
+    );
+    expect(last).toBe(status);
+    expect(fetched()).toEqual(['ns-1', 'ns-2', 'ns-3']);
+  });
+
   it('refuses new files while Redis is nearly full, and the conversation goes on', async () => {
     // A Redis of our own with a small maxmemory: the shared one is never reconfigured.
     const own = await ownRedis('64mb');
