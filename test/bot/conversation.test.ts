@@ -570,25 +570,25 @@ describe('files: may one be taken now?', () => {
   const budgeted: CoreDeps = { ...deps, fileBudgetBytes: 10 * MB };
 
   it('takes files only at a step that asks for them', () => {
-    expect(fileWelcome(loaded(MAIN), budgeted)).toEqual({ kind: 'not-here' });
-    expect(fileWelcome(loaded(NOTE_WRITE), budgeted)).toEqual({ kind: 'not-here' });
-    expect(fileWelcome({ kind: 'none' }, budgeted)).toEqual({ kind: 'not-here' });
-    expect(fileWelcome(loaded(atEvidence()), budgeted)).toEqual({
+    expect(fileWelcome(loaded(MAIN), 'console', budgeted)).toEqual({ kind: 'not-here' });
+    expect(fileWelcome(loaded(NOTE_WRITE), 'console', budgeted)).toEqual({ kind: 'not-here' });
+    expect(fileWelcome({ kind: 'none' }, 'console', budgeted)).toEqual({ kind: 'not-here' });
+    expect(fileWelcome(loaded(atEvidence()), 'console', budgeted)).toEqual({
       kind: 'welcome',
       bytesLeft: 10 * MB,
     });
   });
 
   it('tells what is left of the report`s budget, nothing once it is spent', () => {
-    expect(fileWelcome(loaded(atEvidence(4 * MB, 2 * MB)), budgeted)).toEqual({
+    expect(fileWelcome(loaded(atEvidence(4 * MB, 2 * MB)), 'console', budgeted)).toEqual({
       kind: 'welcome',
       bytesLeft: 4 * MB,
     });
-    expect(fileWelcome(loaded(atEvidence(6 * MB, 6 * MB)), budgeted)).toEqual({
+    expect(fileWelcome(loaded(atEvidence(6 * MB, 6 * MB)), 'console', budgeted)).toEqual({
       kind: 'welcome',
       bytesLeft: 0,
     });
-    expect(fileWelcome(loaded(atEvidence(6 * MB)), deps)).toEqual({
+    expect(fileWelcome(loaded(atEvidence(6 * MB)), 'console', deps)).toEqual({
       kind: 'welcome',
       bytesLeft: Number.POSITIVE_INFINITY,
     });
