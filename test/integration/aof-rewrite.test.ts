@@ -3,33 +3,17 @@
  * staff reply waiting for delivery; staff erase the case; the reply is still in the append-only
  * file until the worker's scheduled rewrite runs, and gone from every file on the disk after it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
 import { createLogger } from '../../src/bot/logger.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { generateStaffKeyPair } from '../../src/queue/seal.ts';
-import { uniquePrefix } from '../support/redis.ts';
+import { startOwnRedis } from '../support/own-redis.ts';
+import { connect, uniquePrefix } from '../support/redis.ts';
 import { eventually, until } from '../support/wait.ts';
-
-/** A TCP port nothing listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (typeof address === 'object' && address !== null) resolve(address.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
-}
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -38,49 +22,13 @@ afterEach(async () => {
 
 /** Starts a redis-server of this test's own, with every write in its append-only file at once. */
 async function ownRedis(): Promise<{ client: Redis; dir: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'lotse-aof-'));
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dir,
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'always',
-      '--save',
-      '',
-    ],
-    { stdio: 'ignore' },
-  );
-  cleanup.push(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
-  cleanup.push(
-    () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) {
-          resolve();
-          return;
-        }
-        child.once('exit', () => {
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
-  );
-  const client = new Redis(`redis://127.0.0.1:${port}`, { maxRetriesPerRequest: 2 });
-  client.on('error', () => undefined);
-  await until(async () => (await client.ping().catch(() => '')) === 'PONG');
+  const own = await startOwnRedis({ args: ['--appendonly', 'yes', '--appendfsync', 'always'] });
+  cleanup.push(() => own.stop());
+  const client = connect(own.url);
   cleanup.push(() => {
     client.disconnect();
   });
-  return { client, dir };
+  return { client, dir: own.dir };
 }
 
 /** Everything Redis keeps on the disk, as text. */

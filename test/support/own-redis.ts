@@ -42,14 +42,19 @@ export function freePort(): Promise<number> {
 export interface OwnRedis {
   readonly url: string;
   readonly port: number;
+  /** The server's data folder (its append-only file, for tests that read the disk). */
+  readonly dir: string;
   /** Ends the server with SIGKILL (a crash) and resolves when it is gone. */
   kill(): Promise<void>;
   /** Ends the server if it still runs and removes its folder. */
   stop(): Promise<void>;
 }
 
-/** Starts redis-server on a free port and resolves once it answers. */
-export async function startOwnRedis(): Promise<OwnRedis> {
+/**
+ * Starts redis-server on a free port and resolves once it answers. `args` come after the defaults
+ * (no persistence) and so override them, e.g. `['--appendonly', 'yes']` or a `--maxmemory`.
+ */
+export async function startOwnRedis(options: { args?: readonly string[] } = {}): Promise<OwnRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'lotse-own-redis-'));
   const child: ChildProcess = spawn(
@@ -65,6 +70,7 @@ export async function startOwnRedis(): Promise<OwnRedis> {
       '',
       '--appendonly',
       'no',
+      ...(options.args ?? []),
     ],
     { stdio: 'ignore' },
   );
@@ -92,6 +98,7 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   return {
     url,
     port,
+    dir,
     kill: () => end('SIGKILL'),
     stop: async () => {
       await end('SIGTERM');

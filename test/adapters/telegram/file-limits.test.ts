@@ -3,16 +3,13 @@
  * file is counted against the rate limit, checked against the step, the report's byte budget and
  * Redis's memory before a byte of it is downloaded (getFile is the first call of a download).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startOwnRedis } from '../../support/own-redis.ts';
 import { connect, keysUnder, uniquePrefix, useTestRedis } from '../../support/redis.ts';
-import { eventually, until } from '../../support/wait.ts';
-import { freePort, TelegramHarness, toEvidence, type HarnessOptions } from './harness.ts';
+import { eventually } from '../../support/wait.ts';
+import { TelegramHarness, toEvidence, type HarnessOptions } from './harness.ts';
 
 const redis = useTestRedis('tgfiles');
 let h: TelegramHarness | undefined;
@@ -197,41 +194,13 @@ describe('file limits before download (Telegram)', () => {
 
 /** Starts a private redis-server with `maxmemory`; stopped after the test. */
 async function ownRedis(maxmemory: string): Promise<Redis> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'lotse-files-redis-'));
-  const child: ChildProcess = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dir,
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--maxmemory',
-      maxmemory,
-      '--maxmemory-policy',
-      'noeviction',
-    ],
-    { stdio: 'ignore' },
-  );
-  const client = connect(`redis://127.0.0.1:${String(port)}`);
+  const own = await startOwnRedis({
+    args: ['--maxmemory', maxmemory, '--maxmemory-policy', 'noeviction'],
+  });
+  const client = connect(own.url);
   cleanups.push(async () => {
     client.disconnect();
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-    rmSync(dir, { recursive: true, force: true });
+    await own.stop();
   });
-  await until(() =>
-    client.ping().then(
-      () => true,
-      () => false,
-    ),
-  );
   return client;
 }
