@@ -7,7 +7,7 @@ export type AnyFlow = Flow;
  * Registers a typed flow. Safe because the core only ever hands a flow data that came out of
  * that flow's own `parseData` or `initialData`.
  */
-export function defineFlow<D>(flow: Flow<D>): AnyFlow {
+export function defineFlow<D, S extends string = string>(flow: Flow<D, S>): AnyFlow {
   return flow;
 }
 

@@ -135,10 +135,13 @@ interface Moving<D> {
   readonly caseRef?: string;
 }
 
-/** The outcome of one answer: a discriminated union rather than flags. */
-export type StepResult<D> =
+/**
+ * The outcome of one answer: a discriminated union rather than flags. `S` names the flow's steps,
+ * so a `goto` to a step that does not exist fails to compile.
+ */
+export type StepResult<D, S extends string = string> =
   /** Go to another step of this flow (the current one is remembered for "back"). */
-  | ({ readonly type: 'goto'; readonly step: string } & Moving<D>)
+  | ({ readonly type: 'goto'; readonly step: S } & Moving<D>)
   /** The answer does not fit: explain and ask the same question again; nothing changes. */
   | { readonly type: 'invalid'; readonly hint: Text }
   /** Leave this flow for the start of another one. */
@@ -150,20 +153,20 @@ export type StepResult<D> =
   /** The flow is finished: back to the main menu. */
   | ({ readonly type: 'end' } & Moving<D>);
 
-/** One step of a flow. */
-export interface Step<D> {
+/** One step of a flow; `S` names the steps it may go to. */
+export interface Step<D, S extends string = string> {
   view(ctx: StepContext<D>): View;
-  onAnswer(answer: Answer, ctx: StepContext<D>): StepResult<D>;
+  onAnswer(answer: Answer, ctx: StepContext<D>): StepResult<D, S>;
 }
 
-/** A scripted conversation. */
-export interface Flow<D = unknown> {
+/** A scripted conversation; `S` names its steps (literal types catch a wrong `goto` or start). */
+export interface Flow<D = unknown, S extends string = string> {
   readonly id: string;
   /** The data of a fresh run of this flow. */
   initialData(): D;
   /** The step to begin with (may look at kept data, e.g. to offer resuming a draft). */
-  start(ctx: StepContext<D>): string;
-  readonly steps: Readonly<Record<string, Step<D>>>;
+  start(ctx: StepContext<D>): S;
+  readonly steps: Readonly<Record<S, Step<D, S>>>;
   /** Validates stored data of this flow; stale or damaged data starts the flow afresh. */
   parseData(raw: unknown): D | undefined;
   /** Extra emergency help this flow's data allows (e.g. the state hotline once the Land is known). */

@@ -75,3 +75,9 @@ export function deadlineNotice(data: IntakeData, today: string): DeadlineNotice 
   const stage = deadline < today ? 'passed' : reminderDay(deadline) <= today ? 'soon' : 'ahead';
   return { kind: 'date', deadline, stage };
 }
+
+/** The deadline to mention, or null when a Strafantrag was made or the day is unknown. */
+export function deadlineFor(data: IntakeData): string | null {
+  if (data.when?.kind !== 'date' || strafantragMade(data)) return null;
+  return strafantragDeadline(data.when.date);
+}

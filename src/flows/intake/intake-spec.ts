@@ -1,0 +1,99 @@
+/**
+ * What follows from a list of question records: the order, the editable list, the draft and
+ * report schemas, the summary and the case document lines. The intake flow and the staff side
+ * both read the intake through this, so a new record reaches every place at once.
+ */
+import { z } from 'zod';
+import type { Language, Text } from '../types.ts';
+import { draftBase, mergeFields, type IntakeData } from './data.ts';
+import type { AnyQuestion, Fields } from './question.ts';
+import { intakeQuestions, type EvidenceLimits, type QuestionId } from './questions.ts';
+import { isUrgent, REPORT_VERSION, reportBase, reportSchema, type Report } from './report.ts';
+
+/** The intake as a list of question records and everything derived from it. */
+export interface IntakeSpec<S extends string = string> {
+  readonly questions: readonly AnyQuestion[];
+  /** Validates a stored draft. */
+  readonly draftSchema: z.ZodType<IntakeData>;
+  /** Validates a report (the staff side reads reports with it). */
+  readonly reportSchema: z.ZodType<Report>;
+  /**
+   * The first question that applies and is still open; the summary when all are answered. Going
+   * back, changing an answer from the summary and resuming a draft all follow from this one rule.
+   */
+  nextStep(data: IntakeData): S | 'summary';
+  /** The questions that can be changed from the summary, as far as they apply. */
+  editable(data: IntakeData): S[];
+  /** One line per answer, for the summary before sending. */
+  summaryLines(data: IntakeData, lang: Language): Text[];
+  /** The report from a complete draft; undefined when an answer is still missing. */
+  buildReport(data: IntakeData, lang: Language, now: Date): Report | undefined;
+  /** The answer lines of the case document, in the order of the questions. */
+  documentLines(report: Report, lang: Language): Text[];
+}
+
+const applies = (q: AnyQuestion, data: IntakeData): boolean => q.applies?.(data) ?? true;
+
+/** The values a question gives the report: its own while it applies, else its absent values. */
+function reportValues(q: AnyQuestion, data: IntakeData): Record<string, unknown> {
+  if (q.report === undefined) return {};
+  if (applies(q, data)) return q.report.value(data);
+  return (
+    q.report.absent ?? Object.fromEntries(Object.keys(q.report.fields).map((key) => [key, null]))
+  );
+}
+
+/**
+ * The spec of a list of questions. The intake's own list gives the exported schemas their static
+ * types; another list (a test adding a question) gets the same behaviour checked at run time.
+ */
+export function intakeSpec<Q extends AnyQuestion>(questions: readonly Q[]): IntakeSpec<Q['id']> {
+  const ids = new Set<string>();
+  for (const q of questions) {
+    if (ids.has(q.id)) throw new Error(`duplicate intake question ${q.id}`);
+    ids.add(q.id);
+  }
+  const draftSchema = z.object({
+    ...draftBase,
+    ...mergeFields<Fields>(questions.flatMap((q) => (q.draft ? [q.draft] : []))),
+  }) as unknown as z.ZodType<IntakeData>;
+  const ownReport = z.object({
+    ...reportBase,
+    ...mergeFields<Fields>(questions.flatMap((q) => (q.report ? [q.report.fields] : []))),
+  }) as unknown as z.ZodType<Report>;
+  return {
+    questions,
+    draftSchema,
+    reportSchema: ownReport,
+    nextStep: (data) =>
+      questions.find((q) => applies(q, data) && !q.answered(data))?.id ?? 'summary',
+    editable: (data) => questions.filter((q) => q.editable && applies(q, data)).map((q) => q.id),
+    summaryLines: (data, lang) =>
+      questions
+        .filter((q) => applies(q, data) && q.answered(data))
+        .flatMap((q) => q.summary?.(data, lang) ?? []),
+    buildReport: (data, lang, now) => {
+      const parsed = ownReport.safeParse(
+        Object.assign(
+          {
+            v: REPORT_VERSION,
+            caseRef: data.caseRef,
+            submittedAt: now.toISOString(),
+            language: lang,
+            urgent: isUrgent(data),
+          },
+          ...questions.map((q) => reportValues(q, data)),
+        ),
+      );
+      return parsed.success ? parsed.data : undefined;
+    },
+    documentLines: (report, lang) => questions.flatMap((q) => q.document?.(report, lang) ?? []),
+  };
+}
+
+/** The intake as Lotse asks it, with the evidence limits of the settings. */
+export const intake = (limits?: EvidenceLimits): IntakeSpec<QuestionId> =>
+  intakeSpec(intakeQuestions(limits));
+
+/** The intake with the default limits: what the staff side reads reports with. */
+export const INTAKE: IntakeSpec<QuestionId> = { ...intake(), reportSchema };
