@@ -1,8 +1,7 @@
 import type { Translator } from '../bot/i18n.ts';
 import { printable } from '../bot/printable.ts';
-import { formatDay } from '../flows/intake/deadline.ts';
-import { reportSchema } from '../flows/intake/report.ts';
-import { text, type Language, type Text } from '../flows/types.ts';
+import { INTAKE, type IntakeSpec } from '../flows/intake/intake-spec.ts';
+import { text, type Language, type Text, type TextParam } from '../flows/types.ts';
 import { evidenceFileName } from './evidence-files.ts';
 import type { CaseDetails } from './staff-ports.ts';
 
@@ -11,21 +10,41 @@ const one = (value: string): string => printable(value);
 /** A text someone wrote, with its line breaks. */
 const block = (value: string): string => printable(value, { lines: true });
 
+/** A sentence with every value someone wrote made printable; locale keys stay as they are. */
+function printableText(value: Text): Text {
+  const param = (p: TextParam): TextParam => {
+    if (typeof p === 'string') return one(p);
+    if (typeof p === 'number') return p;
+    if (Array.isArray(p)) return p.map(printableText);
+    if ('lines' in p) return { lines: p.lines.map(printableText) };
+    return printableText(p as Text);
+  };
+  return value.params === undefined
+    ? value
+    : text(
+        value.key,
+        Object.fromEntries(Object.entries(value.params).map(([name, p]) => [name, param(p)])),
+      );
+}
+
 /**
- * The case as a readable document, for staff and for a referral to police or counselling. Every
- * value from the report, the messages and the notes is printable (control and bidi characters
- * escaped); evidence files are listed under the name a saved copy gets, the sent name as text.
+ * The case as a readable document, for staff and for a referral to police or counselling. The
+ * answers are listed as each intake question's record says (`intake`: the intake that made the
+ * report). Every value from the report, the messages and the notes is printable (control and bidi
+ * characters escaped); evidence files are listed under the name a saved copy gets, the sent name
+ * as text.
  */
-export function caseDocument(details: CaseDetails, lang: Language, i18n: Translator): string {
+export function caseDocument(
+  details: CaseDetails,
+  lang: Language,
+  i18n: Translator,
+  intake: IntakeSpec = INTAKE,
+): string {
   const t = (value: Text): string => i18n.t(lang, value);
-  const parsed = reportSchema.safeParse(details.report);
+  const parsed = intake.reportSchema.safeParse(details.report);
   // A report this version cannot read (damaged, or from another version) is shown as it is.
   if (!parsed.success) return printable(JSON.stringify(details, null, 2), { lines: true });
   const r = parsed.data;
-  const opt = (group: string, id: string): string => t(text(`intake:${group}.options.${id}`));
-  const notGiven = t(text('intake:summary.notGiven'));
-  const line = (field: string, value: string): string =>
-    t(text(`intake:summary.${field}`, { value: one(value) }));
   const lines = [
     t(text('staff:doc.title', { caseRef: one(details.caseRef) })),
     t(
@@ -41,33 +60,7 @@ export function caseDocument(details: CaseDetails, lang: Language, i18n: Transla
       ? []
       : [t(text('staff:doc.outcome', { outcome: block(details.outcome) }))]),
     '',
-    line('role', opt('role', r.role)),
-    line('kinds', r.kinds.map((k) => opt('kinds', k)).join(', ')),
-    line('channel', opt('channel', r.channel)),
-    ...(r.platform ? [line('platform', opt('platform', r.platform))] : []),
-    ...(r.channel === 'online' ? [line('link', r.link ?? notGiven)] : []),
-    line(
-      'when',
-      r.when.kind === 'date'
-        ? formatDay(r.when.date, lang)
-        : t(text(`intake:when.options.${r.when.kind}`)),
-    ),
-    line('state', opt('state', r.state)),
-    line('municipality', r.municipality ?? notGiven),
-    line('perpetrator', opt('perpetrator', r.perpetrator)),
-    line('police', opt('police', r.police)),
-    ...(r.fileNumber ? [line('fileNumber', r.fileNumber)] : []),
-    line('family', opt('family', r.family)),
-    line('help', r.help.map((h) => opt('help', h)).join(', ')),
-    line(
-      'contact',
-      r.contactValue
-        ? `${opt('contact', r.contact)} (${r.contactValue})`
-        : opt('contact', r.contact),
-    ),
-    ...(r.strafantragDeadline
-      ? [t(text('intake:summary.deadline', { date: formatDay(r.strafantragDeadline, lang) }))]
-      : []),
+    ...intake.documentLines(r, lang).map((line) => t(printableText(line))),
     '',
     t(text('staff:doc.description')),
     block(r.description),
