@@ -192,7 +192,13 @@ export function createApp(
   const router = new OutboundRouter();
   const engine = new Engine({
     store,
-    flows: createFlowRegistry(),
+    flows: createFlowRegistry({
+      evidence: {
+        files: config.EVIDENCE_MAX_FILES,
+        links: config.EVIDENCE_MAX_LINKS,
+        filesPerMessage: config.EVIDENCE_MAX_PER_MESSAGE,
+      },
+    }),
     i18n,
     outbound: router,
     logger,

@@ -107,6 +107,19 @@ export const configSchema = z.object({
     .describe(
       'Seconds a stop (end of input, SIGTERM, Ctrl-C) may take to finish the work in hand; then the process exits anyway, also when Redis or a messenger does not answer. A second signal ends it at once.',
     ),
+  EVIDENCE_MAX_FILES: int(1, 50)
+    .default(20)
+    .describe(
+      'Evidence files one report may carry. Beyond it the person is asked to finish and send further files to staff later.',
+    ),
+  EVIDENCE_MAX_LINKS: int(1, 50)
+    .default(20)
+    .describe('Evidence links one report may carry, like EVIDENCE_MAX_FILES.'),
+  EVIDENCE_MAX_PER_MESSAGE: int(1, 50)
+    .default(10)
+    .describe(
+      'Files one message (e.g. a Telegram album) may bring at once; more are refused with a short explanation.',
+    ),
   SESSION_KEY: sessionKeyring
     .optional()
     .describe(
