@@ -12,6 +12,7 @@ import { Translator } from '../../src/bot/i18n.ts';
 import { render } from '../../src/bot/render.ts';
 import type { Loaded, Session } from '../../src/bot/session.ts';
 import type { CommandName, InboundInput, OutboundMessage } from '../../src/bot/types.ts';
+import type { FlowRegistry } from '../../src/flows/define.ts';
 import { createFlowRegistry } from '../../src/flows/index.ts';
 import type { Effect, FileRef, Language } from '../../src/flows/types.ts';
 
@@ -23,6 +24,10 @@ export interface DriverOptions {
   readonly language?: Language;
   /** Case references handed out, in order (default: CASE-0001, CASE-0002 …). */
   readonly caseRefs?: readonly string[];
+  /** Other flows than the app's (e.g. an intake with other limits or one more question). */
+  readonly flows?: FlowRegistry;
+  /** Other texts than the locale files (e.g. with the sentences of an added question). */
+  readonly i18n?: Translator;
 }
 
 export class ConversationDriver {
@@ -44,6 +49,10 @@ export class ConversationDriver {
     this.#now = value;
   }
 
+  get #i18n(): Translator {
+    return this.#options.i18n ?? i18n;
+  }
+
   send(input: InboundInput): OutboundMessage[] {
     const outcome = converse(
       this.#loaded,
@@ -56,10 +65,10 @@ export class ConversationDriver {
         input,
       },
       {
-        flows,
+        flows: this.#options.flows ?? flows,
         now: this.#now,
         defaultLanguage: 'de',
-        label: (lang, t) => i18n.t(lang, t),
+        label: (lang, t) => this.#i18n.t(lang, t),
         newCaseRef: () =>
           this.#options.caseRefs?.[this.#refs++] ?? `CASE-${String(++this.#refs).padStart(4, '0')}`,
       },
@@ -70,7 +79,7 @@ export class ConversationDriver {
         ? { kind: 'none' }
         : { kind: 'ok', session: JSON.parse(JSON.stringify(outcome.session)) as Session };
     this.effects.push(...outcome.effects);
-    this.last = render(outcome.replies, outcome.lang, i18n);
+    this.last = render(outcome.replies, outcome.lang, this.#i18n);
     return this.last;
   }
 
