@@ -11,7 +11,7 @@ import { RedisFileVault } from './bot/redis-file-vault.ts';
 import { RedisConversationStore } from './bot/redis-store.ts';
 import { StateSeal } from './bot/state-seal.ts';
 import { conversationKey, type Platform } from './bot/types.ts';
-import { textValues, type Config } from './config/schema.ts';
+import { evidenceLimits, textValues, type Config } from './config/schema.ts';
 import { createFlowRegistry } from './flows/index.ts';
 import { reportSchema } from './flows/intake/report.ts';
 import { text } from './flows/types.ts';
@@ -192,13 +192,7 @@ export function createApp(
   const router = new OutboundRouter();
   const engine = new Engine({
     store,
-    flows: createFlowRegistry({
-      evidence: {
-        files: config.EVIDENCE_MAX_FILES,
-        links: config.EVIDENCE_MAX_LINKS,
-        filesPerMessage: config.EVIDENCE_MAX_PER_MESSAGE,
-      },
-    }),
+    flows: createFlowRegistry({ evidence: evidenceLimits(config) }),
     i18n,
     outbound: router,
     logger,

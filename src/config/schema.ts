@@ -295,3 +295,12 @@ export const textValues = (config: Config): TextValues => ({
   ...(config.PRIVACY_CONTROLLER === undefined ? {} : { controller: config.PRIVACY_CONTROLLER }),
   ...(config.PRIVACY_NOTICE_URL === undefined ? {} : { privacyUrl: config.PRIVACY_NOTICE_URL }),
 });
+
+/** The evidence limits of the settings, in the shape the intake takes (EvidenceLimits). */
+export const evidenceLimits = (
+  config: Config,
+): { readonly files: number; readonly links: number; readonly filesPerMessage: number } => ({
+  files: config.EVIDENCE_MAX_FILES,
+  links: config.EVIDENCE_MAX_LINKS,
+  filesPerMessage: config.EVIDENCE_MAX_PER_MESSAGE,
+});
