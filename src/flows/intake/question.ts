@@ -65,7 +65,7 @@ export interface Question<Id extends string, D extends Fields = never, R extends
   readonly editable: boolean;
   /** Its draft fields, stored with the session until the report is sent. */
   readonly draft?: D;
-  /** Its lines in the summary before sending (the question applies when this is asked). */
+  /** Its lines in the summary before sending (asked only when it applies and is answered). */
   readonly summary?: (data: IntakeData, lang: Language) => readonly Text[];
   /** Its fields in the report. */
   readonly report?: ReportPart<R>;

@@ -40,7 +40,6 @@ import {
   options,
   picked,
   summaryLine,
-  type Fields,
   type FlowStep,
   type Question,
 } from './question.ts';
@@ -87,10 +86,12 @@ function reopenDeadline(data: IntakeData): IntakeData {
 /** Reads a field the record itself declared (the draft type knows only the intake's own list). */
 const field = (data: IntakeData, id: string): unknown => (data as Record<string, unknown>)[id];
 
+/** The draft field of a question with one answer from fixed options, named by its id. */
+type ChoiceDraft<Id extends string, T extends Ids> = { [K in Id]: z.ZodOptional<Enum<T>> };
 /** A question with one answer from fixed options, as {@link choiceQuestion} makes it. */
 export type ChoiceQuestion<Id extends string, T extends Ids> = Question<
   Id,
-  { [K in Id]: z.ZodOptional<Enum<T>> },
+  ChoiceDraft<Id, T>,
   { [K in Id]: Enum<T> }
 >;
 /** A question with several answers from fixed options, as {@link multiQuestion} makes it. */
@@ -120,7 +121,7 @@ export function choiceQuestion<Id extends string, const T extends Ids>(
     editable: how.editable ?? true,
     ...(how.applies ? { applies: how.applies } : {}),
     answered: (d) => field(d, id) !== undefined,
-    draft: { [id]: z.enum(ids).optional() } as { [K in Id]: z.ZodOptional<Enum<T>> },
+    draft: { [id]: z.enum(ids).optional() } as ChoiceDraft<Id, T>,
     step: {
       view: () => ({
         say: [k(`${id}.prompt`)],
@@ -241,7 +242,7 @@ const platformChoice: ChoiceQuestion<'platform', typeof PLATFORMS> = choiceQuest
 );
 const platform: Question<
   'platform',
-  ChoiceQuestion<'platform', typeof PLATFORMS>['draft'] & Fields,
+  ChoiceDraft<'platform', typeof PLATFORMS>,
   typeof platformReport
 > = {
   ...platformChoice,
@@ -494,10 +495,7 @@ const fileNumber: Question<'fileNumber', typeof fileNumberDraft, typeof fileNumb
  * Asked only after a police report: was a Strafantrag made expressly? Not a report field of its
  * own: it decides whether the report carries a deadline.
  */
-const strafantrag: Question<
-  'strafantrag',
-  ChoiceQuestion<'strafantrag', typeof STRAFANTRAG>['draft'] & Fields
-> = {
+const strafantrag: Question<'strafantrag', ChoiceDraft<'strafantrag', typeof STRAFANTRAG>> = {
   ...choiceQuestion('strafantrag', STRAFANTRAG, {
     applies: reported,
     store: (d, value) => ({ ...reopenDeadline(d), strafantrag: value }),
