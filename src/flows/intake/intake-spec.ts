@@ -32,6 +32,15 @@ export interface IntakeSpec<S extends string = string> {
   documentLines(report: Report, lang: Language): Text[];
 }
 
+/** Refuses a list in which two questions claim the same id or field: one would hide the other. */
+function unique(what: string, names: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) throw new Error(`two intake questions use the ${what} ${name}`);
+    seen.add(name);
+  }
+}
+
 const applies = (q: AnyQuestion, data: IntakeData): boolean => q.applies?.(data) ?? true;
 
 /** The values a question gives the report: its own while it applies, else its absent values. */
@@ -48,11 +57,18 @@ function reportValues(q: AnyQuestion, data: IntakeData): Record<string, unknown>
  * types; another list (a test adding a question) gets the same behaviour checked at run time.
  */
 export function intakeSpec<Q extends AnyQuestion>(questions: readonly Q[]): IntakeSpec<Q['id']> {
-  const ids = new Set<string>();
-  for (const q of questions) {
-    if (ids.has(q.id)) throw new Error(`duplicate intake question ${q.id}`);
-    ids.add(q.id);
-  }
+  unique(
+    'intake question',
+    questions.map((q) => q.id),
+  );
+  unique('draft field', [
+    ...Object.keys(draftBase),
+    ...questions.flatMap((q) => Object.keys(q.draft ?? {})),
+  ]);
+  unique('report field', [
+    ...Object.keys(reportBase),
+    ...questions.flatMap((q) => Object.keys(q.report?.fields ?? {})),
+  ]);
   const draftSchema = z.object({
     ...draftBase,
     ...mergeFields<Fields>(questions.flatMap((q) => (q.draft ? [q.draft] : []))),

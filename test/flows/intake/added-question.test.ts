@@ -171,4 +171,17 @@ describe('a yes/no question added as one record', () => {
     toPets(chat);
     expect(chat.step).toBe('intake.help');
   });
+
+  it('may not take an id or a field another question has', () => {
+    expect(() => intakeSpec([...questions, choiceQuestion('pets', YES_NO)])).toThrow(
+      'two intake questions use the intake question pets',
+    );
+    // A question named like a shared field of the draft or report would overwrite it.
+    expect(() => intakeSpec([...questions, choiceQuestion('caseRef', YES_NO)])).toThrow(
+      'draft field caseRef',
+    );
+    expect(() => intakeSpec([...questions, choiceQuestion('urgent', YES_NO)])).toThrow(
+      'report field urgent',
+    );
+  });
 });
