@@ -107,6 +107,17 @@ export const configSchema = z.object({
     .describe(
       'Seconds a stop (end of input, SIGTERM, Ctrl-C) may take to finish the work in hand; then the process exits anyway, also when Redis or a messenger does not answer. A second signal ends it at once.',
     ),
+  SESSION_KEY: sessionKeyring
+    .optional()
+    .describe(
+      'Key that seals unfinished conversations (draft answers, waiting messages) in Redis; held by the bot only, never stored in Redis. Prefer SESSION_KEY_FILE. Create one with `openssl rand -base64 32`. During a rotation: the new key, a comma, the old one. Unset, with only the console and not NODE_ENV=production: a development key is kept in DATA_DIR/session-key.',
+    ),
+  SESSION_KEY_FILE: z
+    .string()
+    .optional()
+    .describe(
+      'File holding the session key (readable by its owner only), or several keys one per line, the current one first. Required, like SESSION_KEY, as soon as Telegram or Matrix is configured or NODE_ENV=production.',
+    ),
   EVIDENCE_MAX_FILES: int(1, 50)
     .default(20)
     .describe(
@@ -119,17 +130,6 @@ export const configSchema = z.object({
     .default(10)
     .describe(
       'Files one message (e.g. a Telegram album) may bring at once; more are refused with a short explanation.',
-    ),
-  SESSION_KEY: sessionKeyring
-    .optional()
-    .describe(
-      'Key that seals unfinished conversations (draft answers, waiting messages) in Redis; held by the bot only, never stored in Redis. Prefer SESSION_KEY_FILE. Create one with `openssl rand -base64 32`. During a rotation: the new key, a comma, the old one. Unset, with only the console and not NODE_ENV=production: a development key is kept in DATA_DIR/session-key.',
-    ),
-  SESSION_KEY_FILE: z
-    .string()
-    .optional()
-    .describe(
-      'File holding the session key (readable by its owner only), or several keys one per line, the current one first. Required, like SESSION_KEY, as soon as Telegram or Matrix is configured or NODE_ENV=production.',
     ),
   REPORT_FILE_BUDGET_MB: int(1, 400)
     .default(50)
