@@ -1,5 +1,7 @@
 # shellcheck shell=bash
-# Source this file (`. .ci/node-env.sh`) to get Node.js >= 22.18 on PATH.
+# Source this file (`. .ci/node-env.sh`) to get Node.js >= 22.18 on PATH for a shell. Optional: npm
+# scripts already run on the Node 24 that `npm ci` installs (the `node` package); this is for calling
+# `node` directly.
 #
 # Lotse needs Node 24 LTS (engines >= 22.18: type stripping without flags). Where the machine's
 # node is older (or missing), Node 24 is installed once from the npm registry's `node` package into

@@ -7,7 +7,7 @@ export function requireModernNode() {
   if (ok) return;
   process.stderr.write(
     `lotse: Node ${process.versions.node} is too old; Lotse needs Node 24 LTS (at least 22.18). ` +
-      'Run ". .ci/node-env.sh" in this shell to bring Node 24 from the npm registry, then try again.\n',
+      'Start it through npm ("npm ci", then "npm start"): npm runs it on the Node 24 that "npm ci" installs from the npm registry.\n',
   );
   process.exit(1);
 }
