@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from './app.ts';
 import { InteractiveChannel } from './adapters/console/interactive-channel.ts';
@@ -15,12 +16,14 @@ import {
 } from './bot/shutdown.ts';
 import { resolveSessionKey } from './bot/session-key.ts';
 import { ConfigError, loadConfig } from './config/load.ts';
+import type { Config } from './config/schema.ts';
 import { relayFeed, type FeedRelay } from './queue/feed-channel.ts';
 import type { StaffChannel } from './queue/staff-ports.ts';
 import { resolveStaffKeys } from './queue/staff-keys.ts';
 
-const USAGE = `Usage: npm start -- [--jsonl] [--user ID] [--lang de|en] [--role all|bot|worker]
+const USAGE = `Usage: npm start -- [--jsonl | --no-console] [--user ID] [--lang de|en] [--role all|bot|worker]
   --jsonl      console channel in JSON-lines mode (one JSON object per line on stdin/stdout)
+  --no-console messengers only, no console channel (for services; logs on stderr)
   --user ID    console user id (default "console")
   --lang de|en language to start in (default: German)
   --role R     all (default): bot and staff worker in one process; bot: channels only (needs
@@ -32,12 +35,14 @@ async function main(): Promise<number> {
     args = parseArgs({
       options: {
         jsonl: { type: 'boolean', default: false },
+        console: { type: 'boolean', default: true },
         user: { type: 'string', default: 'console' },
         lang: { type: 'string' },
         role: { type: 'string', default: 'all' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
+      allowNegative: true,
     }).values;
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
@@ -67,7 +72,19 @@ async function main(): Promise<number> {
   process.once('SIGTERM', early);
 
   const config = loadConfig();
-  const logger = createLogger(config.LOG_LEVEL);
+  const withConsole = role !== 'worker' && args.console;
+  // The interactive console is for people: log lines would run through the conversation.
+  const interactive = withConsole && !args.jsonl;
+  const logFile = logDestination(config.LOG_FILE, config.DATA_DIR, interactive);
+  const logger = createLogger(config.LOG_LEVEL, logFile);
+  if (logFile !== undefined && interactive)
+    process.stderr.write(`lotse: logs go to ${logFile} (LOG_FILE=- shows them here)\n`);
+  if (!withConsole && role === 'bot' && !messengerConfigured(config)) {
+    process.stderr.write(
+      'lotse: --no-console in the bot role needs a messenger: set TELEGRAM_BOT_TOKEN or MATRIX_HOMESERVER_URL.\n',
+    );
+    return 2;
+  }
   // Keys fail closed before anything connects: a missing key stops start-up with one sentence.
   const keys = resolveStaffKeys(config, role, logger);
   // The worker talks to nobody: it holds no session key.
@@ -183,7 +200,7 @@ async function main(): Promise<number> {
 
   // The worker role has no console: it runs until it is told to stop.
   const ended = new Promise<void>((resolve) => {
-    if (role === 'worker') return;
+    if (!withConsole) return;
     const onEnd = () => {
       resolve();
     };
@@ -214,8 +231,12 @@ async function main(): Promise<number> {
       channels:
         role === 'worker'
           ? []
-          : ['console', ...(telegram ? ['telegram'] : []), ...(matrix ? ['matrix'] : [])],
-      mode: args.jsonl ? 'jsonl' : 'interactive',
+          : [
+              ...(withConsole ? ['console'] : []),
+              ...(telegram ? ['telegram'] : []),
+              ...(matrix ? ['matrix'] : []),
+            ],
+      mode: !withConsole ? 'none' : args.jsonl ? 'jsonl' : 'interactive',
     },
     'lotse started',
   );
@@ -226,8 +247,28 @@ async function main(): Promise<number> {
   const signalled = firstSignal(logger);
   // With Telegram or Matrix running, the end of the console's input does not end the process.
   const inputEnded =
-    (telegram ?? matrix) ? new Promise<string>(() => undefined) : ended.then(() => 'input ended');
+    (telegram ?? matrix) || !withConsole
+      ? new Promise<string>(() => undefined)
+      : ended.then(() => 'input ended');
   return stop(await Promise.race([inputEnded, signalled]));
+}
+
+/**
+ * Where the logs go: LOG_FILE when set (`-`: stderr); unset, the interactive console's logs go to
+ * DATA_DIR/lotse.log and every other mode's to stderr. `undefined` means stderr.
+ */
+function logDestination(
+  setting: string | undefined,
+  dataDir: string,
+  interactive: boolean,
+): string | undefined {
+  if (setting === '-') return undefined;
+  if (setting !== undefined) return setting;
+  return interactive ? join(dataDir, 'lotse.log') : undefined;
+}
+
+function messengerConfigured(config: Config): boolean {
+  return config.TELEGRAM_BOT_TOKEN !== undefined || config.MATRIX_HOMESERVER_URL !== undefined;
 }
 
 // The process ends when main is done, whatever still holds it: matrix-js-sdk leaves timers of

@@ -4,10 +4,11 @@ import { pino, type Logger } from 'pino';
 export type { Logger };
 
 /**
- * The process logger: JSON lines on stderr (stdout belongs to the console channel). Modules take a
- * child with their name. Message content, names, addresses and tokens are never logged at info.
+ * The process logger: JSON lines on stderr (stdout belongs to the console channel), or appended to
+ * `file` (created with mode 600: pseudonyms are personal data too). Modules take a child with their
+ * name. Message content, names, addresses and tokens are never logged at info.
  */
-export function createLogger(level: string): Logger {
+export function createLogger(level: string, file?: string): Logger {
   return pino(
     {
       level,
@@ -20,7 +21,9 @@ export function createLogger(level: string): Logger {
       // (a chat id, the text of a message), which must never reach the log.
       serializers: { err: safeError },
     },
-    pino.destination({ fd: 2, sync: true }),
+    file === undefined
+      ? pino.destination({ fd: 2, sync: true })
+      : pino.destination({ dest: file, sync: true, mkdir: true, mode: 0o600 }),
   );
 }
 

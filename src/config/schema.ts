@@ -45,6 +45,13 @@ export const configSchema = z.object({
     .describe(
       'Log level of the JSON logs on stderr. Only debug and trace may contain pseudonymous details; message content is never logged.',
     ),
+  LOG_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Where the logs go: a file to append to, or - for stderr. Unset: the interactive console logs to DATA_DIR/lotse.log (so that log lines do not run through the conversation), every other mode to stderr.',
+    ),
   REDIS_URL: z
     .url({ protocol: /^rediss?$/ })
     .default('redis://127.0.0.1:6379')
