@@ -111,6 +111,7 @@ async function main(argv: string[], out: Out): Promise<number> {
     autostart: false,
     dataDir: config.DATA_DIR,
     logger,
+    warnVolatile: false,
   });
   const app = createApp(config, handle.redis, logger, { role: 'worker', keys });
   const refuse = (result: Exclude<DeskResult<unknown>, { ok: true }>): number => {

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from './logger.ts';
+import { startOwnRedis, stopOwnRedis, storedPassword } from './redis-own.ts';
+import { checkRedis } from './redis-safety.ts';
 
 /** Start-up cannot go on; the message is one sentence for the person starting Lotse. */
 export class StartupError extends Error {
@@ -16,6 +16,13 @@ export interface RedisHandle {
   close(): Promise<void>;
 }
 
+/** Redis Sentinel: the sentinels to ask, the name of the master they watch, their password. */
+export interface SentinelSettings {
+  readonly sentinels: readonly { readonly host: string; readonly port: number }[];
+  readonly name: string;
+  readonly password?: string | undefined;
+}
+
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 /** The URL without credentials, for messages and logs. */
@@ -26,22 +33,64 @@ export function safeUrl(url: string): string {
   return parsed.toString();
 }
 
-async function answers(url: string): Promise<boolean> {
-  const probe = new Redis(url, {
+/** The URL with this password (and the user it had). */
+function withPassword(url: string, password: string): string {
+  const parsed = new URL(url);
+  parsed.password = encodeURIComponent(password);
+  return parsed.toString();
+}
+
+/**
+ * The client options for REDIS_URL, or for the Sentinel-watched master (REDIS_URL then gives only
+ * the password, user and database number).
+ */
+function clientOptions(url: string, sentinel: SentinelSettings | undefined): RedisOptions {
+  if (sentinel === undefined) return {};
+  const parsed = new URL(url);
+  const db = Number(parsed.pathname.slice(1) || '0');
+  return {
+    sentinels: sentinel.sentinels.map(({ host, port }) => ({ host, port })),
+    name: sentinel.name,
+    ...(sentinel.password === undefined ? {} : { sentinelPassword: sentinel.password }),
+    ...(parsed.username === '' ? {} : { username: decodeURIComponent(parsed.username) }),
+    ...(parsed.password === '' ? {} : { password: decodeURIComponent(parsed.password) }),
+    db: Number.isInteger(db) ? db : 0,
+  };
+}
+
+function client(url: string, sentinel: SentinelSettings | undefined, extra: RedisOptions): Redis {
+  return sentinel === undefined
+    ? new Redis(url, extra)
+    : new Redis({ ...clientOptions(url, sentinel), ...extra });
+}
+
+/** Whether a Redis answers there: yes, only with a (right) password, or not at all. */
+async function probe(
+  url: string,
+  sentinel: SentinelSettings | undefined,
+): Promise<'ok' | 'auth' | 'down'> {
+  const connection = client(url, sentinel, {
     lazyConnect: true,
     connectTimeout: 1_500,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
+    ...(sentinel === undefined ? {} : { sentinelRetryStrategy: () => null }),
   });
-  probe.on('error', () => undefined);
+  // A refused password shows in the error event (HELLO fails), the calls below see a closed
+  // connection.
+  const errors: string[] = [];
+  connection.on('error', (error: Error) => {
+    errors.push(error.message);
+  });
   try {
-    await probe.connect();
-    await probe.ping();
-    return true;
-  } catch {
-    return false;
+    await connection.connect();
+    await connection.ping();
+    return 'ok';
+  } catch (error) {
+    const messages = [...errors, error instanceof Error ? error.message : String(error)];
+    return messages.some((message) => /^(NOAUTH|WRONGPASS)\b/.test(message)) ? 'auth' : 'down';
   } finally {
-    probe.disconnect();
+    connection.disconnect();
   }
 }
 
@@ -58,81 +107,93 @@ function onPath(command: string): boolean {
 }
 
 /**
- * Connects to REDIS_URL. When nothing answers there, the URL is local and `redis-server` is on
- * PATH, starts a private Redis with its data under `dataDir/redis` (append-only file on,
- * `noeviction`) and stops it again on close. Otherwise throws a StartupError.
+ * Connects to REDIS_URL (or, with `sentinel`, to the master the sentinels name). When nothing
+ * answers there, the URL is local, `autostart` is on and `redis-server` is on PATH, starts a
+ * private Redis with its data under `dataDir/redis` and a password of its own (src/bot/redis-own.ts)
+ * and stops it again on close. A local Redis asking for a password gets the one kept there.
+ * Refuses a Redis that evicts keys; warns (with `warnVolatile`) about one that keeps nothing on
+ * disk. Every refusal is a StartupError of one sentence.
  */
 export async function connectRedis(options: {
   url: string;
   autostart: boolean;
   dataDir: string;
   logger: Logger;
+  sentinel?: SentinelSettings | undefined;
+  /** Warn when Redis keeps nothing on disk (default true; the staff CLI leaves it to the bot). */
+  warnVolatile?: boolean;
 }): Promise<RedisHandle> {
   const log = options.logger.child({ module: 'redis' });
-  let child: ChildProcess | undefined;
-  if (!(await answers(options.url))) {
-    const url = new URL(options.url);
-    const local = LOCAL_HOSTS.has(url.hostname);
+  const sentinel = options.sentinel;
+  const where =
+    sentinel === undefined
+      ? safeUrl(options.url)
+      : `the master "${sentinel.name}" of the sentinels ${sentinel.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}`;
+  const parsed = new URL(options.url);
+  const local = sentinel === undefined && LOCAL_HOSTS.has(parsed.hostname);
+  const ownDir = resolve(options.dataDir, 'redis');
+  let url = options.url;
+  let child: Awaited<ReturnType<typeof startOwnRedis>>;
+  let state = await probe(url, sentinel);
+  // A Redis this installation started before (and that outlived its process) asks for its password.
+  const kept = local && parsed.password === '' ? storedPassword(ownDir) : undefined;
+  if (state === 'auth' && kept !== undefined) {
+    url = withPassword(options.url, kept);
+    state = await probe(url, sentinel);
+  }
+  if (state === 'auth') {
+    throw new StartupError(
+      `Redis at ${where} refuses the password: put the right one into REDIS_URL (redis://:PASSWORD@host:port).`,
+    );
+  }
+  if (state === 'down') {
     if (!options.autostart || !local || !onPath('redis-server')) {
       throw new StartupError(
-        `Redis does not answer at ${safeUrl(options.url)}: start one (Debian: "apt install redis-server", or "docker compose up -d redis") or point REDIS_URL at yours.`,
+        `Redis does not answer at ${where}: start one (Debian: "apt install redis-server", or "docker compose up -d redis") or point REDIS_URL at yours.`,
       );
     }
-    child = await startRedis(url, resolve(options.dataDir, 'redis'), log);
+    const port = parsed.port === '' ? '6379' : parsed.port;
+    child = await startOwnRedis({
+      dir: ownDir,
+      port,
+      password: parsed.password === '' ? undefined : decodeURIComponent(parsed.password),
+      answers: async (password) =>
+        (await probe(withPassword(options.url, password), undefined)) === 'ok',
+      log,
+    });
+    if (child === undefined) {
+      throw new StartupError(
+        `redis-server could not be started on port ${port}; see that nothing else uses the port and that ${ownDir} is writable.`,
+      );
+    }
+    url = withPassword(options.url, child.password);
   }
-  const redis = new Redis(options.url, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
+  const redis = client(url, sentinel, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
   redis.on('error', (error: Error) => {
     log.warn({ err: { name: error.name, message: error.message } }, 'redis connection error');
   });
-  await redis.ping();
-  log.info({ url: safeUrl(options.url), own: child !== undefined }, 'redis connected');
-  return {
-    redis,
-    close: async () => {
-      await redis.quit().catch(() => undefined);
-      if (child !== undefined) await stopChild(child);
-    },
+  const close = async () => {
+    await redis.quit().catch(() => undefined);
+    if (child !== undefined) await stopOwnRedis(child.child);
   };
-}
-
-async function startRedis(url: URL, dir: string, log: Logger): Promise<ChildProcess> {
-  mkdirSync(dir, { recursive: true });
-  const port = url.port === '' ? '6379' : url.port;
-  const args = [
-    '--port',
-    port,
-    '--bind',
-    '127.0.0.1',
-    '--dir',
-    dir,
-    '--appendonly',
-    'yes',
-    '--maxmemory-policy',
-    'noeviction',
-    '--save',
-    '',
-  ];
-  if (url.password !== '') args.push('--requirepass', decodeURIComponent(url.password));
-  log.info({ port, dir }, 'no Redis answered; starting redis-server');
-  const child = spawn('redis-server', args, { stdio: 'ignore' });
-  for (let i = 0; i < 50; i++) {
-    if (await answers(url.toString())) return child;
-    if (child.exitCode !== null) break;
-    await sleep(100);
+  try {
+    await redis.ping();
+    const safety = await checkRedis(redis);
+    if (safety.kind === 'unsafe') {
+      throw new StartupError(
+        `Redis at ${where} evicts keys when its memory is full (maxmemory-policy ${safety.policy}), so queued reports could vanish: set maxmemory-policy noeviction.`,
+      );
+    }
+    if (safety.kind === 'volatile' && options.warnVolatile !== false) {
+      log.warn(
+        { url: where },
+        'REDIS KEEPS NOTHING ON DISK (no append-only file, no snapshots): a restart of Redis loses every conversation, queued report and case; turn on appendonly yes',
+      );
+    }
+  } catch (error) {
+    await close();
+    throw error;
   }
-  child.kill('SIGTERM');
-  throw new StartupError(
-    `redis-server could not be started on port ${port}; see that nothing else uses the port and that ${dir} is writable.`,
-  );
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((done) =>
-    child.once('exit', () => {
-      done();
-    }),
-  );
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(5_000)]);
+  log.info({ url: where, own: child !== undefined }, 'redis connected');
+  return { redis, close };
 }
