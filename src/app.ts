@@ -7,6 +7,7 @@ import { RedisFileGate } from './bot/file-gate.ts';
 import { FileIntake } from './bot/files.ts';
 import { Translator } from './bot/i18n.ts';
 import { keyedPseudonym, type Logger, type Pseudonymizer } from './bot/logger.ts';
+import { noTelemetry, type Telemetry } from './bot/telemetry.ts';
 import { RedisFileVault } from './bot/redis-file-vault.ts';
 import { RedisConversationStore } from './bot/redis-store.ts';
 import { StateSeal } from './bot/state-seal.ts';
@@ -42,6 +43,14 @@ export interface AppOptions {
   /** Ids allowed to act as staff, besides the CLI names of STAFF_USERS (adapters add theirs). */
   readonly staffIds?: readonly string[];
   readonly clock?: () => Date;
+  /** Counts for the metrics (src/ops/metrics.ts); default: nothing. */
+  readonly telemetry?: Telemetry;
+}
+
+/** What the readiness check looks at: is each channel connected, is each queue worker consuming. */
+export interface AppStatus {
+  readonly channels: Readonly<Record<string, boolean>>;
+  readonly workers: Readonly<Record<string, boolean>>;
 }
 
 /** The running parts of one Lotse process, wired together. */
@@ -65,6 +74,8 @@ export interface App {
   startWorkers(): Promise<void>;
   /** Stops channels, workers and timers; in-flight work finishes first. */
   stop(): Promise<void>;
+  /** The channels' and workers' state now. */
+  status(): AppStatus;
 }
 
 const DAY = 86_400;
@@ -189,7 +200,8 @@ export function createApp(
       }
     },
   };
-  const router = new OutboundRouter();
+  const telemetry = options.telemetry ?? noTelemetry;
+  const router = new OutboundRouter(telemetry);
   const engine = new Engine({
     store,
     flows: createFlowRegistry({ evidence: evidenceLimits(config) }),
@@ -204,8 +216,11 @@ export function createApp(
       budgetBytes: config.REPORT_FILE_BUDGET_MB * 1024 * 1024,
       gate: new RedisFileGate(redis, prefix, config.FILE_MEMORY_LIMIT_PERCENT),
     },
+    telemetry,
   });
   const channels: ChannelAdapter[] = [];
+  /** Whether each channel's start has resolved (true), is under way (false) or failed (false). */
+  const started = new Map<ChannelAdapter, boolean>();
   const workers: Worker[] = [];
   const connections: Redis[] = [];
   let sweeper: NodeJS.Timeout | undefined;
@@ -221,22 +236,26 @@ export function createApp(
   const deliverFor = (platform: Platform) => {
     if (!delivering || delivered.has(platform)) return;
     delivered.add(platform);
-    workers.push(
-      startOutboundWorker({
-        platform,
-        connection: connection(),
-        redis,
-        prefix,
-        outbound: router,
-        i18n,
-        caseOpened: (event) => engine.handle(event),
-        undeliverable: async (caseRef) => {
-          const record = await cases.get(caseRef);
-          if (record) await notifier.notify('undeliverable', record, clock().toISOString());
-        },
-        logger,
-      }),
-    );
+    const worker = startOutboundWorker({
+      platform,
+      connection: connection(),
+      redis,
+      prefix,
+      outbound: router,
+      i18n,
+      caseOpened: (event) => engine.handle(event),
+      undeliverable: async (caseRef) => {
+        const record = await cases.get(caseRef);
+        if (record) await notifier.notify('undeliverable', record, clock().toISOString());
+      },
+      logger,
+    });
+    // A failed attempt with attempts left is a retry.
+    worker.on('failed', (job) => {
+      if (job !== undefined && job.attemptsMade < (job.opts.attempts ?? 1))
+        telemetry.outboundRetry(platform);
+    });
+    workers.push(worker);
   };
 
   return {
@@ -256,7 +275,9 @@ export function createApp(
       router.add(adapter);
       channels.push(adapter);
       deliverFor(adapter.platform);
+      started.set(adapter, false);
       await adapter.start(engine);
+      started.set(adapter, true);
       sweeper ??= setInterval(() => {
         engine.sweep().catch((error: unknown) => {
           logger.warn({ err: error }, 'sweep failed');
@@ -312,6 +333,14 @@ export function createApp(
         ),
       );
       await Promise.all([reports.close(), outbound.close(), reminders.close()]);
+    },
+    status() {
+      return {
+        channels: Object.fromEntries(
+          channels.map((c) => [c.platform, started.get(c) === true && (c.connected?.() ?? true)]),
+        ),
+        workers: Object.fromEntries(workers.map((w) => [w.name, w.isRunning() && !w.isPaused()])),
+      };
     },
   };
 }

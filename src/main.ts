@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Redis } from 'ioredis';
 import { createApp } from './app.ts';
 import { InteractiveChannel } from './adapters/console/interactive-channel.ts';
 import { JsonlChannel } from './adapters/console/jsonl-channel.ts';
@@ -17,6 +18,8 @@ import {
 import { resolveSessionKey } from './bot/session-key.ts';
 import { ConfigError, loadConfig } from './config/load.ts';
 import type { Config } from './config/schema.ts';
+import { HealthServer } from './ops/health-server.ts';
+import { Metrics } from './ops/metrics.ts';
 import { relayFeed, type FeedRelay } from './queue/feed-channel.ts';
 import type { StaffChannel } from './queue/staff-ports.ts';
 import { resolveStaffKeys } from './queue/staff-keys.ts';
@@ -101,6 +104,9 @@ async function main(): Promise<number> {
     ...config.MATRIX_STAFF_USER_IDS,
   ];
   const relays: FeedRelay[] = [];
+  const metrics = config.HEALTH_PORT === undefined ? undefined : new Metrics(logger);
+  let started = false;
+  let health: HealthServer | undefined;
   let built: ReturnType<typeof createApp> | undefined;
   let stopping: Promise<number> | undefined;
   /**
@@ -111,12 +117,14 @@ async function main(): Promise<number> {
     stopping ??= (async () => {
       logger.info({ reason }, 'stopping');
       const app = built;
+      const server = health;
       const steps: StopStep[] = [
         {
           name: 'staff notice relays',
           run: () => Promise.all(relays.map((r) => r.stop())).then(() => undefined),
         },
         ...(app ? [{ name: 'channels and workers', run: () => app.stop() }] : []),
+        ...(server ? [{ name: 'health server', run: () => server.close() }] : []),
         { name: 'redis', run: () => redisHandle.close() },
       ];
       const outcome = await stopWithin(steps, timeoutMs, logger);
@@ -138,6 +146,7 @@ async function main(): Promise<number> {
       keys,
       staffIds,
       ...(sessionKey === undefined ? {} : { sessionKey }),
+      ...(metrics === undefined ? {} : { telemetry: metrics }),
     });
     if (role !== 'worker') {
       // Sessions and waiting events an older version left readable are sealed before anyone writes.
@@ -145,6 +154,26 @@ async function main(): Promise<number> {
       if (sealed.sessions + sealed.events > 0) logger.info(sealed, 'sealed plain conversations');
     }
     await built.startWorkers();
+    if (metrics !== undefined && config.HEALTH_PORT !== undefined) {
+      const running = built;
+      const checks = async () => {
+        const status = running.status();
+        return {
+          redis: await answersNow(redisHandle.redis),
+          started,
+          ...prefixed('channel:', status.channels),
+          ...prefixed('worker:', status.workers),
+        };
+      };
+      metrics.watch({ reports: running.reports.queue, cases: running.cases, checks });
+      health = await HealthServer.start({
+        host: config.HEALTH_HOST,
+        port: config.HEALTH_PORT,
+        checks,
+        metrics,
+        logger,
+      });
+    }
   } catch (error) {
     await stop('start-up failed');
     throw error;
@@ -184,6 +213,7 @@ async function main(): Promise<number> {
             desk: app.desk,
             i18n: app.i18n,
             pseudonym: app.pseudonym,
+            ...(metrics === undefined ? {} : { telemetry: metrics }),
           });
     if (matrix && config.MATRIX_STAFF_ROOM !== undefined) relay(matrix.staffChannel);
   } catch (error) {
@@ -240,6 +270,7 @@ async function main(): Promise<number> {
     },
     'lotse started',
   );
+  started = true;
 
   // A second signal while stopping ends the process at once (firstSignal).
   process.off('SIGINT', early);
@@ -265,6 +296,27 @@ function logDestination(
   if (setting === '-') return undefined;
   if (setting !== undefined) return setting;
   return interactive ? join(dataDir, 'lotse.log') : undefined;
+}
+
+/** Whether Redis answers a PING within a second (a readiness check must not hang). */
+async function answersNow(redis: Redis): Promise<boolean> {
+  if (redis.status !== 'ready') return false;
+  const timeout = new Promise<boolean>((resolve) => setTimeout(resolve, 1_000, false).unref());
+  return Promise.race([
+    redis.ping().then(
+      () => true,
+      () => false,
+    ),
+    timeout,
+  ]);
+}
+
+/** The entries with `prefix` before each name. */
+function prefixed(
+  prefix: string,
+  entries: Readonly<Record<string, boolean>>,
+): Record<string, boolean> {
+  return Object.fromEntries(Object.entries(entries).map(([name, ok]) => [`${prefix}${name}`, ok]));
 }
 
 function messengerConfigured(config: Config): boolean {

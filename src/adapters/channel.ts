@@ -1,4 +1,5 @@
 import type { FileAdmission, FileOffer, FileSender } from '../bot/file-gate.ts';
+import { noTelemetry, type Telemetry } from '../bot/telemetry.ts';
 import type { InboundEvent, Outbound, OutboundMessage, Platform } from '../bot/types.ts';
 
 /** Where adapters hand their events. */
@@ -29,11 +30,21 @@ export interface ChannelAdapter {
    * about the chat (Telegram: its messages and state; Matrix: the room, which the bot leaves).
    */
   farewell?(event: InboundEvent, messages: readonly OutboundMessage[]): Promise<void>;
+  /**
+   * Whether the channel is connected to its platform now (for the readiness check). Without it,
+   * a channel counts as connected once `start` has resolved.
+   */
+  connected?(): boolean;
 }
 
 /** Sends each conversation's replies through the adapter of its platform. */
 export class OutboundRouter implements Outbound {
   readonly #adapters = new Map<Platform, ChannelAdapter>();
+  readonly #telemetry: Telemetry;
+
+  constructor(telemetry: Telemetry = noTelemetry) {
+    this.#telemetry = telemetry;
+  }
 
   add(adapter: ChannelAdapter): void {
     this.#adapters.set(adapter.platform, adapter);
@@ -43,6 +54,7 @@ export class OutboundRouter implements Outbound {
     const adapter = this.#adapters.get(event.platform);
     if (adapter === undefined) throw new Error(`no ${event.platform} channel in this process`);
     await adapter.deliver(event, messages);
+    this.#telemetry.messagesOut(event.platform, messages.length);
   }
 
   async farewell(event: InboundEvent, messages: readonly OutboundMessage[]): Promise<void> {

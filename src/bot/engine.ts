@@ -17,6 +17,7 @@ import { keyedPseudonym, type Logger, type Pseudonymizer } from './logger.ts';
 import { render } from './render.ts';
 import { loadSession, type Loaded } from './session.ts';
 import type { ConversationStore } from './store.ts';
+import { noTelemetry, type Telemetry } from './telemetry.ts';
 import { COMMANDS, conversationKey, type InboundEvent, type Outbound } from './types.ts';
 
 /** Carries out effects beyond the session (erasing cases, submitting reports …) before it is saved. */
@@ -57,6 +58,8 @@ export interface EngineDeps {
     /** Reservations of files in flight and the store's memory; without it, only the session counts. */
     readonly gate?: FileGate;
   };
+  /** Counts events, steps and rate limits for the metrics (default: nothing). */
+  readonly telemetry?: Telemetry;
 }
 
 /** The one sentence a refused file gets. */
@@ -107,12 +110,14 @@ export class Engine {
   readonly #log: Logger;
   readonly #clock: () => Date;
   readonly #pseudonym: Pseudonymizer;
+  readonly #telemetry: Telemetry;
 
   constructor(deps: EngineDeps) {
     this.#d = deps;
     this.#log = deps.logger.child({ module: 'engine' });
     this.#clock = deps.clock ?? (() => new Date());
     this.#pseudonym = deps.pseudonym ?? keyedPseudonym();
+    this.#telemetry = deps.telemetry ?? noTelemetry;
   }
 
   /** Handles one event. Resolves when it (and whatever queued before it) has been handled here or elsewhere. */
@@ -127,11 +132,13 @@ export class Engine {
       JSON.stringify(event),
       { counted },
     );
+    if (begun.kind !== 'duplicate') this.#telemetry.messageIn(event.platform);
     switch (begun.kind) {
       case 'duplicate':
         log.debug('duplicate event ignored');
         return;
       case 'rate-limited':
+        this.#telemetry.rateLimited(event.platform);
         log.info({ notify: begun.notify }, 'rate limited');
         if (begun.notify)
           await this.#send(
@@ -180,7 +187,10 @@ export class Engine {
       }
       return { kind: 'refused' };
     };
-    if (charged.kind === 'rate-limited') return refuse('rate', charged.notify);
+    if (charged.kind === 'rate-limited') {
+      this.#telemetry.rateLimited(sender.platform);
+      return refuse('rate', charged.notify);
+    }
     const welcome = fileWelcome(loaded, sender.platform, this.#coreDeps());
     if (welcome.kind === 'not-here') return refuse('not-here');
     const gate = this.#d.files?.gate;
@@ -298,6 +308,7 @@ export class Engine {
     loaded: Loaded,
     log: Logger,
   ): Promise<Outcome | undefined> {
+    const started = performance.now();
     try {
       const outcome = converse(loaded, event, this.#coreDeps());
       const answers: Text[] = [];
@@ -316,6 +327,8 @@ export class Engine {
     } catch (error) {
       log.error({ err: error }, 'handling an event failed');
       return undefined;
+    } finally {
+      this.#telemetry.step(event.platform, (performance.now() - started) / 1000);
     }
   }
 

@@ -76,6 +76,16 @@ export const configSchema = z.object({
     .min(1)
     .default('./data')
     .describe('Folder for local state (the auto-started Redis, Matrix crypto store).'),
+  HEALTH_PORT: int(1, 65_535)
+    .optional()
+    .describe('Port of /healthz, /readyz and /metrics (Prometheus). Unset: no such server.'),
+  HEALTH_HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe(
+      'Address the health and metrics server binds to; 0.0.0.0 only inside a container network where Prometheus scrapes it.',
+    ),
   DEFAULT_LANGUAGE: z
     .enum(['de', 'en'])
     .default('de')

@@ -11,6 +11,7 @@ import {
 import type { FileIntake } from '../../bot/files.ts';
 import type { Translator } from '../../bot/i18n.ts';
 import type { Logger, Pseudonymizer } from '../../bot/logger.ts';
+import type { Telemetry } from '../../bot/telemetry.ts';
 import type { InboundEvent, Language, OutboundMessage } from '../../bot/types.ts';
 import { text } from '../../flows/types.ts';
 import type { StaffDesk } from '../../queue/staff-ports.ts';
@@ -61,6 +62,8 @@ export interface MatrixChannelOptions {
   readonly undecryptableWaitMs?: number;
   /** How long deliveries wait for a connection before they fail (default 60 s). */
   readonly deliveryWaitMs?: number;
+  /** Counts undecryptable messages for the metrics. */
+  readonly telemetry?: Telemetry;
 }
 
 /** How long a stop waits for events being handled. */
@@ -122,6 +125,12 @@ export class MatrixChannel implements ChannelAdapter {
   /** The staff room as a place for case notices. */
   get staffChannel(): MatrixStaffRoom {
     return this.#staff;
+  }
+
+  /** Connected and syncing (the readiness check). */
+  connected(): boolean {
+    const state = this.#conn?.client.getSyncState();
+    return state === SyncState.Prepared || state === SyncState.Syncing;
   }
 
   /** The bot's device id, once connected. */
@@ -256,6 +265,9 @@ export class MatrixChannel implements ChannelAdapter {
       ...(staffRoomId === undefined ? {} : { staffRoomId, staffRoom: this.#staff }),
       notice: (roomId, key, cause) => this.#notice(roomId, key, cause),
       undecryptableWaitMs: o.undecryptableWaitMs ?? 20_000,
+      ...(o.telemetry === undefined
+        ? {}
+        : { undecryptable: o.telemetry.decryptionFailure.bind(o.telemetry) }),
       logger: o.logger,
       ...(o.pseudonym === undefined ? {} : { pseudonym: o.pseudonym }),
     });

@@ -38,6 +38,8 @@ export interface RoomEventsOptions {
   readonly staffRoom?: MatrixStaffRoom;
   readonly notice: (roomId: string, key: ChannelNotice, causeEventId: string) => Promise<void>;
   /** How long an undecryptable message may wait for its key before the person is told. */
+  /** Told of each message that stayed undecryptable (for the metrics). */
+  readonly undecryptable?: () => void;
   readonly undecryptableWaitMs: number;
   readonly logger: Logger;
   /** Names conversations in the log; default: keyed with a random secret of this process. */
@@ -157,6 +159,7 @@ export class RoomEvents {
         { conv: this.#pseudonym(`matrix:${sender}`) },
         'message could not be decrypted',
       );
+      this.#o.undecryptable?.();
       if (!staff) await this.#o.notice(room.roomId, 'matrix:undecryptable', id);
       return;
     }

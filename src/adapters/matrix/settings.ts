@@ -1,6 +1,7 @@
 import type { FileIntake } from '../../bot/files.ts';
 import { Translator } from '../../bot/i18n.ts';
 import type { Logger, Pseudonymizer } from '../../bot/logger.ts';
+import type { Telemetry } from '../../bot/telemetry.ts';
 import { ConfigError } from '../../config/load.ts';
 import { textValues, type Config } from '../../config/schema.ts';
 import type { StaffDesk } from '../../queue/staff-ports.ts';
@@ -15,6 +16,8 @@ export interface MatrixRuntime {
   readonly i18n?: Translator;
   /** Names conversations in the log (the process's keyed pseudonyms). */
   readonly pseudonym?: Pseudonymizer;
+  /** Counts for the metrics. */
+  readonly telemetry?: Telemetry;
 }
 
 /**
@@ -59,5 +62,6 @@ export async function matrixChannelFromConfig(
     language: config.DEFAULT_LANGUAGE,
     logger: runtime.logger,
     ...(runtime.pseudonym === undefined ? {} : { pseudonym: runtime.pseudonym }),
+    ...(runtime.telemetry === undefined ? {} : { telemetry: runtime.telemetry }),
   });
 }

@@ -253,6 +253,11 @@ export class TelegramChannel implements ChannelAdapter {
     );
   }
 
+  /** Long polling runs, or the webhook server listens (the readiness check). */
+  connected(): boolean {
+    return this.#runner !== undefined ? this.#runner.isRunning() : this.#webhook !== undefined;
+  }
+
   /** The port the webhook server listens on (for tests with port 0). */
   get webhookPort(): number | undefined {
     return this.#webhook?.port;
