@@ -149,7 +149,7 @@ export async function connectRedis(options: {
   if (state === 'down') {
     if (!options.autostart || !local || !onPath('redis-server')) {
       throw new StartupError(
-        `Redis does not answer at ${where}: start one (Debian: "apt install redis-server", or "docker compose up -d redis") or point REDIS_URL at yours.`,
+        `Redis does not answer at ${where}: start one (Debian: "apt install redis-server") or point REDIS_URL at yours.`,
       );
     }
     const port = parsed.port === '' ? '6379' : parsed.port;
