@@ -82,6 +82,19 @@ const DAY = 86_400;
 /** How long a submitted report's files wait for the worker at most. */
 const SUBMITTED_FILE_TTL = 30 * DAY;
 
+/** How long a sent report may wait for the replicas before sending counts as failed. */
+const REPLICA_WAIT_MS = 5_000;
+
+/**
+ * Waits until `count` replicas hold every write made so far on this connection (Redis WAIT);
+ * throws when they do not within REPLICA_WAIT_MS.
+ */
+async function replicated(connection: Redis, count: number): Promise<void> {
+  const acked = await connection.wait(count, REPLICA_WAIT_MS);
+  if (acked < count)
+    throw new Error(`only ${String(acked)} of ${String(count)} Redis replicas confirmed a report`);
+}
+
 /** Wires engine, stores, flows, i18n, queues and channels. No module-level state: tests build their own. */
 export function createApp(
   config: Config,
@@ -94,6 +107,7 @@ export function createApp(
   const clock = options.clock ?? (() => new Date());
   const { publicKey, privateKey } = options.keys ?? generateStaffKeyPair();
   const ttl = config.DRAFT_TTL_DAYS * DAY;
+  const replicaAcks = config.REDIS_REPLICA_ACKS ?? (config.REDIS_SENTINELS.length > 0 ? 1 : 0);
   const i18n = Translator.create({ values: textValues(config) });
   if (config.PRIVACY_CONTROLLER === undefined || config.PRIVACY_NOTICE_URL === undefined)
     logger.warn(
@@ -171,6 +185,10 @@ export function createApp(
           for (const file of files.success ? files.data.evidence.files : []) {
             await vault.keep(conversationKey(event), file.ref, SUBMITTED_FILE_TTL);
           }
+          // With replicas, the person is told "sent" only once they hold the report: a failover
+          // then cannot lose it. Otherwise the effect fails, and sending can be tried again.
+          // (The reports queue writes through this same connection.)
+          if (replicaAcks > 0) await replicated(redis, replicaAcks);
           logger.info({ module: 'reports', urgent: effect.urgent }, 'report queued');
           return undefined;
         }

@@ -7,7 +7,7 @@ import { JsonlChannel } from './adapters/console/jsonl-channel.ts';
 import { matrixChannelFromConfig } from './adapters/matrix/settings.ts';
 import { telegramChannelFromConfig } from './adapters/telegram/settings.ts';
 import { createLogger } from './bot/logger.ts';
-import { connectRedis, StartupError } from './bot/redis.ts';
+import { connectRedis, sentinelSettings, StartupError } from './bot/redis.ts';
 import {
   exitWithin,
   firstSignal,
@@ -95,6 +95,7 @@ async function main(): Promise<number> {
   const timeoutMs = config.SHUTDOWN_TIMEOUT_SECONDS * 1000;
   const redisHandle = await connectRedis({
     url: config.REDIS_URL,
+    sentinel: sentinelSettings(config),
     autostart: config.REDIS_AUTOSTART,
     dataDir: config.DATA_DIR,
     logger,

@@ -6,7 +6,7 @@ import { fileContext } from './bot/redis-file-vault.ts';
 import { Translator } from './bot/i18n.ts';
 import { createLogger } from './bot/logger.ts';
 import { printable } from './bot/printable.ts';
-import { connectRedis, StartupError } from './bot/redis.ts';
+import { connectRedis, sentinelSettings, StartupError } from './bot/redis.ts';
 import { exitWithin, firstSignal, stopWithin } from './bot/shutdown.ts';
 import { ConfigError, loadConfig } from './config/load.ts';
 import { reportSchema } from './flows/intake/report.ts';
@@ -108,6 +108,7 @@ async function main(argv: string[], out: Out): Promise<number> {
   const keys = resolveStaffKeys(config, 'staff', logger);
   const handle = await connectRedis({
     url: config.REDIS_URL,
+    sentinel: sentinelSettings(config),
     autostart: false,
     dataDir: config.DATA_DIR,
     logger,

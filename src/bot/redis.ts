@@ -23,6 +23,23 @@ export interface SentinelSettings {
   readonly password?: string | undefined;
 }
 
+/** The Sentinel settings of the configuration, or undefined without REDIS_SENTINELS. */
+export function sentinelSettings(config: {
+  readonly REDIS_SENTINELS: readonly string[];
+  readonly REDIS_SENTINEL_MASTER: string;
+  readonly REDIS_SENTINEL_PASSWORD?: string | undefined;
+}): SentinelSettings | undefined {
+  if (config.REDIS_SENTINELS.length === 0) return undefined;
+  return {
+    sentinels: config.REDIS_SENTINELS.map((item) => {
+      const at = item.lastIndexOf(':');
+      return { host: item.slice(0, at), port: Number(item.slice(at + 1)) };
+    }),
+    name: config.REDIS_SENTINEL_MASTER,
+    password: config.REDIS_SENTINEL_PASSWORD,
+  };
+}
+
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 /** The URL without credentials, for messages and logs. */
@@ -51,6 +68,8 @@ function clientOptions(url: string, sentinel: SentinelSettings | undefined): Red
   return {
     sentinels: sentinel.sentinels.map(({ host, port }) => ({ host, port })),
     name: sentinel.name,
+    // Told by the sentinels of a new master at once, not only when the old one stops answering.
+    failoverDetector: true,
     ...(sentinel.password === undefined ? {} : { sentinelPassword: sentinel.password }),
     ...(parsed.username === '' ? {} : { username: decodeURIComponent(parsed.username) }),
     ...(parsed.password === '' ? {} : { password: decodeURIComponent(parsed.password) }),

@@ -56,6 +56,30 @@ export const configSchema = z.object({
     .url({ protocol: /^rediss?$/ })
     .default('redis://127.0.0.1:6379')
     .describe('Redis for sessions, locks and queues, e.g. redis://:password@host:6379/0.'),
+  REDIS_SENTINELS: list
+    .refine(
+      (items) => items.every((item) => /^[^\s:,]+:\d{1,5}$/.test(item)),
+      'host:port of each sentinel, comma-separated',
+    )
+    .describe(
+      'Redis Sentinel: host:port of the sentinels, comma-separated. Set, Lotse asks them for the master REDIS_SENTINEL_MASTER and follows a failover; REDIS_URL then gives only the password and database number.',
+    ),
+  REDIS_SENTINEL_MASTER: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ., _ and -')
+    .default('mymaster')
+    .describe('The name under which the sentinels watch the master (sentinel monitor NAME …).'),
+  REDIS_SENTINEL_PASSWORD: z
+    .string()
+    .optional()
+    .describe(
+      'Password of the sentinels themselves, if they ask for one (requirepass in sentinel.conf).',
+    ),
+  REDIS_REPLICA_ACKS: int(0, 10)
+    .optional()
+    .describe(
+      'A sent report is confirmed to the person only after this many Redis replicas hold it (WAIT), so that a failover cannot lose it. Unset: 1 with REDIS_SENTINELS, else 0.',
+    ),
   REDIS_AUTOSTART: bool
     .default(true)
     .describe(

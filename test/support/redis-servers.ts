@@ -8,7 +8,7 @@
  *   // … REDIS_URL: evicting.url
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,16 +72,40 @@ export async function pings(port: number, password?: string): Promise<boolean> {
   }
 }
 
-/** Starts redis-server with `args` (port, dir and bind are set here) and waits for it. */
+export interface OwnRedisOptions {
+  readonly port?: number;
+  /** The password it asks for (for the start-up probe). */
+  readonly password?: string;
+  /** Lines of a config file (passwords belong here, not in `args`), read before `args`. */
+  readonly config?: readonly string[];
+}
+
+/**
+ * Starts redis-server with `args` (port, dir and bind are set here) and waits for it. With
+ * `--sentinel` among the args it is a sentinel (it needs a `config`, which it rewrites).
+ */
 export async function startRedisServer(
   args: readonly string[],
-  options: { port?: number; password?: string; command?: string } = {},
+  options: OwnRedisOptions = {},
 ): Promise<OwnRedisServer> {
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'lotse-own-redis-'));
+  const configFile = join(dir, 'redis.conf');
+  writeFileSync(configFile, `${(options.config ?? []).join('\n')}\n`, { mode: 0o600 });
+  const sentinel = args.includes('--sentinel');
   const child = spawn(
-    options.command ?? 'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...args],
+    'redis-server',
+    [
+      configFile,
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      ...(sentinel ? [] : ['--save', '']),
+      ...args,
+    ],
     { stdio: 'ignore' },
   );
   for (let i = 0; i < 100 && !(await pings(port, options.password)); i++) await sleep(50);
@@ -106,10 +130,7 @@ export async function startRedisServer(
 
 /** Private Redis servers for one test file, stopped and removed after each test. */
 export function useOwnRedis(): {
-  start: (
-    args: readonly string[],
-    options?: { port?: number; password?: string; command?: string },
-  ) => Promise<OwnRedisServer>;
+  start: (args: readonly string[], options?: OwnRedisOptions) => Promise<OwnRedisServer>;
 } {
   const started: OwnRedisServer[] = [];
   afterEach(async () => {
