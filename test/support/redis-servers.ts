@@ -1,5 +1,5 @@
 /**
- * Private redis-server processes for tests that must configure, kill or fail over a Redis: each on
+ * Private redis-server processes (plain, replicas, sentinels) for tests that must configure, kill or fail over a Redis: each on
  * a free port, in a temporary folder of its own, stopped (and its folder removed) after the test.
  * The shared Redis at 127.0.0.1:6379 is never touched.
  *
