@@ -26,7 +26,7 @@ const intakeOf = (user: string): object[] => GERMAN_INTAKE.map((line) => ({ ...l
  * reference comes back; undefined when none does within the time.
  */
 async function sendReport(bot: JsonlProcess, user: string): Promise<string | undefined> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     try {
       const lines = await bot.send({ choice: 'send', user }, 20_000);
@@ -145,5 +145,5 @@ describe.skipIf(!haveRedisServer)('Redis Sentinel failover', () => {
     }
     promoted.disconnect();
     sentinel.disconnect();
-  }, 240_000);
+  }, 360_000);
 });
