@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { SECRET_HEADER } from '../../src/adapters/telegram/webhook-server.ts';
+import { StateSeal } from '../../src/bot/state-seal.ts';
 import { generateStaffKeyPair } from '../../src/queue/seal.ts';
 import { freePort, TOKEN } from '../adapters/telegram/harness.ts';
 import { GERMAN_INTAKE, walk } from '../support/intake-script.ts';
@@ -57,6 +58,7 @@ describe('two bot replicas and two workers against one Redis', () => {
     emulator = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 600 });
     await emulator.start();
     const keys = generateStaffKeyPair();
+    const sessionKey = StateSeal.generateKey();
     const telegram = {
       TELEGRAM_BOT_TOKEN: TOKEN,
       TELEGRAM_API_ROOT: emulator.config.apiURL,
@@ -70,7 +72,13 @@ describe('two bot replicas and two workers against one Redis', () => {
       start({
         prefix: redis.prefix,
         args: ['--role', 'bot'],
-        env: { ...telegram, TELEGRAM_WEBHOOK_PORT: String(port), STAFF_PUBLIC_KEY: keys.publicKey },
+        env: {
+          ...telegram,
+          TELEGRAM_WEBHOOK_PORT: String(port),
+          STAFF_PUBLIC_KEY: keys.publicKey,
+          // Both replicas seal conversations with the same key.
+          SESSION_KEY: sessionKey,
+        },
       }),
     );
     const workers = [0, 1].map(() =>
