@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -74,6 +74,24 @@ describe('Redis at start-up', () => {
         expect(await bot.close()).toBe(0);
         expect(await pings(port, password)).toBe(false);
       } finally {
+        // A failed assertion leaves the bot killed and its Redis running: stop that Redis too.
+        const file = join(dataDir, 'redis', 'password');
+        if (existsSync(file)) {
+          const leftover = new Redis({
+            port,
+            host: '127.0.0.1',
+            password: readFileSync(file, 'utf8').trim(),
+            lazyConnect: true,
+            maxRetriesPerRequest: 0,
+            retryStrategy: () => null,
+          });
+          leftover.on('error', () => undefined);
+          await leftover
+            .connect()
+            .then(() => leftover.shutdown('NOSAVE'))
+            .catch(() => undefined);
+          leftover.disconnect();
+        }
         rmSync(dataDir, { recursive: true, force: true });
       }
     },
