@@ -26,6 +26,7 @@ import { generateStaffKeyPair, seal, sealJson } from './queue/seal.ts';
 import { CaseDesk } from './queue/staff-desk.ts';
 import type { StaffKeys } from './queue/staff-keys.ts';
 import { StaffNotifier } from './queue/staff-notifier.ts';
+import { StaffRoster } from './queue/staff-roster.ts';
 
 /** What a process does: talk to people, work for staff, or both (the default for a small office). */
 export type Role = 'all' | 'bot' | 'worker';
@@ -40,8 +41,8 @@ export interface AppOptions {
    * key of this process then.
    */
   readonly sessionKey?: string;
-  /** Ids allowed to act as staff, besides the CLI names of STAFF_USERS (adapters add theirs). */
-  readonly staffIds?: readonly string[];
+  /** Who is staff; by default the staff lists of the configuration (StaffRoster.fromConfig). */
+  readonly roster?: StaffRoster;
   readonly clock?: () => Date;
   /** Counts for the metrics (src/ops/metrics.ts); default: nothing. */
   readonly telemetry?: Telemetry;
@@ -62,6 +63,8 @@ export interface App {
   readonly reports: ReportsQueue;
   readonly cases: CaseStore;
   readonly desk: CaseDesk;
+  /** Who is staff, on every surface: the list the desk and the staff surfaces ask. */
+  readonly roster: StaffRoster;
   readonly notifier: StaffNotifier;
   readonly outbound: OutboundQueue;
   readonly reminders: Reminders;
@@ -140,6 +143,7 @@ export function createApp(
     },
     clock,
   );
+  const roster = options.roster ?? StaffRoster.fromConfig(config);
   const desk = new CaseDesk({
     cases,
     reports,
@@ -148,7 +152,7 @@ export function createApp(
     reminders,
     publicKey,
     ...(privateKey === undefined ? {} : { privateKey }),
-    staffIds: new Set([...config.STAFF_USERS, ...(options.staffIds ?? [])]),
+    roster,
     retentionSeconds: config.CASE_RETENTION_DAYS * DAY,
     clock,
   });
@@ -283,6 +287,7 @@ export function createApp(
     reports,
     cases,
     desk,
+    roster,
     notifier,
     outbound,
     reminders,

@@ -100,10 +100,6 @@ async function main(): Promise<number> {
     dataDir: config.DATA_DIR,
     logger,
   });
-  const staffIds = [
-    ...config.TELEGRAM_STAFF_USER_IDS.map((id) => `telegram:${id}`),
-    ...config.MATRIX_STAFF_USER_IDS,
-  ];
   const relays: FeedRelay[] = [];
   const metrics = config.HEALTH_PORT === undefined ? undefined : new Metrics(logger);
   let started = false;
@@ -145,7 +141,6 @@ async function main(): Promise<number> {
     built = createApp(config, redisHandle.redis, logger, {
       role,
       keys,
-      staffIds,
       ...(sessionKey === undefined ? {} : { sessionKey }),
       ...(metrics === undefined ? {} : { telemetry: metrics }),
     });
@@ -191,6 +186,7 @@ async function main(): Promise<number> {
       files: app.files,
       logger,
       desk: app.desk,
+      roster: app.roster,
       i18n: app.i18n,
     });
     // The staff group and the staff room relay the feed: every notice, whichever process or the
@@ -212,6 +208,7 @@ async function main(): Promise<number> {
             files: app.files,
             logger,
             desk: app.desk,
+            roster: app.roster,
             i18n: app.i18n,
             pseudonym: app.pseudonym,
             ...(metrics === undefined ? {} : { telemetry: metrics }),

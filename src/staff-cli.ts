@@ -23,12 +23,20 @@ import {
   writeKeyFile,
   type StaffKeys,
 } from './queue/staff-keys.ts';
-import {
-  CASE_STATUSES,
-  type CaseNotice,
-  type DeskResult,
-  type StaffActor,
-} from './queue/staff-ports.ts';
+import { parseStaffCommand } from './queue/staff-commands.ts';
+import { StaffCommands, type StaffAnswer, type StaffSurface } from './queue/staff-dispatch.ts';
+import { CASE_STATUSES, type CaseNotice, type NoticeRenderer } from './queue/staff-ports.ts';
+import { StaffRoster } from './queue/staff-roster.ts';
+
+/** The CLI as a staff surface: command words without a prefix; `erase` erases at once. */
+const CLI_SURFACE: StaffSurface = {
+  name: 'cli',
+  prefix: '',
+  words: ['claim', 'reply', 'note', 'close', 'show', 'erase', 'help'],
+  eraseTwice: false,
+  quietOnUnknown: false,
+  mayShow: () => Promise.resolve(undefined),
+};
 
 const USAGE = `Usage: npm run staff -- <command> [options]   (--as NAME or $STAFF_USER; --json for scripts; --lang de|en)
   keygen [--out FILE]            make the staff key pair (private key to FILE, mode 600)
@@ -99,9 +107,10 @@ async function main(argv: string[], out: Out): Promise<number> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
   const actorName = values.as ?? process.env['STAFF_USER'] ?? '';
-  const actor: StaffActor = { id: actorName, name: actorName };
-  if (!config.STAFF_USERS.includes(actorName)) {
-    out(say('refused.not-staff'));
+  const sender = { account: actorName, name: actorName };
+  const roster = StaffRoster.fromConfig(config);
+  if (!roster.has('cli', actorName)) {
+    out(say('refused.not-staff', { list: 'STAFF_USERS' }));
     return 3;
   }
   // The keys first: a refusal holds no connection open.
@@ -115,23 +124,43 @@ async function main(argv: string[], out: Out): Promise<number> {
     warnVolatile: false,
   });
   const app = createApp(config, handle.redis, logger, { role: 'worker', keys });
-  const refuse = (result: Exclude<DeskResult<unknown>, { ok: true }>): number => {
-    out(
-      values.json
-        ? JSON.stringify({ ok: false, reason: result.reason })
-        : say(`refused.${result.reason}`),
-    );
-    return 3;
+  const commands = new StaffCommands({ roster, desk: app.desk, logger });
+  /** A case command through the staff commands, as in the chat rooms. */
+  const run = async (): Promise<StaffAnswer> => {
+    const typed = parseStaffCommand([command, ...rest].join(' '), CLI_SURFACE.prefix);
+    if (typed === undefined || typed.kind === 'usage' || typed.kind === 'bad-ref')
+      throw new UsageError(say('refused.bad-ref'));
+    return commands.run(CLI_SURFACE, sender, typed);
+  };
+  /** Prints an answer other than case details; the exit status. */
+  const print = (answer: StaffAnswer): number => {
+    switch (answer.kind) {
+      case 'done':
+        out(
+          values.json
+            ? JSON.stringify({ ok: true, caseRef: answer.caseRef })
+            : say(`done.${answer.command}`, { caseRef: answer.caseRef }),
+        );
+        return 0;
+      case 'refused':
+        out(
+          values.json
+            ? JSON.stringify({ ok: false, reason: answer.reason })
+            : say(`refused.${answer.reason}`, {
+                caseRef: answer.caseRef ?? '',
+                list: 'STAFF_USERS',
+              }),
+        );
+        return 3;
+      default:
+        throw new UsageError(USAGE);
+    }
   };
   const caseArg = (): string | undefined => parseCaseRef(rest[0] ?? '');
   const needRef = (): string => {
     const ref = caseArg();
     if (ref === undefined) throw new UsageError(say('refused.bad-ref'));
     return ref;
-  };
-  const ok = (key: string, caseRef: string): number => {
-    out(values.json ? JSON.stringify({ ok: true, caseRef }) : say(key, { caseRef }));
-    return 0;
   };
 
   try {
@@ -155,9 +184,10 @@ async function main(argv: string[], out: Out): Promise<number> {
         return 0;
       }
       case 'show': {
-        const caseRef = needRef();
-        const result = await app.desk.show(actor, caseRef);
-        if (!result.ok) return refuse(result);
+        const answer = await run();
+        if (answer.kind !== 'details') return print(answer);
+        const result = { value: answer.details };
+        const caseRef = answer.details.caseRef;
         const saving =
           values.files === undefined
             ? undefined
@@ -183,35 +213,17 @@ async function main(argv: string[], out: Out): Promise<number> {
         }
         return 0;
       }
-      case 'claim': {
-        const caseRef = needRef();
-        const result = await app.desk.claim(actor, caseRef);
-        return result.ok ? ok('done.claim', caseRef) : refuse(result);
-      }
+      case 'claim':
       case 'note':
-      case 'reply': {
-        const caseRef = needRef();
-        const body = rest.slice(1).join(' ');
-        const result =
-          command === 'note'
-            ? await app.desk.note(actor, caseRef, body)
-            : await app.desk.reply(actor, caseRef, body);
-        return result.ok ? ok(`done.${command}`, caseRef) : refuse(result);
-      }
-      case 'close': {
-        const caseRef = needRef();
-        const result = await app.desk.close(actor, caseRef, rest.slice(1).join(' '));
-        return result.ok ? ok('done.close', caseRef) : refuse(result);
-      }
-      case 'erase': {
-        const caseRef = needRef();
-        const result = await app.desk.eraseNow(actor, caseRef);
-        return result.ok ? ok('done.erase', caseRef) : refuse(result);
-      }
+      case 'reply':
+      case 'close':
+      case 'erase':
+        return print(await run());
       case 'export': {
         const caseRef = needRef();
-        const result = await app.desk.show(actor, caseRef);
-        if (!result.ok) return refuse(result);
+        const answer = await commands.run(CLI_SURFACE, sender, { kind: 'show', caseRef });
+        if (answer.kind !== 'details') return print(answer);
+        const result = { value: answer.details };
         // Written all or none, each through a new temporary file: an existing file or link at
         // the name is replaced, never written through.
         const dir = values.out ?? '.';
@@ -294,7 +306,9 @@ async function main(argv: string[], out: Out): Promise<number> {
                 last = id;
                 const notice = fields[1] ?? '{}';
                 out(
-                  values.json ? notice : noticeLine(JSON.parse(notice) as Partial<CaseNotice>, say),
+                  values.json
+                    ? notice
+                    : new NoticeLine(say).render(JSON.parse(notice) as CaseNotice),
                 );
               }
             }
@@ -371,20 +385,26 @@ class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-function noticeLine(
-  notice: Partial<CaseNotice>,
-  say: (key: string, params?: Record<string, string>) => string,
-): string {
-  return printable(
-    say('notice', {
-      at: (notice.at ?? '').slice(0, 16).replace('T', ' '),
-      kind: notice.kind ?? '',
-      caseRef: notice.caseRef ?? '',
-      urgent: notice.urgent === true ? '!' : '',
-      state: notice.state ?? '',
-      kinds: (notice.kinds ?? []).join(','),
-    }),
-  );
+/** A notice as one terminal line (the feed). Fields a damaged entry lacks stay empty. */
+class NoticeLine implements NoticeRenderer<string> {
+  readonly #say: (key: string, params?: Record<string, string>) => string;
+
+  constructor(say: (key: string, params?: Record<string, string>) => string) {
+    this.#say = say;
+  }
+
+  render(notice: Partial<CaseNotice>): string {
+    return printable(
+      this.#say('notice', {
+        at: (notice.at ?? '').slice(0, 16).replace('T', ' '),
+        kind: notice.kind ?? '',
+        caseRef: notice.caseRef ?? '',
+        urgent: notice.urgent === true ? '!' : '',
+        state: notice.state ?? '',
+        kinds: (notice.kinds ?? []).join(','),
+      }),
+    );
+  }
 }
 
 // Everything printed passes printable: what a person or a forged Redis value holds cannot move the

@@ -1,5 +1,6 @@
 import { reportSchema } from '../flows/intake/report.ts';
 import type { CaseRecord, CaseStore } from './case-store.ts';
+import { allowedFrom, refusalOf, targetOf, type CaseAction } from './case-transitions.ts';
 import type { OutboundQueue } from './outbound.ts';
 import type { Reminders } from './reminders.ts';
 import {
@@ -11,6 +12,7 @@ import {
 import { openJson, SealError, sealJson } from './seal.ts';
 import type { StaffNotifier } from './staff-notifier.ts';
 import type { CaseDetails, DeskResult, StaffActor, StaffDesk } from './staff-ports.ts';
+import type { StaffRoster } from './staff-roster.ts';
 import { z } from 'zod';
 
 /** What "delete my data" did with the person's reports and what waited for them. */
@@ -26,17 +28,35 @@ export interface PersonErasure {
   readonly reminders: number;
 }
 
+/** What the desk needs of the case store (CaseStore in Redis; a memory one in unit tests). */
+export type DeskCases = Pick<
+  CaseStore,
+  | 'get'
+  | 'transition'
+  | 'addNote'
+  | 'addMessage'
+  | 'sealed'
+  | 'notes'
+  | 'messages'
+  | 'expire'
+  | 'erase'
+  | 'repeated'
+  | 'refsOf'
+  | 'withdraw'
+  | 'untrack'
+>;
+
 export interface StaffDeskDeps {
-  readonly cases: CaseStore;
-  readonly reports: ReportsQueue;
-  readonly outbound: OutboundQueue;
-  readonly notifier: StaffNotifier;
-  readonly reminders: Reminders;
+  readonly cases: DeskCases;
+  readonly reports: Pick<ReportsQueue, 'remove'>;
+  readonly outbound: Pick<OutboundQueue, 'enqueue' | 'removeWhere'>;
+  readonly notifier: Pick<StaffNotifier, 'notify'>;
+  readonly reminders: Pick<Reminders, 'waiting' | 'removeFor'>;
   readonly publicKey: string;
   /** Only where staff read (worker, staff CLI); `show` is refused without it. */
   readonly privateKey?: string;
-  /** Ids allowed to act: CLI names, "telegram:<id>", Matrix user ids. */
-  readonly staffIds: ReadonlySet<string>;
+  /** Who may act: the one staff list of every surface. */
+  readonly roster: StaffRoster;
   readonly retentionSeconds: number;
   readonly clock?: () => Date;
 }
@@ -71,20 +91,17 @@ export class CaseDesk implements StaffDesk {
   }
 
   isStaff(actorId: string): boolean {
-    return this.#d.staffIds.has(actorId);
+    return this.#d.roster.isStaff(actorId);
   }
 
   async claim(actor: StaffActor, caseRef: string): Promise<DeskResult> {
     if (!this.isStaff(actor.id)) return refused('not-staff');
     const at = this.#now();
-    const result = await this.#d.cases.transition(
-      caseRef,
-      ['new'],
-      'claimed',
-      { at, actor: actor.name, action: 'claim' },
-      { assignee: actor.name, claimedAt: at },
-    );
-    if (result !== 'ok') return this.#refusal(result);
+    const result = await this.#move('claim', caseRef, actor.name, at, {
+      assignee: actor.name,
+      claimedAt: at,
+    });
+    if (result !== 'ok') return this.#refusal('claim', result);
     await this.#announce('claimed', caseRef, at);
     return done;
   }
@@ -93,13 +110,8 @@ export class CaseDesk implements StaffDesk {
     if (!this.isStaff(actor.id)) return refused('not-staff');
     if (text.trim() === '') return refused('empty');
     const at = this.#now();
-    const result = await this.#d.cases.transition(
-      caseRef,
-      ['new', 'claimed', 'waiting'],
-      undefined,
-      { at, actor: actor.name, action: 'note' },
-    );
-    if (result !== 'ok') return this.#refusal(result);
+    const result = await this.#move('note', caseRef, actor.name, at);
+    if (result !== 'ok') return this.#refusal('note', result);
     await this.#d.cases.addNote(
       caseRef,
       sealJson({ at, by: actor.name, text: text.trim() }, this.#d.publicKey, noteContext(caseRef)),
@@ -111,17 +123,8 @@ export class CaseDesk implements StaffDesk {
     if (!this.isStaff(actor.id)) return refused('not-staff');
     if (text.trim() === '') return refused('empty');
     const at = this.#now();
-    const result = await this.#d.cases.transition(
-      caseRef,
-      ['claimed', 'waiting'],
-      'waiting',
-      { at, actor: actor.name, action: 'reply' },
-      { waitingSince: at },
-    );
-    if (result !== 'ok')
-      return result === 'unknown' || result.from === 'closed'
-        ? this.#refusal(result)
-        : refused('not-claimed');
+    const result = await this.#move('reply', caseRef, actor.name, at, { waitingSince: at });
+    if (result !== 'ok') return this.#refusal('reply', result);
     const record = await this.#d.cases.get(caseRef);
     if (record === undefined) return refused('unknown-case');
     await this.#d.cases.addMessage(
@@ -146,21 +149,11 @@ export class CaseDesk implements StaffDesk {
     if (!this.isStaff(actor.id)) return refused('not-staff');
     if (outcome.trim() === '') return refused('empty');
     const at = this.#now();
-    const result = await this.#d.cases.transition(
-      caseRef,
-      ['new', 'claimed', 'waiting'],
-      'closed',
-      { at, actor: actor.name, action: 'close' },
-      {
-        closedAt: at,
-        outcome: sealJson(
-          outcome.trim().slice(0, 2000),
-          this.#d.publicKey,
-          outcomeContext(caseRef),
-        ),
-      },
-    );
-    if (result !== 'ok') return this.#refusal(result);
+    const result = await this.#move('close', caseRef, actor.name, at, {
+      closedAt: at,
+      outcome: sealJson(outcome.trim().slice(0, 2000), this.#d.publicKey, outcomeContext(caseRef)),
+    });
+    if (result !== 'ok') return this.#refusal('close', result);
     const record = await this.#d.cases.get(caseRef);
     if (record) {
       await this.#d.cases.expire(caseRef, record.conv, this.#d.retentionSeconds, this.#clock());
@@ -190,11 +183,7 @@ export class CaseDesk implements StaffDesk {
       if (error instanceof SealError) return refused('wrong-key');
       throw error;
     }
-    await this.#d.cases.transition(caseRef, ['new', 'claimed', 'waiting', 'closed'], undefined, {
-      at: this.#now(),
-      actor: actor.name,
-      action: 'show',
-    });
+    await this.#move('show', caseRef, actor.name, this.#now());
     return {
       ok: true,
       value: {
@@ -251,12 +240,7 @@ export class CaseDesk implements StaffDesk {
   /** A message from the person (the bot role can seal but not read). */
   async personMessage(caseRef: string, text: string): Promise<'ok' | 'unknown' | 'closed'> {
     const at = this.#now();
-    const result = await this.#d.cases.transition(
-      caseRef,
-      ['new', 'claimed', 'waiting'],
-      undefined,
-      { at, actor: 'person', action: 'message' },
-    );
+    const result = await this.#move('message', caseRef, 'person', at);
     if (result === 'unknown') return 'unknown';
     if (result !== 'ok') return 'closed';
     await this.#d.cases.addMessage(
@@ -265,11 +249,7 @@ export class CaseDesk implements StaffDesk {
     );
     const record = await this.#d.cases.get(caseRef);
     if (record?.status === 'waiting') {
-      await this.#d.cases.transition(caseRef, ['waiting'], 'claimed', {
-        at,
-        actor: 'person',
-        action: 'answered',
-      });
+      await this.#move('answered', caseRef, 'person', at);
     }
     const fresh = await this.#d.cases.get(caseRef);
     if (fresh) await this.#d.notifier.notify('message', fresh, at);
@@ -309,13 +289,9 @@ export class CaseDesk implements StaffDesk {
         result.erased++;
         continue;
       }
-      const flagged = await this.#d.cases.transition(
-        caseRef,
-        ['new', 'claimed', 'waiting'],
-        undefined,
-        { at, actor: 'person', action: 'erase-request' },
-        { eraseRequested: '1' },
-      );
+      const flagged = await this.#move('erase-request', caseRef, 'person', at, {
+        eraseRequested: '1',
+      });
       if (flagged !== 'ok') continue;
       result.flagged++;
       const fresh = await this.#d.cases.get(caseRef);
@@ -348,11 +324,28 @@ export class CaseDesk implements StaffDesk {
     if (record) await this.#d.notifier.notify(kind, record, at);
   }
 
-  #refusal(result: 'unknown' | { from: string }): DeskResult<never> {
-    if (result === 'unknown') return refused('unknown-case');
-    if (result.from === 'closed') return refused('closed');
-    if (result.from === 'claimed' || result.from === 'waiting') return refused('already-claimed');
-    return refused('not-claimed');
+  /** Moves a case as the transition table (case-transitions.ts) says, with an audit line. */
+  #move(
+    action: CaseAction,
+    caseRef: string,
+    actor: string,
+    at: string,
+    fields?: Record<string, string>,
+  ): ReturnType<DeskCases['transition']> {
+    return this.#d.cases.transition(
+      caseRef,
+      allowedFrom(action),
+      targetOf(action),
+      { at, actor, action },
+      fields,
+    );
+  }
+
+  #refusal(
+    action: CaseAction,
+    result: Exclude<Awaited<ReturnType<DeskCases['transition']>>, 'ok'>,
+  ): DeskResult<never> {
+    return refused(result === 'unknown' ? 'unknown-case' : refusalOf(action, result.from));
   }
 
   #now(): string {

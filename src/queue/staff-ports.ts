@@ -39,6 +39,11 @@ export interface CaseNotice {
   readonly at: string;
 }
 
+/** Turns a notice into what a staff surface posts (text, HTML, a terminal line). */
+export interface NoticeRenderer<Out> {
+  render(notice: CaseNotice): Out;
+}
+
 /** A place where staff are told about cases (CLI feed, Telegram group, Matrix room). */
 export interface StaffChannel {
   readonly name: string;
@@ -52,21 +57,20 @@ export interface StaffActor {
   readonly name: string;
 }
 
+/** Why the desk refused a staff command (worded in `staff:refused.*`). */
+export type DeskRefusal =
+  | 'not-staff'
+  | 'unknown-case'
+  | 'already-claimed'
+  | 'closed'
+  | 'not-claimed'
+  | 'empty'
+  | 'no-key'
+  | 'wrong-key';
+
 /** The outcome of a staff command: done, or refused with a reason code (see `staff:refused.*`). */
 export type DeskResult<T = undefined> =
-  | { readonly ok: true; readonly value: T }
-  | {
-      readonly ok: false;
-      readonly reason:
-        | 'not-staff'
-        | 'unknown-case'
-        | 'already-claimed'
-        | 'closed'
-        | 'not-claimed'
-        | 'empty'
-        | 'no-key'
-        | 'wrong-key';
-    };
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: DeskRefusal };
 
 /** Case details for staff, decrypted; shown only where staff read confidentially. */
 export interface CaseDetails {
@@ -98,4 +102,6 @@ export interface StaffDesk {
    * staff member asks again within five minutes: the first call answers `confirm`.
    */
   erase(actor: StaffActor, caseRef: string): Promise<DeskResult<'confirm' | 'erased'>>;
+  /** Erases a case for good at once (the staff CLI, where a typed command is deliberate). */
+  eraseNow(actor: StaffActor, caseRef: string): Promise<DeskResult>;
 }

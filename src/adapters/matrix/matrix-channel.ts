@@ -15,6 +15,7 @@ import type { Telemetry } from '../../bot/telemetry.ts';
 import type { InboundEvent, Language, OutboundMessage } from '../../bot/types.ts';
 import { text } from '../../flows/types.ts';
 import type { StaffDesk } from '../../queue/staff-ports.ts';
+import { StaffRoster } from '../../queue/staff-roster.ts';
 import type { ChannelAdapter, EventSink } from '../channel.ts';
 import { createCryptoClient, syncFilter, INITIAL_SYNC_LIMIT } from './client.ts';
 import type { DurableIndexedDb } from './durable-idb.ts';
@@ -43,8 +44,8 @@ export interface MatrixChannelOptions {
   readonly cryptoPassphrase?: string;
   /** MATRIX_STAFF_ROOM: a room id or alias. */
   readonly staffRoom?: string;
-  /** MATRIX_STAFF_USER_IDS. */
-  readonly staffUserIds?: readonly string[];
+  /** Who is staff; the room's staff are its MATRIX_STAFF_USER_IDS accounts. */
+  readonly roster?: StaffRoster;
   /** Where staff commands go; without it the staff room only receives notices. */
   readonly desk?: StaffDesk;
   readonly files: FileIntake;
@@ -103,7 +104,8 @@ export class MatrixChannel implements ChannelAdapter {
     this.#o = options;
     this.#log = options.logger.child({ module: 'matrix' });
     this.#dir = join(options.dataDir, 'matrix');
-    this.#staffIds = new Set(options.staffUserIds ?? []);
+    const roster = options.roster ?? new StaffRoster({});
+    this.#staffIds = roster.accounts('matrix');
     this.#staff = new MatrixStaffRoom({
       port: {
         roomId: async () => (await this.#connection()).staffRoomId,
@@ -114,7 +116,7 @@ export class MatrixChannel implements ChannelAdapter {
         displayName: (roomId, userId) =>
           this.#conn?.client.getRoom(roomId)?.getMember(userId)?.rawDisplayName ?? userId,
       },
-      staffIds: this.#staffIds,
+      roster,
       ...(options.desk === undefined ? {} : { desk: options.desk }),
       i18n: options.i18n,
       language: options.language,

@@ -5,6 +5,7 @@ import type { Telemetry } from '../../bot/telemetry.ts';
 import { ConfigError } from '../../config/load.ts';
 import { textValues, type Config } from '../../config/schema.ts';
 import type { StaffDesk } from '../../queue/staff-ports.ts';
+import { StaffRoster } from '../../queue/staff-roster.ts';
 import type { MatrixChannel } from './matrix-channel.ts';
 
 /** What a running process hands the Matrix channel besides the configuration. */
@@ -13,6 +14,8 @@ export interface MatrixRuntime {
   readonly logger: Logger;
   /** The staff desk for commands in the staff room, when this process has one. */
   readonly desk?: StaffDesk;
+  /** Who is staff (default: the configuration's staff lists). */
+  readonly roster?: StaffRoster;
   readonly i18n?: Translator;
   /** Names conversations in the log (the process's keyed pseudonyms). */
   readonly pseudonym?: Pseudonymizer;
@@ -55,7 +58,7 @@ export async function matrixChannelFromConfig(
       ? {}
       : { cryptoPassphrase: config.MATRIX_CRYPTO_PASSPHRASE }),
     ...(config.MATRIX_STAFF_ROOM === undefined ? {} : { staffRoom: config.MATRIX_STAFF_ROOM }),
-    staffUserIds: config.MATRIX_STAFF_USER_IDS,
+    roster: runtime.roster ?? StaffRoster.fromConfig(config),
     ...(runtime.desk === undefined ? {} : { desk: runtime.desk }),
     files: runtime.files,
     i18n: runtime.i18n ?? Translator.create({ values: textValues(config) }),

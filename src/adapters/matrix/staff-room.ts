@@ -1,17 +1,15 @@
 import type { Translator } from '../../bot/i18n.ts';
 import type { Logger } from '../../bot/logger.ts';
 import { text, type Language, type Text } from '../../flows/types.ts';
-import type {
-  CaseDetails,
-  CaseNotice,
-  DeskResult,
-  StaffActor,
-  StaffChannel,
-  StaffDesk,
-} from '../../queue/staff-ports.ts';
-import { caseDocument } from '../../queue/case-document.ts';
+import {
+  answerText,
+  StaffCommands,
+  type StaffRefusal,
+  type StaffSurface,
+} from '../../queue/staff-dispatch.ts';
+import type { CaseNotice, StaffChannel, StaffDesk } from '../../queue/staff-ports.ts';
+import type { StaffRoster } from '../../queue/staff-roster.ts';
 import { escapeHtml, textToHtml } from './render.ts';
-import { parseStaffCommand, type StaffCommand } from './staff-commands.ts';
 
 /** A message for the staff room: plain text and HTML. */
 export interface StaffMessage {
@@ -38,8 +36,8 @@ export interface StaffRoomPort {
 
 export interface StaffRoomOptions {
   readonly port: StaffRoomPort;
-  /** MATRIX_STAFF_USER_IDS. */
-  readonly staffIds: ReadonlySet<string>;
+  /** Who is staff: the room's staff are its MATRIX_STAFF_USER_IDS accounts. */
+  readonly roster: StaffRoster;
   readonly desk?: StaffDesk;
   readonly i18n: Translator;
   readonly language: Language;
@@ -57,10 +55,10 @@ export interface StaffRoomOptions {
 export type SenderProof = 'verified' | 'unencrypted' | 'unverified' | 'identity-changed';
 
 const PROOF_REFUSALS = {
-  unencrypted: 'matrix:staff.unencryptedCommand',
-  unverified: 'matrix:staff.unverifiedDevice',
-  'identity-changed': 'matrix:staff.identityChanged',
-} as const;
+  unencrypted: 'unencrypted-command',
+  unverified: 'unverified-device',
+  'identity-changed': 'identity-changed',
+} as const satisfies Record<Exclude<SenderProof, 'verified'>, StaffRefusal>;
 
 /**
  * Who would read a message posted to the staff room: `staff-only` – encrypted, and every joined
@@ -89,10 +87,16 @@ export class MatrixStaffRoom implements StaffChannel {
   readonly name = 'matrix';
   readonly #o: StaffRoomOptions;
   readonly #log: Logger;
+  readonly #commands: StaffCommands;
 
   constructor(options: StaffRoomOptions) {
     this.#o = options;
     this.#log = options.logger.child({ module: 'matrix-staff' });
+    this.#commands = new StaffCommands({
+      roster: options.roster,
+      ...(options.desk === undefined ? {} : { desk: options.desk }),
+      logger: this.#log,
+    });
   }
 
   async notify(notice: CaseNotice): Promise<void> {
@@ -138,99 +142,52 @@ export class MatrixStaffRoom implements StaffChannel {
 
   /** Handles a message in the staff room; ordinary talk between staff is left alone. */
   async handle(message: StaffRoomMessage): Promise<void> {
-    const command = parseStaffCommand(message.body);
+    const surface = this.#surface(message);
+    const command = StaffCommands.read(surface, message.body);
     if (command === undefined) return;
-    const answer = await this.#run(command, message);
-    await this.#o.port.send(message.roomId, answer, `staff:${message.eventId}`, message.eventId);
-  }
-
-  async #run(command: StaffCommand, message: StaffRoomMessage): Promise<StaffMessage> {
-    const say = (key: string, params?: Record<string, string>) =>
-      plain(this.#o.i18n.t(this.#o.language, text(key, params)));
-    if (!this.#o.staffIds.has(message.sender)) return say('matrix:staff.notStaff');
-    const proof = await message.proof();
-    if (proof !== 'verified') {
-      this.#log.warn({ command: command.kind, proof }, 'staff command refused');
-      return say(PROOF_REFUSALS[proof], { userId: message.sender });
-    }
-    const desk = this.#o.desk;
-    switch (command.kind) {
-      case 'help':
-        return say('matrix:staff.help');
-      case 'unknown':
-        return say('matrix:staff.unknown');
-      case 'bad-ref':
-        return say('staff:refused.bad-ref');
-      case 'bad-user':
-        return say('matrix:staff.badUser');
-      case 'trust':
-        return this.#trust(command.userId, message.sender, say);
-      default:
-    }
-    if (desk === undefined) return say('matrix:staff.noDesk');
-    const actor: StaffActor = {
-      id: message.sender,
-      name: this.#o.port.displayName(message.roomId, message.sender),
-    };
-    const { caseRef } = command;
-    let result: DeskResult<CaseDetails | 'confirm' | 'erased' | undefined>;
-    switch (command.kind) {
-      case 'claim':
-        result = await desk.claim(actor, caseRef);
-        break;
-      case 'note':
-        result = await desk.note(actor, caseRef, command.text);
-        break;
-      case 'reply':
-        result = await desk.reply(actor, caseRef, command.text);
-        break;
-      case 'close':
-        result = await desk.close(actor, caseRef, command.outcome);
-        break;
-      case 'show': {
-        const audience = await this.#o.port.audience(message.roomId);
-        if (audience !== 'staff-only') {
-          this.#log.warn({ command: 'show', audience }, 'case details withheld from the room');
-          return say(
-            audience === 'unencrypted' ? 'matrix:staff.unencrypted' : 'matrix:staff.outsiders',
-          );
-        }
-        result = await desk.show(actor, caseRef);
-        // A public-facing process holds no private key: say where the case can be read.
-        if (!result.ok && result.reason === 'no-key')
-          return say('matrix:staff.showElsewhere', { caseRef });
-        break;
-      }
-      case 'erase':
-        result = await desk.erase(actor, caseRef);
-        break;
-    }
-    this.#log.info(
-      { command: command.kind, ok: result.ok, ...(result.ok ? {} : { reason: result.reason }) },
-      'staff command',
+    const answer = await this.#commands.run(
+      surface,
+      {
+        account: message.sender,
+        name: this.#o.port.displayName(message.roomId, message.sender),
+      },
+      command,
     );
-    if (!result.ok) return say(`staff:refused.${result.reason}`);
-    if (result.value === 'confirm') return say('staff:confirmErase', { caseRef });
-    if (typeof result.value === 'object') return this.#details(result.value);
-    return say(`staff:done.${command.kind}`, { caseRef });
+    if (answer.kind === 'quiet') return;
+    if (answer.kind === 'refused' && PROOF_REASONS.has(answer.reason))
+      this.#log.warn({ command: command.kind, reason: answer.reason }, 'staff command refused');
+    const reply = plain(answerText(answer, surface, this.#o.i18n, this.#o.language));
+    await this.#o.port.send(message.roomId, reply, `staff:${message.eventId}`, message.eventId);
   }
 
-  /** `!trust`: a verified staff member accepts a colleague's new cross-signing identity. */
-  async #trust(
-    userId: string,
-    by: string,
-    say: (key: string, params?: Record<string, string>) => StaffMessage,
-  ): Promise<StaffMessage> {
-    if (!this.#o.staffIds.has(userId)) return say('matrix:staff.trustNotStaff', { userId });
-    const accepted = await this.#o.port.acceptIdentity(userId);
-    this.#log.info({ command: 'trust', accepted, self: userId === by }, 'staff command');
-    return say(accepted ? 'matrix:staff.trusted' : 'matrix:staff.trustUnchanged', { userId });
-  }
-
-  /** A case's details for the encrypted staff room: the same document as the CLI's `show`. */
-  #details(details: CaseDetails): StaffMessage {
-    return plain(caseDocument(details, this.#o.language, this.#o.i18n));
+  /**
+   * The staff room as a staff surface for one message: `!` commands, `!trust`; a command counts
+   * only from a cross-signed device over an encrypted message; case details only while the room is
+   * encrypted and holds no one but staff.
+   */
+  #surface(message: StaffRoomMessage): StaffSurface {
+    const port = this.#o.port;
+    return {
+      name: 'matrix',
+      prefix: '!',
+      words: ['claim', 'show', 'reply', 'note', 'close', 'erase', 'help', 'trust'],
+      eraseTwice: true,
+      quietOnUnknown: false,
+      admit: async () => {
+        const proof = await message.proof();
+        return proof === 'verified' ? undefined : PROOF_REFUSALS[proof];
+      },
+      mayShow: async () => {
+        const audience = await port.audience(message.roomId);
+        if (audience === 'staff-only') return undefined;
+        this.#log.warn({ command: 'show', audience }, 'case details withheld from the room');
+        return audience === 'unencrypted' ? 'room-unencrypted' : 'room-outsiders';
+      },
+      acceptIdentity: (userId) => port.acceptIdentity(userId),
+    };
   }
 }
+
+const PROOF_REASONS: ReadonlySet<StaffRefusal> = new Set(Object.values(PROOF_REFUSALS));
 
 const plain = (value: string): StaffMessage => ({ body: value, html: textToHtml(value) });

@@ -5,6 +5,7 @@ import type { Logger } from '../../bot/logger.ts';
 import { ConfigError } from '../../config/load.ts';
 import { textValues, type Config } from '../../config/schema.ts';
 import type { StaffDesk } from '../../queue/staff-ports.ts';
+import { StaffRoster } from '../../queue/staff-roster.ts';
 import { TelegramChannel, type TelegramMode } from './telegram-channel.ts';
 
 /** What a running process hands the Telegram channel besides the configuration. */
@@ -14,6 +15,8 @@ export interface TelegramRuntime {
   readonly logger: Logger;
   /** The staff desk for commands in the staff group, when this process has one. */
   readonly desk?: StaffDesk;
+  /** Who is staff (default: the configuration's staff lists). */
+  readonly roster?: StaffRoster;
   readonly i18n?: Translator;
 }
 
@@ -59,7 +62,7 @@ export function telegramChannelFromConfig(
       : {
           staff: {
             chatId: staffChat,
-            userIds: config.TELEGRAM_STAFF_USER_IDS,
+            roster: runtime.roster ?? StaffRoster.fromConfig(config),
             ...(runtime.desk === undefined ? {} : { desk: runtime.desk }),
           },
         }),

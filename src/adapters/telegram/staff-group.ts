@@ -1,55 +1,41 @@
 import type { Api } from 'grammy';
 import type { CallbackQuery, Message, User } from 'grammy/types';
-import { parseCaseRef } from '../../bot/case-ref.ts';
 import type { Translator } from '../../bot/i18n.ts';
 import type { Logger } from '../../bot/logger.ts';
 import type { Language } from '../../bot/types.ts';
 import { text, type Text } from '../../flows/types.ts';
-import type { DeskResult, StaffActor, StaffDesk } from '../../queue/staff-ports.ts';
+import type { StaffCommand } from '../../queue/staff-commands.ts';
+import {
+  answerText,
+  StaffCommands,
+  type StaffAnswer,
+  type StaffSurface,
+} from '../../queue/staff-dispatch.ts';
+import type { StaffDesk } from '../../queue/staff-ports.ts';
+import type { StaffRoster } from '../../queue/staff-roster.ts';
 import { echoAnswer } from './answer-echo.ts';
 import { parseCallbackData } from './callback-data.ts';
 import type { SeenUpdates } from './seen-updates.ts';
 
-type Action = 'claim' | 'reply' | 'note' | 'close' | 'erase';
-
-/** Staff commands, in English and German. */
-const ACTIONS: Readonly<Record<string, Action>> = {
-  claim: 'claim',
-  uebernehmen: 'claim',
-  reply: 'reply',
-  antworten: 'reply',
-  note: 'note',
-  notiz: 'note',
-  close: 'close',
-  schliessen: 'close',
-  abschliessen: 'close',
-  erase: 'erase',
+/**
+ * The staff group as a staff surface: `/` commands; no case details (a Telegram group is not
+ * end-to-end encrypted); erasing takes the same command twice; `/words` of other bots in the group
+ * go unanswered.
+ */
+export const TELEGRAM_STAFF_SURFACE: StaffSurface = {
+  name: 'telegram',
+  prefix: '/',
+  words: ['claim', 'reply', 'note', 'close', 'show', 'erase', 'help'],
+  eraseTwice: true,
+  quietOnUnknown: true,
+  mayShow: () => Promise.resolve('show-not-here'),
 };
-
-/** A staff command as typed: `/reply@LotseBot 7KQ2-9XMD-4HTR-V Guten Tag …`. */
-export interface StaffCommand {
-  readonly action: Action;
-  readonly caseRef?: string;
-  /** The reply, note or outcome: everything after the reference, line breaks kept. */
-  readonly rest: string;
-}
-
-export function parseStaffCommand(typed: string): StaffCommand | undefined {
-  const match = /^\/([a-z_]{1,32})(?:@\w+)?(?:\s+(\S+))?(?:\s+([\s\S]*))?$/i.exec(typed.trim());
-  const action = match?.[1] === undefined ? undefined : ACTIONS[match[1].toLowerCase()];
-  if (match === null || action === undefined) return undefined;
-  return {
-    action,
-    ...(match[2] === undefined ? {} : { caseRef: match[2] }),
-    rest: (match[3] ?? '').trim(),
-  };
-}
 
 export interface StaffGroupDeps {
   readonly api: Api;
   readonly chatId: string;
-  /** Telegram user ids of staff members. */
-  readonly userIds: ReadonlySet<string>;
+  /** Who is staff. */
+  readonly roster: StaffRoster;
   /** Where staff actions go; absent when this process has no case desk. */
   readonly desk?: StaffDesk;
   readonly seen: SeenUpdates;
@@ -59,61 +45,33 @@ export interface StaffGroupDeps {
 }
 
 /**
- * The staff group: commands and Claim buttons from the listed staff accounts reach the staff desk;
- * everyone else gets a short refusal and changes nothing. Nothing about a case is shown here beyond
- * what the desk's answers say; the details stay in the staff tool.
+ * The staff group: commands and Claim buttons go through the staff commands (staff-dispatch.ts);
+ * this class only reads Telegram updates and formats the answers. Nothing about a case is shown
+ * here beyond what the answers say; the details stay in the staff tool.
  */
 export class StaffGroup {
   readonly #d: StaffGroupDeps;
+  readonly #commands: StaffCommands;
 
   constructor(deps: StaffGroupDeps) {
     this.#d = deps;
+    this.#commands = new StaffCommands({
+      roster: deps.roster,
+      ...(deps.desk === undefined ? {} : { desk: deps.desk }),
+      logger: deps.logger,
+    });
   }
 
   async onMessage(message: Message, updateId: number): Promise<void> {
     const from = message.from;
     if (from === undefined || from.is_bot || message.text === undefined) return;
-    const command = parseStaffCommand(message.text);
+    const command = StaffCommands.read(TELEGRAM_STAFF_SURFACE, message.text);
     if (command === undefined) return;
     // Staff actions are not idempotent (a note, a reply): a second delivery does nothing.
     if (!(await this.#d.seen.first(updateId))) return;
-    const say = (value: Text) => this.#reply(message, this.#t(value));
-    if (!this.#d.userIds.has(String(from.id))) {
-      this.#d.logger.info({ action: command.action }, 'staff command from a stranger refused');
-      await say(text('telegram:staff.notStaff'));
-      return;
-    }
-    const desk = this.#d.desk;
-    if (desk === undefined) return say(text('telegram:staff.unavailable'));
-    if (command.caseRef === undefined) return say(text('telegram:staff.usage'));
-    const caseRef = parseCaseRef(command.caseRef);
-    if (caseRef === undefined) return say(refusal('unknown-case'));
-    if (command.action !== 'claim' && command.action !== 'erase' && command.rest === '')
-      return say(refusal('empty'));
-    const actor = actorOf(from);
-    const result = await this.#run(() => {
-      switch (command.action) {
-        case 'claim':
-          return desk.claim(actor, caseRef);
-        case 'reply':
-          return desk.reply(actor, caseRef, command.rest);
-        case 'note':
-          return desk.note(actor, caseRef, command.rest);
-        case 'close':
-          return desk.close(actor, caseRef, command.rest);
-        case 'erase':
-          return desk.erase(actor, caseRef);
-      }
-    });
-    if (result === undefined) return say(text('telegram:staff.failed'));
-    this.#d.logger.info({ action: command.action, ok: result.ok }, 'staff command');
-    await say(
-      !result.ok
-        ? refusal(result.reason)
-        : result.value === 'confirm'
-          ? text('telegram:staff.confirmErase', { caseRef })
-          : text(`telegram:staff.done.${command.action}`, { caseRef }),
-    );
+    const answer = await this.#run(from, command);
+    if (answer.kind === 'quiet') return;
+    await this.#reply(message, this.#say(answer));
   }
 
   async onCallback(query: CallbackQuery, updateId: number): Promise<void> {
@@ -121,30 +79,32 @@ export class StaffGroup {
     const message = query.message;
     if (data?.kind !== 'claim' || message === undefined)
       return this.#answer(query, this.#t(text('telegram:stale')));
-    if (!this.#d.userIds.has(String(query.from.id)))
-      return this.#answer(query, this.#t(text('telegram:staff.notStaff')));
-    const desk = this.#d.desk;
-    if (desk === undefined) return this.#answer(query, this.#t(text('telegram:staff.unavailable')));
     if (!(await this.#d.seen.first(updateId))) return this.#answer(query);
-    const actor = actorOf(query.from);
-    const caseRef = data.caseRef;
-    const result = await this.#run(() => desk.claim(actor, caseRef));
-    if (result === undefined) return this.#answer(query, this.#t(text('telegram:staff.failed')));
-    this.#d.logger.info({ action: 'claim', ok: result.ok, via: 'button' }, 'staff command');
-    if (!result.ok) return this.#answer(query, this.#t(refusal(result.reason)));
-    await this.#answer(query, this.#t(text('telegram:staff.done.claim', { caseRef })), false);
-    const line = this.#t(text('telegram:staff.claimedBy', { name: actor.name }));
+    const answer = await this.#run(query.from, { kind: 'claim', caseRef: data.caseRef });
+    if (answer.kind === 'quiet') return this.#answer(query);
+    if (answer.kind !== 'done') return this.#answer(query, this.#say(answer));
+    await this.#answer(query, this.#say(answer), false);
+    const line = this.#t(text('telegram:staff.claimedBy', { name: nameOf(query.from) }));
     await echoAnswer(this.#d.api, message, line, this.#d.logger);
   }
 
-  /** Runs a desk call; undefined when it failed (logged). */
-  async #run<T>(call: () => Promise<DeskResult<T>>): Promise<DeskResult<T> | undefined> {
+  /** Runs a command; a failed desk call is logged and answered with one sentence. */
+  async #run(user: User, command: StaffCommand): Promise<StaffAnswer | { kind: 'failed' }> {
     try {
-      return await call();
+      return await this.#commands.run(
+        TELEGRAM_STAFF_SURFACE,
+        { account: String(user.id), name: nameOf(user) },
+        command,
+      );
     } catch (error) {
       this.#d.logger.error({ err: error }, 'staff desk call failed');
-      return undefined;
+      return { kind: 'failed' };
     }
+  }
+
+  #say(answer: Exclude<StaffAnswer, { kind: 'quiet' }> | { kind: 'failed' }): string {
+    if (answer.kind === 'failed') return this.#t(text('staff:deskFailed'));
+    return answerText(answer, TELEGRAM_STAFF_SURFACE, this.#d.i18n, this.#d.lang);
   }
 
   async #reply(message: Message, body: string): Promise<void> {
@@ -170,15 +130,11 @@ export class StaffGroup {
   }
 }
 
-const refusal = (reason: string): Text => text(`telegram:staff.refused.${reason}`);
-
-/** Who acts, for the desk and its audit trail: `telegram:<user id>` and a readable name. */
-function actorOf(user: User): StaffActor {
-  const name =
-    user.username !== undefined
-      ? `@${user.username}`
-      : [user.first_name, user.last_name].filter(Boolean).join(' ');
-  return { id: `telegram:${user.id}`, name };
+/** A readable name for the audit trail: the @username, or first and last name. */
+function nameOf(user: User): string {
+  return user.username !== undefined
+    ? `@${user.username}`
+    : [user.first_name, user.last_name].filter(Boolean).join(' ');
 }
 
 /** Registers the staff commands for the staff group's menu. A failure is logged, not fatal. */

@@ -8,6 +8,7 @@ import type { Translator } from '../../bot/i18n.ts';
 import type { Logger } from '../../bot/logger.ts';
 import { StartupError } from '../../bot/redis.ts';
 import type { InboundEvent, Language, OutboundMessage } from '../../bot/types.ts';
+import type { StaffRoster } from '../../queue/staff-roster.ts';
 import type { StaffDesk } from '../../queue/staff-ports.ts';
 import type { ChannelAdapter, EventSink } from '../channel.ts';
 import { registerCommands } from './bot-commands.ts';
@@ -40,8 +41,8 @@ export type TelegramMode =
 export interface TelegramStaffOptions {
   /** The staff group's chat id. */
   readonly chatId: string;
-  /** Telegram user ids of staff members. */
-  readonly userIds: readonly string[];
+  /** Who is staff (TELEGRAM_STAFF_USER_IDS, with the other surfaces' lists). */
+  readonly roster: StaffRoster;
   /** The case desk staff commands go to; without it the group only receives notices. */
   readonly desk?: StaffDesk;
 }
@@ -157,7 +158,7 @@ export class TelegramChannel implements ChannelAdapter {
         : new StaffGroup({
             api,
             chatId: staff.chatId,
-            userIds: new Set(staff.userIds),
+            roster: staff.roster,
             ...(staff.desk === undefined ? {} : { desk: staff.desk }),
             seen,
             i18n: options.i18n,

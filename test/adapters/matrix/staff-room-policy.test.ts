@@ -15,6 +15,7 @@ import {
 } from '../../../src/adapters/matrix/staff-room.ts';
 import { newCaseRef } from '../../../src/bot/case-ref.ts';
 import { Translator } from '../../../src/bot/i18n.ts';
+import { StaffRoster } from '../../../src/queue/staff-roster.ts';
 import { FakeDesk } from './harness/fake-desk.ts';
 
 const STAFF = '@ben:example.org';
@@ -44,7 +45,7 @@ function room(options: { audience?: RoomAudience; canRead?: boolean } = {}) {
         return Promise.resolve(changed.delete(userId));
       },
     },
-    staffIds: new Set([STAFF, COLLEAGUE]),
+    roster: new StaffRoster({ matrix: [STAFF, COLLEAGUE] }),
     desk,
     i18n,
     language: 'de',
@@ -66,11 +67,11 @@ function room(options: { audience?: RoomAudience; canRead?: boolean } = {}) {
 describe('Matrix staff room rules', () => {
   it('takes commands only encrypted, from a cross-signed device of listed staff', async () => {
     const { say, desk } = room();
-    expect(await say(`!claim ${CASE}`, 'unencrypted')).toBe(t('matrix:staff.unencryptedCommand'));
-    expect(await say(`!show ${CASE}`, 'unverified')).toBe(t('matrix:staff.unverifiedDevice'));
-    expect(await say('!help', 'unverified')).toBe(t('matrix:staff.unverifiedDevice'));
+    expect(await say(`!claim ${CASE}`, 'unencrypted')).toBe(t('staff:refused.unencrypted-command'));
+    expect(await say(`!show ${CASE}`, 'unverified')).toBe(t('staff:refused.unverified-device'));
+    expect(await say('!help', 'unverified')).toBe(t('staff:refused.unverified-device'));
     expect(await say(`!show ${CASE}`, 'verified', '@eve:example.org')).toBe(
-      t('matrix:staff.notStaff'),
+      t('staff:refused.not-staff', { list: 'MATRIX_STAFF_USER_IDS' }),
     );
     expect(desk.calls).toEqual([]);
     expect(await say(`!claim ${CASE}`)).toBe(t('staff:done.claim', { caseRef: CASE }));
@@ -79,11 +80,11 @@ describe('Matrix staff room rules', () => {
 
   it('posts case details only to an encrypted room of staff, and never asks the desk otherwise', async () => {
     for (const [audience, key] of [
-      ['outsiders', 'matrix:staff.outsiders'],
-      ['unencrypted', 'matrix:staff.unencrypted'],
+      ['outsiders', 'staff:refused.room-outsiders'],
+      ['unencrypted', 'staff:refused.room-unencrypted'],
     ] as const) {
       const { say, desk, sent } = room({ audience });
-      expect(await say(`!show ${CASE}`)).toBe(t(key));
+      expect(await say(`!show ${CASE}`)).toBe(t(key, { list: 'MATRIX_STAFF_USER_IDS' }));
       expect(desk.calls).toEqual([]);
       expect(sent.map((m) => m.body).join('\n')).not.toContain('DETAIL-MARKER');
       // Commands that post nothing of the case still work there.
@@ -96,7 +97,7 @@ describe('Matrix staff room rules', () => {
   it('says where the case can be read when the process holds no private key', async () => {
     const { say } = room({ canRead: false });
     const answer = await say(`!show ${CASE}`);
-    expect(answer).toBe(t('matrix:staff.showElsewhere', { caseRef: CASE }));
+    expect(answer).toBe(t('staff:refused.show-elsewhere', { caseRef: CASE }));
     expect(answer).toContain(`npm run staff -- show ${CASE}`);
   });
 
@@ -104,21 +105,22 @@ describe('Matrix staff room rules', () => {
     const { say, desk, changed, accepted } = room();
     changed.add(COLLEAGUE);
     expect(await say(`!claim ${CASE}`, 'identity-changed', COLLEAGUE)).toBe(
-      t('matrix:staff.identityChanged', { userId: COLLEAGUE }),
+      t('staff:refused.identity-changed', { userId: COLLEAGUE, p: '!' }),
     );
     // The changed account cannot accept itself: its own command is refused like any other.
     expect(await say(`!trust ${COLLEAGUE}`, 'identity-changed', COLLEAGUE)).toBe(
-      t('matrix:staff.identityChanged', { userId: COLLEAGUE }),
+      t('staff:refused.identity-changed', { userId: COLLEAGUE, p: '!' }),
     );
     expect(await say('!trust @eve:example.org')).toBe(
-      t('matrix:staff.trustNotStaff', { userId: '@eve:example.org' }),
+      t('staff:refused.trust-not-staff', {
+        userId: '@eve:example.org',
+        list: 'MATRIX_STAFF_USER_IDS',
+      }),
     );
-    expect(await say('!trust eve')).toBe(t('matrix:staff.badUser'));
+    expect(await say('!trust eve')).toBe(t('staff:refused.bad-user', { p: '!' }));
     expect(accepted).toEqual([]);
-    expect(await say(`!trust ${COLLEAGUE}`)).toBe(t('matrix:staff.trusted', { userId: COLLEAGUE }));
-    expect(await say(`!trust ${COLLEAGUE}`)).toBe(
-      t('matrix:staff.trustUnchanged', { userId: COLLEAGUE }),
-    );
+    expect(await say(`!trust ${COLLEAGUE}`)).toBe(t('staff:trusted', { userId: COLLEAGUE }));
+    expect(await say(`!trust ${COLLEAGUE}`)).toBe(t('staff:trustUnchanged', { userId: COLLEAGUE }));
     expect(accepted).toEqual([COLLEAGUE, COLLEAGUE]);
     expect(desk.calls).toEqual([]);
   });
@@ -136,7 +138,7 @@ describe('Matrix staff room rules', () => {
         displayName: () => 'Ben',
         acceptIdentity: () => Promise.resolve(false),
       },
-      staffIds: new Set([STAFF]),
+      roster: new StaffRoster({ matrix: [STAFF] }),
       i18n,
       language: 'de',
       logger: pino({ level: 'silent' }),

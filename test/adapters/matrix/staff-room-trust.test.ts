@@ -68,14 +68,14 @@ describe('Matrix staff room: commands and case details for verified staff only',
       msgtype: 'm.text',
       body: show,
     });
-    expect(await answer(clear)).toBe(t('matrix:staff.unencryptedCommand'));
+    expect(await answer(clear)).toBe(t('staff:refused.unencrypted-command'));
 
     // 2. Another session of the staff account that nobody verified.
     const stolen = track(await MatrixUser.anotherDevice(staff.account));
     await stolen.membership(staffRoom, stolen.userId, 'join');
     const fromStolen = await stolen.send(staffRoom, show);
     const refusal = await staff.nextMessage(staffRoom, (m) => m.replyTo === fromStolen, 60_000);
-    expect(refusal.body).toBe(t('matrix:staff.unverifiedDevice'));
+    expect(refusal.body).toBe(t('staff:refused.unverified-device'));
     // The room key of the bot's answer was withheld from the unverified session.
     await stolen.until(
       () => stolen.undecryptable.some((e) => e.eventId === refusal.eventId),
@@ -92,17 +92,21 @@ describe('Matrix staff room: commands and case details for verified staff only',
     await eve.leave(staffRoom);
     await staff.membership(staffRoom, eve.userId, 'leave');
     const fromForged = await staff.sendRaw(staffRoom, 'm.room.encrypted', forged);
-    expect(await answer(fromForged)).toBe(t('matrix:staff.unverifiedDevice'));
+    expect(await answer(fromForged)).toBe(t('staff:refused.unverified-device'));
 
     // 4. Someone not on the staff list is invited, then joins: no details while they are there.
     await staff.client.invite(staffRoom, outsider.userId);
     await staff.membership(staffRoom, outsider.userId, 'invite');
-    expect(await answer(await staff.send(staffRoom, show))).toBe(t('matrix:staff.outsiders'));
+    expect(await answer(await staff.send(staffRoom, show))).toBe(
+      t('staff:refused.room-outsiders', { list: 'MATRIX_STAFF_USER_IDS' }),
+    );
     await outsider.join(staffRoom);
     await staff.membership(staffRoom, outsider.userId, 'join');
     const overheard = await staff.send(staffRoom, show);
     const withheld = await staff.nextMessage(staffRoom, (m) => m.replyTo === overheard, 60_000);
-    expect(withheld.body).toBe(t('matrix:staff.outsiders'));
+    expect(withheld.body).toBe(
+      t('staff:refused.room-outsiders', { list: 'MATRIX_STAFF_USER_IDS' }),
+    );
     await outsider.until(
       () => outsider.undecryptable.some((e) => e.eventId === withheld.eventId),
       60_000,
@@ -163,14 +167,14 @@ describe('Matrix staff room: commands and case details for verified staff only',
 
     // Cem's identity is replaced (whoever knows the password can do that) and signs the device.
     await cem.crossSign(true);
-    const refused = t('matrix:staff.identityChanged', { userId: cem.userId });
+    const refused = t('staff:refused.identity-changed', { userId: cem.userId, p: '!' });
     expect(await answer(cem, `!show ${caseRef}`)).toBe(refused);
     expect(await answer(cem, `!trust ${cem.userId}`)).toBe(refused);
     expect(desk.calls.map((c) => c.op)).toEqual(['claim']);
 
     // Ben asks Cem and accepts the new identity; Cem's commands count again.
     expect(await answer(ben, `!trust ${cem.userId}`)).toBe(
-      t('matrix:staff.trusted', { userId: cem.userId }),
+      t('staff:trusted', { userId: cem.userId }),
     );
     expect(await answer(cem, `!show ${caseRef}`)).toContain(DETAIL);
     expect(desk.calls.map((c) => [c.op, c.actor.id])).toEqual([

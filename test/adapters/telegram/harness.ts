@@ -24,11 +24,11 @@ import { createLogger } from '../../../src/bot/logger.ts';
 import { StateSeal } from '../../../src/bot/state-seal.ts';
 import { loadConfig } from '../../../src/config/load.ts';
 import type { StaffDesk } from '../../../src/queue/staff-ports.ts';
+import { StaffRoster } from '../../../src/queue/staff-roster.ts';
 import { parseCallbackData } from '../../../src/adapters/telegram/callback-data.ts';
 import { MARK } from '../../../src/adapters/telegram/keyboard.ts';
 import {
   TelegramChannel,
-  type TelegramChannelOptions,
   type Transformer,
 } from '../../../src/adapters/telegram/telegram-channel.ts';
 import type { RateLimits } from '../../../src/adapters/telegram/throttle.ts';
@@ -71,7 +71,12 @@ export interface ApiCall {
 export interface HarnessOptions {
   readonly redis: Redis;
   readonly prefix: string;
-  readonly staff?: TelegramChannelOptions['staff'];
+  /** The staff group: its chat, the Telegram user ids of staff, and a desk (else none). */
+  readonly staff?: {
+    readonly chatId: string;
+    readonly userIds: readonly string[];
+    readonly desk?: StaffDesk;
+  };
   /**
    * The app's own case desk and workers instead of a fake desk: reports become cases, notices go
    * to the staff group, staff replies travel through the outbound queue.
@@ -176,8 +181,9 @@ export class TelegramHarness {
     const logger = createLogger(process.env['TEST_LOG_LEVEL'] ?? 'silent');
     const staff = this.options.staff;
     const appDesk = this.options.appDesk === true;
+    const roster = new StaffRoster({ telegram: staff?.userIds ?? [] });
     const app = createApp(config, this.options.redis, logger, {
-      staffIds: (staff?.userIds ?? []).map((id) => `telegram:${id}`),
+      roster,
       sessionKey: this.#sessionKey,
     });
     if (appDesk) await app.startWorkers();
@@ -210,7 +216,19 @@ export class TelegramHarness {
       onUpdateDone: (id) => {
         this.#updateDone(id);
       },
-      ...(staff === undefined ? {} : { staff: appDesk ? { ...staff, desk: app.desk } : staff }),
+      ...(staff === undefined
+        ? {}
+        : {
+            staff: {
+              chatId: staff.chatId,
+              roster,
+              ...(appDesk
+                ? { desk: app.desk }
+                : staff.desk === undefined
+                  ? {}
+                  : { desk: staff.desk }),
+            },
+          }),
     });
     if (appDesk && channel.staffNotices) app.notifier.add(channel.staffNotices);
     await app.addChannel(channel);
@@ -575,5 +593,10 @@ export class FakeDesk implements StaffDesk {
   erase(actor: { id: string }, caseRef: string) {
     this.calls.push({ action: 'erase', actor: actor.id, caseRef });
     return Promise.resolve({ ok: true as const, value: 'confirm' as const });
+  }
+
+  eraseNow(actor: { id: string }, caseRef: string) {
+    this.calls.push({ action: 'erase', actor: actor.id, caseRef });
+    return Promise.resolve({ ok: true as const, value: undefined });
   }
 }

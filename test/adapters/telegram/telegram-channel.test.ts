@@ -330,10 +330,12 @@ describe('Telegram channel', () => {
     // A stranger's tap and command are refused; the desk hears nothing.
     await stranger.tap(`claim:${caseRef}`);
     expect(h!.callsOf('answerCallbackQuery').at(-1)?.payload['text']).toBe(
-      t('telegram:staff.notStaff'),
+      t('staff:refused.not-staff', { list: 'TELEGRAM_STAFF_USER_IDS' }),
     );
     await stranger.send(`/reply ${caseRef} Hallo`);
-    expect((await anna.messages()).at(-1)?.text).toBe(t('telegram:staff.notStaff'));
+    expect((await anna.messages()).at(-1)?.text).toBe(
+      t('staff:refused.not-staff', { list: 'TELEGRAM_STAFF_USER_IDS' }),
+    );
     await stranger.send('nur Geplauder');
     expect(desk.calls).toEqual([]);
 
@@ -350,13 +352,13 @@ describe('Telegram channel', () => {
       caseRef,
       text: 'Guten Tag, wir rufen Sie morgen an.',
     });
-    expect((await anna.messages()).at(-1)?.text).toBe(t('telegram:staff.done.reply', { caseRef }));
+    expect((await anna.messages()).at(-1)?.text).toBe(t('staff:done.reply', { caseRef }));
     expect((await person.messages()).at(-1)?.text).toBe('Guten Tag, wir rufen Sie morgen an.');
 
     await anna.send('/note');
-    expect((await anna.messages()).at(-1)?.text).toBe(t('telegram:staff.usage'));
+    expect((await anna.messages()).at(-1)?.text).toBe(t('staff:usage', { p: '/' }));
     await anna.send(`/claim ${caseRef}`);
-    expect((await anna.messages()).at(-1)?.text).toBe(t('telegram:staff.refused.already-claimed'));
+    expect((await anna.messages()).at(-1)?.text).toBe(t('staff:refused.already-claimed'));
   });
 
   it('brings a report to the staff group and a staff reply back to the person (real desk)', async () => {
@@ -379,23 +381,21 @@ describe('Telegram channel', () => {
 
     await anna.tap(`claim:${caseRef}`);
     expect(h!.callsOf('answerCallbackQuery').at(-1)?.payload['text']).toBe(
-      t('telegram:staff.done.claim', { caseRef }),
+      t('staff:done.claim', { caseRef }),
     );
     const count = (await kim.messages()).length;
     await anna.send(`/reply ${caseRef} Wir rufen Sie morgen um 10 Uhr an.`);
-    expect((await anna.messages()).at(-1)?.text).toBe(t('telegram:staff.done.reply', { caseRef }));
+    expect((await anna.messages()).at(-1)?.text).toBe(t('staff:done.reply', { caseRef }));
     const reply = (await kim.waitForMessages(count)).at(-1);
     expect(reply?.text).toContain('Wir rufen Sie morgen um 10 Uhr an.');
     expect(reply?.text).toContain(caseRef);
 
     // Erasing from the group takes the same command twice.
     await anna.send(`/erase ${caseRef}`);
-    expect((await anna.messages()).at(-1)?.text).toBe(
-      t('telegram:staff.confirmErase', { caseRef }),
-    );
+    expect((await anna.messages()).at(-1)?.text).toBe(t('staff:confirmErase', { caseRef }));
     await anna.send(`/erase ${caseRef}`);
     expect((await anna.messages()).map((m) => m.text)).toContain(
-      t('telegram:staff.done.erase', { caseRef }),
+      t('staff:done.erase', { caseRef }),
     );
     // The group is told, like of every case change.
     const told = (texts: string[]) =>

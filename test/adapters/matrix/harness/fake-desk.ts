@@ -82,4 +82,9 @@ export class FakeDesk implements StaffDesk {
     this.calls.push({ op: 'erase', actor, caseRef });
     return Promise.resolve({ ok: true, value: 'confirm' });
   }
+
+  eraseNow(actor: StaffActor, caseRef: string): Promise<DeskResult> {
+    this.calls.push({ op: 'erase', actor, caseRef });
+    return Promise.resolve({ ok: true, value: undefined });
+  }
 }

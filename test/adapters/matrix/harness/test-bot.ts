@@ -22,6 +22,7 @@ import type { InboundEvent } from '../../../../src/bot/types.ts';
 import { createFlowRegistry } from '../../../../src/flows/index.ts';
 import type { Effect } from '../../../../src/flows/types.ts';
 import type { StaffDesk } from '../../../../src/queue/staff-ports.ts';
+import { StaffRoster } from '../../../../src/queue/staff-roster.ts';
 import { SYNAPSE_URL, type Account } from './synapse.ts';
 
 /** Files kept in memory, for assertions. */
@@ -110,7 +111,7 @@ export class TestBot {
       password: this.#o.account.password,
       deviceName: 'Lotse (test)',
       dataDir: this.dataDir,
-      staffUserIds: this.#o.staffUserIds ?? [],
+      roster: new StaffRoster({ matrix: this.#o.staffUserIds ?? [] }),
       files: new FileIntake(this.vault),
       i18n: this.i18n,
       language: 'de',
