@@ -128,7 +128,9 @@ async function main(argv: string[], out: Out): Promise<number> {
   /** A case command through the staff commands, as in the chat rooms. */
   const run = async (): Promise<StaffAnswer> => {
     const typed = parseStaffCommand([command, ...rest].join(' '), CLI_SURFACE.prefix);
-    if (typed === undefined || typed.kind === 'usage' || typed.kind === 'bad-ref')
+    // A command without a reference or with a malformed one is a usage error (exit status 2).
+    if (typed?.kind === 'usage') throw new UsageError(say('usage', { p: CLI_SURFACE.prefix }));
+    if (typed === undefined || typed.kind === 'bad-ref')
       throw new UsageError(say('refused.bad-ref'));
     return commands.run(CLI_SURFACE, sender, typed);
   };

@@ -210,7 +210,7 @@ describe('Lotse on Matrix, the whole program against a real Synapse', () => {
     await notice(d, caseRef, 'claimed');
     // The public-facing bot holds only the public key: no details from it, but where to read them.
     expect((await command(d, `!show ${caseRef}`)).body).toBe(
-      t('matrix:staff.showElsewhere', { caseRef }),
+      t('staff:refused.show-elsewhere', { caseRef }),
     );
     expect((await d.cli('reply', caseRef, 'Antwort aus der CLI. STAFF-REPLY-S')).code).toBe(0);
     const reply = await d.anna.nextMessage(dm, (m) => m.body.includes('STAFF-REPLY-S'), 30_000);

@@ -24,6 +24,7 @@ import { createLogger } from '../../../src/bot/logger.ts';
 import { StateSeal } from '../../../src/bot/state-seal.ts';
 import { loadConfig } from '../../../src/config/load.ts';
 import type { StaffDesk } from '../../../src/queue/staff-ports.ts';
+import type { StaffKeys } from '../../../src/queue/staff-keys.ts';
 import { StaffRoster } from '../../../src/queue/staff-roster.ts';
 import { parseCallbackData } from '../../../src/adapters/telegram/callback-data.ts';
 import { MARK } from '../../../src/adapters/telegram/keyboard.ts';
@@ -82,6 +83,8 @@ export interface HarnessOptions {
    * to the staff group, staff replies travel through the outbound queue.
    */
   readonly appDesk?: boolean;
+  /** The staff keys of the app (default: a fresh pair), for tests that seal reports themselves. */
+  readonly keys?: StaffKeys;
   readonly webhook?: { readonly secret: string };
   /** More transformers, innermost (e.g. a slow sendMessage). */
   readonly transformers?: readonly Transformer[];
@@ -184,6 +187,7 @@ export class TelegramHarness {
     const roster = new StaffRoster({ telegram: staff?.userIds ?? [] });
     const app = createApp(config, this.options.redis, logger, {
       roster,
+      ...(this.options.keys === undefined ? {} : { keys: this.options.keys }),
       sessionKey: this.#sessionKey,
     });
     if (appDesk) await app.startWorkers();

@@ -1,0 +1,58 @@
+/** Real cases for staff tests: a report sealed to the staff key, made a case by the app's worker. */
+import type { App } from '../../src/app.ts';
+import { newCaseRef } from '../../src/bot/case-ref.ts';
+import { reportSchema } from '../../src/flows/intake/report.ts';
+import {
+  REPORT_JOB_VERSION,
+  reportContext,
+  type ReplyAddress,
+} from '../../src/queue/reports-queue.ts';
+import { sealJson } from '../../src/queue/seal.ts';
+import { until } from './wait.ts';
+
+/** A marker in every case's description: it must show where details are shown, nowhere else. */
+export const CASE_MARKER = 'CASE-DETAIL-4711';
+
+/**
+ * Submits a report from the person at `address` and waits until the worker made it a case (the
+ * app's workers must run); resolves with the case reference.
+ */
+export async function submitCase(app: App, publicKey: string, address: ReplyAddress): Promise<string> {
+  const caseRef = newCaseRef();
+  const report = reportSchema.parse({
+    v: 1,
+    caseRef,
+    submittedAt: new Date().toISOString(),
+    language: 'de',
+    urgent: false,
+    danger: 'no',
+    role: 'council',
+    kinds: ['threat'],
+    channel: 'letter',
+    platform: null,
+    link: null,
+    when: { kind: 'date', date: '2026-11-20' },
+    state: 'BY',
+    municipality: null,
+    description: `Ein Drohbrief im Briefkasten. ${CASE_MARKER}`,
+    evidence: { files: [], links: [] },
+    perpetrator: 'unknown',
+    police: 'no',
+    fileNumber: null,
+    family: 'no',
+    help: ['record'],
+    contact: 'chat',
+    contactValue: null,
+    strafantragDeadline: '2027-02-20',
+    reminder: false,
+  });
+  await app.reports.submit({
+    v: REPORT_JOB_VERSION,
+    caseRef,
+    urgent: false,
+    queuedAt: new Date().toISOString(),
+    sealed: sealJson({ report, address }, publicKey, reportContext(caseRef)),
+  });
+  await until(async () => (await app.cases.get(caseRef)) !== undefined, 20_000);
+  return caseRef;
+}
