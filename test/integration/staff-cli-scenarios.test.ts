@@ -7,32 +7,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import type { ChannelAdapter } from '../../src/adapters/channel.ts';
 import { createApp, type App } from '../../src/app.ts';
 import { createLogger } from '../../src/bot/logger.ts';
-import type { InboundEvent, OutboundMessage } from '../../src/bot/types.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { generateStaffKeyPair } from '../../src/queue/seal.ts';
 import { TestRedis, uniquePrefix } from '../support/redis.ts';
-import { submitCase } from '../support/staff-cases.ts';
+import { PersonChat, submitCase } from '../support/staff-cases.ts';
 import { staffCli } from '../support/staff-cli.ts';
 import { staffScenarios, type StaffSurfaceDriver } from '../support/staff-scenarios.ts';
-
-/** The person's console chat: what the outbound worker delivers. */
-class PersonChat implements ChannelAdapter {
-  readonly platform = 'console' as const;
-  readonly texts: string[] = [];
-  start(): Promise<void> {
-    return Promise.resolve();
-  }
-  stop(): Promise<void> {
-    return Promise.resolve();
-  }
-  deliver(_event: InboundEvent, messages: readonly OutboundMessage[]): Promise<void> {
-    for (const m of messages) this.texts.push(m.text);
-    return Promise.resolve();
-  }
-}
 
 const keys = generateStaffKeyPair();
 let redis: TestRedis | undefined;

@@ -104,9 +104,7 @@ export function staffScenarios(surface: string, driver: () => StaffSurfaceDriver
     it('refuses unknown, malformed and missing case references', async () => {
       const d = driver();
       expect(await d.staff(['claim', newCaseRef()])).toBe(t('staff:refused.unknown-case'));
-      expect(await d.staff(['reply', newCaseRef(), 'Hallo'])).toBe(
-        t('staff:refused.unknown-case'),
-      );
+      expect(await d.staff(['reply', newCaseRef(), 'Hallo'])).toBe(t('staff:refused.unknown-case'));
       expect(await d.staff(['claim', 'ZZZZ-ZZZZ-ZZZZ-Z'])).toBe(t('staff:refused.bad-ref'));
       expect(await d.staff(['note'])).toBe(t('staff:usage'));
     });
