@@ -11,7 +11,10 @@ export const CASE_ACTIONS = [
   'message',
   /** A case waiting for the person goes back to staff when the person has written. */
   'answered',
-  /** The person asked to erase their data: open cases are flagged for staff. */
+  /**
+   * The person asked to erase their data: open cases are flagged for staff (a closed case is
+   * erased at once instead, which is no transition).
+   */
   'erase-request',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
