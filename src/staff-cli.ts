@@ -25,7 +25,8 @@ import {
 } from './queue/staff-keys.ts';
 import { parseStaffCommand } from './queue/staff-commands.ts';
 import { StaffCommands, type StaffAnswer, type StaffSurface } from './queue/staff-dispatch.ts';
-import { CASE_STATUSES, type CaseNotice, type NoticeRenderer } from './queue/staff-ports.ts';
+import { NoticeLine } from './queue/staff-notices.ts';
+import { CASE_STATUSES, type CaseNotice } from './queue/staff-ports.ts';
 import { StaffRoster } from './queue/staff-roster.ts';
 
 /** The CLI as a staff surface: command words without a prefix; `erase` erases at once. */
@@ -310,7 +311,7 @@ async function main(argv: string[], out: Out): Promise<number> {
                 out(
                   values.json
                     ? notice
-                    : new NoticeLine(say).render(JSON.parse(notice) as CaseNotice),
+                    : new NoticeLine(i18n, lang).render(JSON.parse(notice) as CaseNotice),
                 );
               }
             }
@@ -385,28 +386,6 @@ async function saveFiles(
 
 class UsageError extends Error {
   override readonly name = 'UsageError';
-}
-
-/** A notice as one terminal line (the feed). Fields a damaged entry lacks stay empty. */
-class NoticeLine implements NoticeRenderer<string> {
-  readonly #say: (key: string, params?: Record<string, string>) => string;
-
-  constructor(say: (key: string, params?: Record<string, string>) => string) {
-    this.#say = say;
-  }
-
-  render(notice: Partial<CaseNotice>): string {
-    return printable(
-      this.#say('notice', {
-        at: (notice.at ?? '').slice(0, 16).replace('T', ' '),
-        kind: notice.kind ?? '',
-        caseRef: notice.caseRef ?? '',
-        urgent: notice.urgent === true ? '!' : '',
-        state: notice.state ?? '',
-        kinds: (notice.kinds ?? []).join(','),
-      }),
-    );
-  }
 }
 
 // Everything printed passes printable: what a person or a forged Redis value holds cannot move the

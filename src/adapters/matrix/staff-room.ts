@@ -7,7 +7,13 @@ import {
   type StaffRefusal,
   type StaffSurface,
 } from '../../queue/staff-dispatch.ts';
-import type { CaseNotice, StaffChannel, StaffDesk } from '../../queue/staff-ports.ts';
+import { noticeView } from '../../queue/staff-notices.ts';
+import type {
+  CaseNotice,
+  NoticeRenderer,
+  StaffChannel,
+  StaffDesk,
+} from '../../queue/staff-ports.ts';
 import type { StaffRoster } from '../../queue/staff-roster.ts';
 import { escapeHtml, textToHtml } from './render.ts';
 
@@ -83,7 +89,7 @@ export interface StaffRoomMessage {
  * MATRIX_STAFF_USER_IDS, encrypted, from a device the staff member cross-signed; case details are
  * posted only while the room is encrypted and holds no one but staff. Each refusal is one sentence.
  */
-export class MatrixStaffRoom implements StaffChannel {
+export class MatrixStaffRoom implements StaffChannel, NoticeRenderer<StaffMessage> {
   readonly name = 'matrix';
   readonly #o: StaffRoomOptions;
   readonly #log: Logger;
@@ -104,35 +110,33 @@ export class MatrixStaffRoom implements StaffChannel {
     if (roomId === undefined) throw new Error('no MATRIX_STAFF_ROOM is configured');
     await this.#o.port.send(
       roomId,
-      this.renderNotice(notice),
+      this.render(notice),
       `notice:${notice.kind}:${notice.caseRef}:${notice.at}`,
     );
   }
 
   /** The notice as staff read it. */
-  renderNotice(notice: CaseNotice): StaffMessage {
+  render(notice: CaseNotice): StaffMessage {
     const t = (value: Text) => this.#o.i18n.t(this.#o.language, value);
-    const kinds = notice.kinds.map((k) => t(text(`intake:kinds.options.${k}`))).join(', ');
-    const state = this.#o.i18n.has(this.#o.language, `intake:state.options.${notice.state}`)
-      ? t(text(`intake:state.options.${notice.state}`))
-      : notice.state;
+    const view = noticeView(notice, this.#o.i18n, this.#o.language);
     const title = [
-      t(text(`matrix:staff.notice.${notice.kind}`)),
-      notice.caseRef,
-      ...(notice.urgent ? [t(text('matrix:staff.urgent'))] : []),
+      t(text(`matrix:staff.notice.${view.kind}`)),
+      view.caseRef,
+      ...(view.urgent ? [t(text('matrix:staff.urgent'))] : []),
     ].join(' · ');
+    const kinds = view.kinds.join(', ');
     const line = t(
       text('matrix:staff.line', {
         kinds: kinds === '' ? '–' : kinds,
-        state: state === '' ? '–' : state,
-        status: t(text(`matrix:staff.status.${notice.status}`)),
+        state: view.state === '' ? '–' : view.state,
+        status: view.status,
       }),
     );
     const assignee =
-      notice.assignee === undefined
+      view.assignee === undefined
         ? []
-        : [t(text('matrix:staff.assignee', { assignee: notice.assignee }))];
-    const hint = t(text('matrix:staff.hint', { caseRef: notice.caseRef }));
+        : [t(text('matrix:staff.assignee', { assignee: view.assignee }))];
+    const hint = t(text('matrix:staff.hint', { caseRef: view.caseRef }));
     const lines = [line, ...assignee, hint];
     return {
       body: [title, ...lines].join('\n'),

@@ -2,7 +2,8 @@ import type { Api } from 'grammy';
 import type { Translator } from '../../bot/i18n.ts';
 import type { Language } from '../../bot/types.ts';
 import { text, type Text } from '../../flows/types.ts';
-import type { CaseNotice, StaffChannel } from '../../queue/staff-ports.ts';
+import { noticeView } from '../../queue/staff-notices.ts';
+import type { CaseNotice, NoticeRenderer, StaffChannel } from '../../queue/staff-ports.ts';
 import { claimData } from './callback-data.ts';
 
 /**
@@ -10,7 +11,7 @@ import { claimData } from './callback-data.ts';
  * notice says only what the port allows – reference, urgency, categories, Land, status – and points
  * to the staff tool for everything else. New and unclaimed cases carry a Claim button.
  */
-export class TelegramStaffNotices implements StaffChannel {
+export class TelegramStaffNotices implements StaffChannel, NoticeRenderer<string> {
   readonly name = 'telegram';
   readonly #api: Api;
   readonly #chatId: string;
@@ -25,8 +26,7 @@ export class TelegramStaffNotices implements StaffChannel {
   }
 
   async notify(notice: CaseNotice): Promise<void> {
-    const claimable =
-      notice.status === 'new' && (notice.kind === 'new' || notice.kind === 'unclaimed');
+    const claimable = noticeView(notice, this.#i18n, this.#lang).claimable;
     await this.#api.sendMessage(this.#chatId, this.render(notice), {
       link_preview_options: { is_disabled: true },
       ...(claimable
@@ -48,26 +48,23 @@ export class TelegramStaffNotices implements StaffChannel {
 
   /** The notice's text in the staff language. */
   render(notice: CaseNotice): string {
+    const view = noticeView(notice, this.#i18n, this.#lang);
     const lines: string[] = [];
-    const head = this.#t(text(`telegram:staff.notice.${notice.kind}`, { caseRef: notice.caseRef }));
-    lines.push(notice.urgent ? `${this.#t(text('telegram:staff.urgent'))} · ${head}` : head);
-    if (notice.kind === 'new' || notice.kind === 'unclaimed') {
-      const kinds = notice.kinds.map((id) => this.#label(`intake:kinds.options.${id}`, id));
-      const state = this.#label(`intake:state.options.${notice.state}`, notice.state);
-      lines.push(this.#t(text('telegram:staff.details', { kinds: kinds.join(', '), state })));
-    }
-    if (notice.assignee !== undefined)
-      lines.push(this.#t(text('telegram:staff.assignee', { assignee: notice.assignee })));
-    lines.push(this.#t(text('telegram:staff.where', { caseRef: notice.caseRef })));
+    const head = this.#t(text(`telegram:staff.notice.${view.kind}`, { caseRef: view.caseRef }));
+    lines.push(view.urgent ? `${this.#t(text('telegram:staff.urgent'))} · ${head}` : head);
+    if (view.kind === 'new' || view.kind === 'unclaimed')
+      lines.push(
+        this.#t(
+          text('telegram:staff.details', { kinds: view.kinds.join(', '), state: view.state }),
+        ),
+      );
+    if (view.assignee !== undefined)
+      lines.push(this.#t(text('telegram:staff.assignee', { assignee: view.assignee })));
+    lines.push(this.#t(text('telegram:staff.where', { caseRef: view.caseRef })));
     return lines.join('\n');
   }
 
   #t(value: Text): string {
     return this.#i18n.t(this.#lang, value);
-  }
-
-  /** A category's or Land's name; the code itself when the locales do not know it. */
-  #label(key: string, fallback: string): string {
-    return this.#i18n.has(this.#lang, key) ? this.#t(text(key)) : fallback;
   }
 }
