@@ -23,7 +23,7 @@ import {
   writeKeyFile,
   type StaffKeys,
 } from './queue/staff-keys.ts';
-import { parseStaffCommand } from './queue/staff-commands.ts';
+import { parseStaffCommand, staffWord } from './queue/staff-commands.ts';
 import { StaffCommands, type StaffAnswer, type StaffSurface } from './queue/staff-dispatch.ts';
 import { NoticeLine } from './queue/staff-notices.ts';
 import { CASE_STATUSES, type CaseNotice } from './queue/staff-ports.ts';
@@ -53,7 +53,9 @@ const USAGE = `Usage: npm run staff -- <command> [options]   (--as NAME or $STAF
   feed [--follow]                staff notices (new, unclaimed, messages …)
   failed                         reports that could not be read, kept aside
   failed retry ID                hand a kept-aside report to the worker again (e.g. after a key fix)
-  failed remove ID               delete a kept-aside report for good`;
+  failed remove ID               delete a kept-aside report for good
+The case commands take the German words of the chat rooms too: uebernehmen, notiz, antworten,
+schliessen, zeigen, loeschen.`;
 
 type Out = (line: string) => void;
 
@@ -167,7 +169,8 @@ async function main(argv: string[], out: Out): Promise<number> {
   };
 
   try {
-    switch (command) {
+    // The staff words and their German aliases, as in the chat rooms; the CLI's own commands as typed.
+    switch (staffWord(command) ?? command) {
       case 'list': {
         const status = values.status;
         if (status !== undefined && !(CASE_STATUSES as readonly string[]).includes(status))

@@ -26,6 +26,11 @@ const WORDS: ReadonlyMap<string, StaffWord> = new Map(
   ),
 );
 
+/** The command a word or alias stands for, e.g. `claim` for `uebernehmen`; undefined for others. */
+export function staffWord(said: string): StaffWord | undefined {
+  return WORDS.get(said.toLowerCase());
+}
+
 /** Where staff type commands, and with which prefix. */
 export type StaffPrefix = '' | '/' | '!';
 
