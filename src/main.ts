@@ -252,7 +252,15 @@ async function main(): Promise<number> {
         });
     void app.addChannel(console);
   });
-  if (role !== 'worker') await app.engine.sweep();
+  // From here a signal stops Lotse gracefully (a second one at once): the channels run, and the
+  // sweep of conversations left waiting by an earlier run may take a while on a large Redis.
+  process.off('SIGINT', early);
+  process.off('SIGTERM', early);
+  const signalled = firstSignal(logger);
+  if (role !== 'worker') {
+    const cut = await Promise.race([app.engine.sweep().then(() => undefined), signalled]);
+    if (cut !== undefined) return stop(cut);
+  }
   logger.info(
     {
       role,
@@ -270,10 +278,6 @@ async function main(): Promise<number> {
   );
   started = true;
 
-  // A second signal while stopping ends the process at once (firstSignal).
-  process.off('SIGINT', early);
-  process.off('SIGTERM', early);
-  const signalled = firstSignal(logger);
   // With Telegram or Matrix running, the end of the console's input does not end the process.
   const inputEnded =
     (telegram ?? matrix) || !withConsole
