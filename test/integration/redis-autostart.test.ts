@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { generateStaffKeyPair } from '../../src/queue/seal.ts';
 import { questionOf, useJsonl } from '../support/jsonl-process.ts';
 import { staffCli } from '../support/staff-cli.ts';
-import { freePort, haveRedisServer, pings, useOwnRedis } from '../support/redis-servers.ts';
+import { freePort, hasRedisServer, pings, useOwnRedis } from '../support/redis-servers.ts';
 
 const start = useJsonl();
 
@@ -15,7 +15,7 @@ describe('Redis at start-up', () => {
   const servers = useOwnRedis();
 
   // CI's machine has redis-server (it runs the shared Redis); a machine without it can't test this.
-  it.skipIf(!haveRedisServer)(
+  it.skipIf(!hasRedisServer)(
     'starts its own redis-server with data under DATA_DIR, asking for a password that no command line shows, and stops it on exit',
     async () => {
       const port = await freePort();
@@ -97,7 +97,7 @@ describe('Redis at start-up', () => {
     },
   );
 
-  it.skipIf(!haveRedisServer)(
+  it.skipIf(!hasRedisServer)(
     'stops with one sentence when Redis evicts keys when full (jobs would vanish)',
     async () => {
       const evicting = await servers.start(['--maxmemory-policy', 'allkeys-lru']);
@@ -114,7 +114,7 @@ describe('Redis at start-up', () => {
     },
   );
 
-  it.skipIf(!haveRedisServer)(
+  it.skipIf(!hasRedisServer)(
     'warns loudly when Redis keeps nothing on disk, and runs',
     async () => {
       const volatile = await servers.start(['--appendonly', 'no']);
@@ -138,7 +138,7 @@ describe('Redis at start-up', () => {
     },
   );
 
-  it.skipIf(!haveRedisServer)(
+  it.skipIf(!hasRedisServer)(
     'stops with one sentence when Redis asks for a password it was not given',
     async () => {
       const locked = await servers.start(['--requirepass', 'test-only-secret'], {

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { generateStaffKeyPair } from '../../src/queue/seal.ts';
 import { GERMAN_INTAKE, walk } from '../support/intake-script.ts';
 import { useJsonl, type JsonlProcess, type MessageLine } from '../support/jsonl-process.ts';
-import { freePort, haveRedisServer, useOwnRedis } from '../support/redis-servers.ts';
+import { freePort, hasRedisServer, useOwnRedis } from '../support/redis-servers.ts';
 import { uniquePrefix } from '../support/redis.ts';
 import { eventually } from '../support/wait.ts';
 
@@ -43,7 +43,7 @@ async function sendReport(bot: JsonlProcess, user: string): Promise<string | und
   return undefined;
 }
 
-describe.skipIf(!haveRedisServer)('Redis Sentinel failover', () => {
+describe.skipIf(!hasRedisServer)('Redis Sentinel failover', () => {
   const servers = useOwnRedis();
 
   it('in the middle of intakes loses no acknowledged report, and makes each one case', async () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { startJsonl, useJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
-import { freePort, haveRedisServer, useOwnRedis } from '../support/redis-servers.ts';
+import { freePort, hasRedisServer, useOwnRedis } from '../support/redis-servers.ts';
 import { useTestRedis } from '../support/redis.ts';
 import { eventually } from '../support/wait.ts';
 
@@ -77,7 +77,7 @@ describe('health and metrics of the real process', () => {
     expect(await bot.close()).toBe(0);
   });
 
-  it.skipIf(!haveRedisServer)('is not ready while Redis is gone, and stays alive', async () => {
+  it.skipIf(!hasRedisServer)('is not ready while Redis is gone, and stays alive', async () => {
     const own = await servers.start(['--appendonly', 'yes']);
     const port = await freePort();
     const bot: JsonlProcess = startJsonl({

@@ -7,38 +7,16 @@
  *   const evicting = await servers.start(['--maxmemory-policy', 'allkeys-lru']);
  *   // … REDIS_URL: evicting.url
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterEach } from 'vitest';
 
-/** Whether redis-server is installed (CI's machine has it: it runs the shared Redis). */
-export const haveRedisServer = (() => {
-  try {
-    execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-/** A TCP port nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (typeof address === 'object' && address !== null) resolve(address.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
-}
+export { freePort, hasRedisServer } from './own-redis.ts';
+import { freePort } from './own-redis.ts';
 
 export interface OwnRedisServer {
   readonly port: number;
