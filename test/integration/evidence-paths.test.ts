@@ -26,12 +26,13 @@ import { createLogger } from '../../src/bot/logger.ts';
 import { fileContext } from '../../src/bot/redis-file-vault.ts';
 import { conversationKey } from '../../src/bot/types.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import { reportSchema, type Report } from '../../src/flows/intake/report.ts';
+import type { Report } from '../../src/flows/intake/report.ts';
 import { CaseStore } from '../../src/queue/case-store.ts';
 import { REPORT_JOB_VERSION, reportContext } from '../../src/queue/reports-queue.ts';
 import { generateStaffKeyPair, seal, sealJson } from '../../src/queue/seal.ts';
 import { GERMAN_INTAKE, walk } from '../support/intake-script.ts';
 import { useJsonl, type MessageLine } from '../support/jsonl-process.ts';
+import { sampleReport } from '../support/reports.ts';
 import { useTestRedis } from '../support/redis.ts';
 import { staffCli } from '../support/staff-cli.ts';
 import { until } from '../support/wait.ts';
@@ -84,32 +85,12 @@ async function forgedCase(files: readonly Forged[], extra: Partial<Report> = {})
       ref,
     });
   }
-  const report = reportSchema.parse({
-    v: 1,
-    caseRef,
+  const report = sampleReport(caseRef, {
     submittedAt: '2026-11-30T10:00:00.000Z',
-    language: 'de',
-    urgent: false,
-    danger: 'no',
-    role: 'council',
-    kinds: ['insult'],
-    channel: 'letter',
-    platform: null,
-    link: null,
     when: { kind: 'date', date: '2026-11-29' },
-    state: 'HE',
-    municipality: null,
     description: 'Ein Brief.',
     evidence: { files: refs, links: [] },
-    perpetrator: 'unknown',
-    police: 'no',
-    fileNumber: null,
-    family: 'no',
-    help: ['record'],
-    contact: 'chat',
-    contactValue: null,
     strafantragDeadline: null,
-    reminder: false,
     ...extra,
   });
   await app.reports.submit({

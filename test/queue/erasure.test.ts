@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
 import { createLogger } from '../../src/bot/logger.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import { reportSchema, type Report } from '../../src/flows/intake/report.ts';
+import type { Report } from '../../src/flows/intake/report.ts';
+import { sampleReport } from '../support/reports.ts';
 import type { OutboundJob } from '../../src/queue/outbound.ts';
 import { REPORT_JOB_VERSION, reportContext } from '../../src/queue/reports-queue.ts';
 import { generateStaffKeyPair, sealJson } from '../../src/queue/seal.ts';
@@ -26,34 +27,7 @@ const anna = { id: 'anna', name: 'anna' };
 const person = (userId: string) => ({ platform: 'console' as const, userId, chatId: userId });
 
 function report(caseRef: string, overrides: Partial<Report> = {}): Report {
-  return reportSchema.parse({
-    v: 1,
-    caseRef,
-    submittedAt: '2026-11-22T10:00:00.000Z',
-    language: 'de',
-    urgent: false,
-    danger: 'no',
-    role: 'council',
-    kinds: ['insult'],
-    channel: 'letter',
-    platform: null,
-    link: null,
-    when: { kind: 'date', date: '2026-11-20' },
-    state: 'HE',
-    municipality: null,
-    description: 'Ein beleidigender Brief.',
-    evidence: { files: [], links: [] },
-    perpetrator: 'unknown',
-    police: 'no',
-    fileNumber: null,
-    family: 'no',
-    help: ['record'],
-    contact: 'chat',
-    contactValue: null,
-    strafantragDeadline: '2027-02-20',
-    reminder: true,
-    ...overrides,
-  });
+  return sampleReport(caseRef, { reminder: true, ...overrides });
 }
 
 /**

@@ -6,7 +6,8 @@ import type { ChannelAdapter } from '../../src/adapters/channel.ts';
 import { createLogger } from '../../src/bot/logger.ts';
 import type { InboundEvent, OutboundMessage } from '../../src/bot/types.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import { reportSchema, type Report } from '../../src/flows/intake/report.ts';
+import type { Report } from '../../src/flows/intake/report.ts';
+import { sampleReport } from '../support/reports.ts';
 import { startOutboundWorker } from '../../src/queue/outbound.ts';
 import { Reminders, startReminderWorker } from '../../src/queue/reminders.ts';
 import { REPORT_JOB_VERSION, reportContext } from '../../src/queue/reports-queue.ts';
@@ -68,34 +69,7 @@ function blocking(): Redis {
 }
 
 function report(caseRef: string, overrides: Partial<Report> = {}): Report {
-  return reportSchema.parse({
-    v: 1,
-    caseRef,
-    submittedAt: '2026-11-22T10:00:00.000Z',
-    language: 'de',
-    urgent: false,
-    danger: 'no',
-    role: 'council',
-    kinds: ['insult'],
-    channel: 'letter',
-    platform: null,
-    link: null,
-    when: { kind: 'date', date: '2026-11-20' },
-    state: 'HE',
-    municipality: null,
-    description: 'Ein beleidigender Brief.',
-    evidence: { files: [], links: [] },
-    perpetrator: 'unknown',
-    police: 'no',
-    fileNumber: null,
-    family: 'no',
-    help: ['record'],
-    contact: 'chat',
-    contactValue: null,
-    strafantragDeadline: '2027-02-20',
-    reminder: false,
-    ...overrides,
-  });
+  return sampleReport(caseRef, overrides);
 }
 
 async function setup() {

@@ -3,7 +3,7 @@ import type { ChannelAdapter } from '../../src/adapters/channel.ts';
 import type { App } from '../../src/app.ts';
 import { newCaseRef } from '../../src/bot/case-ref.ts';
 import type { InboundEvent, OutboundMessage } from '../../src/bot/types.ts';
-import { reportSchema } from '../../src/flows/intake/report.ts';
+import { sampleReport } from './reports.ts';
 import {
   REPORT_JOB_VERSION,
   reportContext,
@@ -25,32 +25,12 @@ export async function submitCase(
   address: ReplyAddress,
 ): Promise<string> {
   const caseRef = newCaseRef();
-  const report = reportSchema.parse({
-    v: 1,
-    caseRef,
+  const report = sampleReport(caseRef, {
     submittedAt: new Date().toISOString(),
-    language: 'de',
-    urgent: false,
-    danger: 'no',
-    role: 'council',
     kinds: ['threat'],
-    channel: 'letter',
-    platform: null,
-    link: null,
-    when: { kind: 'date', date: '2026-11-20' },
     state: 'BY',
-    municipality: null,
     description: `Ein Drohbrief im Briefkasten. ${CASE_MARKER}`,
-    evidence: { files: [], links: [] },
-    perpetrator: 'unknown',
-    police: 'no',
-    fileNumber: null,
-    family: 'no',
-    help: ['record'],
-    contact: 'chat',
-    contactValue: null,
     strafantragDeadline: '2027-02-20',
-    reminder: false,
   });
   await app.reports.submit({
     v: REPORT_JOB_VERSION,
