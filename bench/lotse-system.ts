@@ -112,6 +112,11 @@ export class LotseSystem implements IntakeSystem {
     return this.#noticeAt.size;
   }
 
+  /** The case references staff were told of. */
+  caseRefs(): string[] {
+    return [...this.#noticeAt.keys()];
+  }
+
   get replies(): number {
     return this.#channel.replies;
   }
