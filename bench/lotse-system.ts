@@ -7,6 +7,7 @@ import type { ChannelAdapter } from '../src/adapters/channel.ts';
 import { createApp, type App } from '../src/app.ts';
 import { createLogger } from '../src/bot/logger.ts';
 import { connectRedis, type RedisHandle } from '../src/bot/redis.ts';
+import { sessionContext } from '../src/bot/redis-store.ts';
 import { StateSeal } from '../src/bot/state-seal.ts';
 import type { InboundEvent, OutboundMessage } from '../src/bot/types.ts';
 import { loadConfig } from '../src/config/load.ts';
@@ -47,8 +48,11 @@ export class LotseSystem implements IntakeSystem {
   /** Case reference → when staff were told of it. */
   readonly #noticeAt = new Map<string, number>();
 
-  private constructor(handle: RedisHandle, app: App, channel: NotingChannel) {
+  readonly #seal: StateSeal;
+
+  private constructor(handle: RedisHandle, app: App, channel: NotingChannel, seal: StateSeal) {
     this.#handle = handle;
+    this.#seal = seal;
     this.app = app;
     this.#channel = channel;
     app.notifier.add({
@@ -79,9 +83,10 @@ export class LotseSystem implements IntakeSystem {
       dataDir: config.DATA_DIR,
       logger,
     });
-    const app = createApp(config, handle.redis, logger, { sessionKey: StateSeal.generateKey() });
+    const sessionKey = StateSeal.generateKey();
+    const app = createApp(config, handle.redis, logger, { sessionKey });
     const channel = new NotingChannel();
-    const system = new LotseSystem(handle, app, channel);
+    const system = new LotseSystem(handle, app, channel, StateSeal.fromKeyring(sessionKey));
     await app.addChannel(channel);
     if (workers) await app.startWorkers();
     return system;
@@ -110,6 +115,17 @@ export class LotseSystem implements IntakeSystem {
 
   get cases(): number {
     return this.#noticeAt.size;
+  }
+
+  /** Bytes of a person's session: the JSON, and as stored (sealed); 0 when there is none. */
+  async sessionBytes(person: number): Promise<{ plain: number; sealed: number }> {
+    const key = `console:${LotseSystem.user(person)}`;
+    const sealed = await this.redis.get(this.app.store.keys(key).session);
+    const plain = sealed === null ? undefined : this.#seal.open(sealed, sessionContext(key));
+    return {
+      plain: plain === undefined ? 0 : Buffer.byteLength(plain),
+      sealed: sealed === null ? 0 : Buffer.byteLength(sealed),
+    };
   }
 
   /** The case references staff were told of. */

@@ -45,8 +45,16 @@ export interface SystemReport {
   readonly cases: { readonly expected: number; readonly made: number };
   /** Confirmation → staff notice (Lotse) or → case made (alternative), under the realistic load. */
   readonly notice: Percentiles & { readonly count: number };
-  /** Bytes in Redis of a person halfway through the intake: the state alone, and every key. */
-  readonly idleSession: { readonly state: number; readonly all: number };
+  /**
+   * Bytes in Redis of a person halfway through the intake: the state alone, and every key; for
+   * Lotse also the session's JSON and its sealed value (Redis adds its own overhead per key).
+   */
+  readonly idleSession: {
+    readonly state: number;
+    readonly all: number;
+    readonly plain?: number;
+    readonly sealed?: number;
+  };
   /** Bytes in Redis per report waiting in the queue. */
   readonly queuedReport: number;
 }
@@ -77,6 +85,8 @@ async function bytesOf(redis: Redis, pattern: string): Promise<number> {
 
 interface Harness {
   readonly system: IntakeSystem & { noticeLatencies(): number[]; stop(): Promise<void> };
+  /** Lotse only: the session's JSON and sealed sizes. */
+  readonly sessionBytes?: (person: number) => Promise<{ plain: number; sealed: number }>;
   /** Redis patterns of one person's state, and of all their keys. */
   readonly keys: (person: number) => { state: string; all: string };
 }
@@ -92,6 +102,7 @@ async function harness(
     const system = await LotseSystem.start(options.redisUrl, prefix, workers);
     return {
       system,
+      sessionBytes: (person) => system.sessionBytes(person),
       keys: (person) => {
         const base = `${prefix}:conv:{console:${LotseSystem.user(person)}}`;
         return { state: `${base}:session`, all: `${base}:*` };
@@ -146,11 +157,17 @@ async function run(name: SystemName, options: SystemRunOptions): Promise<SystemR
     await walkPart(quiet.system, first, options.sample, description + 1);
     let state = 0;
     let all = 0;
+    let plain = 0;
+    let sealed = 0;
     for (let i = 0; i < options.sample; i++) {
       const keys = quiet.keys(first + i);
       state += await bytesOf(redis, keys.state);
       all += await bytesOf(redis, keys.all);
+      const sizes = await quiet.sessionBytes?.(first + i);
+      plain += sizes?.plain ?? 0;
+      sealed += sizes?.sealed ?? 0;
     }
+    const n = options.sample;
     const queue = `${options.prefix}-bytes:bull:*`;
     const queueBefore = await bytesOf(redis, queue);
     await walkPart(quiet.system, first + options.sample, options.sample, INTAKE.length);
@@ -163,7 +180,11 @@ async function run(name: SystemName, options: SystemRunOptions): Promise<SystemR
       realistic: calm,
       cases: { expected, made },
       notice: { ...percentiles(notices), count: notices.length },
-      idleSession: { state: state / options.sample, all: all / options.sample },
+      idleSession: {
+        state: state / n,
+        all: all / n,
+        ...(quiet.sessionBytes ? { plain: plain / n, sealed: sealed / n } : {}),
+      },
       queuedReport: queued,
     };
   } finally {
