@@ -47,6 +47,14 @@ export const headline = (report: SystemReport): LoadSummary => {
 /** Steps per second the Redis ceiling allows a system needing `perStep` commands per step. */
 const allowed = (ceiling: number, perStep: number) => ceiling / Math.max(perStep, 1e-9);
 
+/** How much the median step gets slower along the intake: the questions' last third ÷ first third. */
+function growth(s: SystemReport): number {
+  const steps = s.realistic.byStep.slice(2, -1).map((p) => p.p50);
+  const third = Math.max(1, Math.floor(steps.length / 3));
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  return mean(steps.slice(-third)) / mean(steps.slice(0, third));
+}
+
 type Row = readonly [string, string, string, string, string];
 
 /** The rows of the one table: what, Lotse, alternative, Lotse / alternative, Lotse / limit. */
@@ -57,13 +65,6 @@ export function rows(r: RunResults): Row[] {
   const limitStepsUnpiped = allowed(r.limit.unpipelined, L.commandsPerStep);
   const first = (s: SystemReport) => s.realistic.byStep[0]?.p50 ?? NaN;
   const last = (s: SystemReport) => s.realistic.byStep.at(-1)?.p50 ?? NaN;
-  const growth = (s: SystemReport) => {
-    // p50 of the middle steps (the flow's own questions) from the first to the last third.
-    const steps = s.realistic.byStep.slice(2, -1).map((p) => p.p50);
-    const third = Math.max(1, Math.floor(steps.length / 3));
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-    return mean(steps.slice(-third)) / mean(steps.slice(0, third));
-  };
   return [
     [
       `saturated steps/s (${L.people} people at once)`,
@@ -81,6 +82,13 @@ export function rows(r: RunResults): Row[] {
       '',
     ],
     [
+      'bare Redis PING p50 / p95 / p99 ms meanwhile (same process)',
+      `${f1(r.lotse.ping.p50)} / ${f1(r.lotse.ping.p95)} / ${f1(r.lotse.ping.p99)}`,
+      `${f1(r.alternative.ping.p50)} / ${f1(r.alternative.ping.p95)} / ${f1(r.alternative.ping.p99)}`,
+      '',
+      '',
+    ],
+    [
       'realistic steps/s carried',
       f0(r.lotse.realistic.stepsPerSecond),
       f0(r.alternative.realistic.stepsPerSecond),
@@ -88,7 +96,7 @@ export function rows(r: RunResults): Row[] {
       '',
     ],
     [
-      'p50 ms at step 1 → last (realistic); growth middle→late',
+      'p50 ms at step 1 → last (realistic); growth, questions first → last third',
       `${f1(first(r.lotse))} → ${f1(last(r.lotse))}; ${f2(growth(r.lotse))}×`,
       `${f1(first(r.alternative))} → ${f1(last(r.alternative))}; ${f2(growth(r.alternative))}×`,
       '',
@@ -266,6 +274,36 @@ export function plot(r: RunResults): string {
   ].join('\n');
 }
 
+/** CPU time per step of a load, ms. */
+const cpuPerStep = (l: LoadSummary) => (l.cores * l.ms) / Math.max(1, l.steps);
+
+/** What held Lotse back in this run, said from its own figures. */
+export function holdsBack(r: RunResults): string[] {
+  const L = headline(r.lotse);
+  const A = headline(r.alternative);
+  const cpu = cpuPerStep(L);
+  const limit = allowed(r.limit.pipelined, L.commandsPerStep);
+  const idle = r.lotse.idleSession;
+  const waited = L.cores < 0.8;
+  return [
+    '## What holds Lotse back',
+    '',
+    `- **CPU per step.** Lotse used ${f2(cpu)} ms of CPU per step (the alternative ${f2(cpuPerStep(A))} ms), so one core carries about ${f0(1000 / cpu)} steps/s. ` +
+      (waited
+        ? `In the saturated run the process kept only ${f2(L.cores)} cores busy: the rest of the time it waited – for its Redis round trips (two scripts per step, one after the other for each person) and, with a load average of ${f2(r.machine.loadBefore)} on ${r.machine.cores} cores, for a CPU at all. On this run the engine's own work was not the limit.`
+        : `In the saturated run the process kept ${f2(L.cores)} cores busy: the engine's CPU is the limit. Node runs it on one thread; more throughput on one machine means more bot processes (\`--role bot\`) on the same Redis, which the store is built for (a lock and an inbox per conversation).`),
+    `- **Where the CPU goes.** A profile of the saturated run (\`node --cpu-prof bench/system-run.ts lotse '{…}'\`) spreads it over rendering replies with i18next, sealing and opening the session (AES-GCM, a random nonce, base64url), JSON and zod, ioredis and garbage collection, with no single hot spot left; formatting days built a new \`Intl.DateTimeFormat\` per call until this benchmark found it (now one per language).`,
+    `- **Redis is far away.** The pipelined ceiling allows ${f0(limit)} steps/s at Lotse's ${f2(L.commandsPerStep)} commands per step (unpipelined: ${f0(allowed(r.limit.unpipelined, L.commandsPerStep))}); Lotse reached ${ratio(L.stepsPerSecond, limit)} of it. Half of the limit would take several bot processes on more cores than this machine has: one Node process cannot drive Redis that hard.`,
+    `- **Bytes per idle session.** A session halfway through the intake is ${f0(idle.plain ?? NaN)} bytes of JSON (the answers so far and the question stack); sealed – nonce, tag, key id, base64url – it is ${f0(idle.sealed ?? NaN)} bytes, and Redis keeps it in ${f0(idle.state)} bytes with its key. Every event also leaves a de-duplication key for a day and the rate counter, so the whole conversation takes ${f0(idle.all)} bytes until those expire; the alternative keeps ${f0(r.alternative.idleSession.all)} bytes, because the plugin stores every update and API result of the conversation to replay it.`,
+    `- **The tail under the realistic load.** Lotse's p99 was ${f1(r.lotse.realistic.p99)} ms at a median of ${f1(r.lotse.realistic.p50)} ms; a bare PING to Redis from the same process had a p99 of ${f1(r.lotse.ping.p99)} ms meanwhile (${f1(r.alternative.ping.p99)} ms during the alternative's run). ` +
+      (r.lotse.ping.p99 > 10
+        ? 'Where the PING tail is that long, the slow steps are the machine and the shared Redis pausing (they come in clusters, many people at the same moment, while the process is idle), not the engine: a step makes two round trips, so it cannot be faster than two PINGs.'
+        : 'Redis answered quickly meanwhile, so the tail is the process itself: the report worker, the queues and the engine share one event loop.'),
+    `- **Latency along the intake.** The conversations plugin replays the conversation function from its start on every update, so its work per step grows with the steps taken; in this run its median step grew ${f2(growth(r.alternative))}× from the first third of the questions to the last, Lotse's ${f2(growth(r.lotse))}× (Lotse loads one session and runs one step; its last step, sending, also seals the report to the staff key and queues it).`,
+    '- **Matrix memory after 10,000 messages** is not measured by this run: it needs a Synapse and an encrypted client sending 10,000 messages, which the benchmark does not start.',
+  ];
+}
+
 /** docs/BENCHMARKS.md with this run's figures. */
 export function markdown(r: RunResults, plotFile: string): string {
   const m = r.machine;
@@ -363,19 +401,6 @@ ${bySteps}
   leaves through the API transformers. Start-up is \`node src/main.ts --jsonl\` from spawn to the
   answer to its first line.
 
-## What holds Lotse back
-
-- **One process, one core.** Node runs the engine on one thread; the second core serves Redis.
-  The engine's CPU per step (table) is the ceiling of one process: sealing and opening the session
-  (AES-GCM, with an HKDF-derived key), parsing the session's JSON, rendering the replies through
-  i18next, the worker's sealing and the case record. More throughput on one machine means more bot
-  processes (role \`bot\`) on the same Redis; the store is built for that (locks, inbox per
-  conversation).
-- **Two scripts per step.** The Redis work per step is fixed (begin, commit, plus queue traffic at
-  the end), so the Redis ceiling is far away; the engine's CPU, not Redis, is the limit.
-- **De-duplication keys.** Every event leaves a \`seen\` key for a day, so an idle conversation costs
-  more than its session; the session itself stays small.
-- **Matrix memory after 10,000 messages** is not measured by this run: it needs a Synapse and an
-  encrypted client sending 10,000 messages, which the benchmark does not start.
+${holdsBack(r).join('\n')}
 `;
 }

@@ -4,6 +4,7 @@
  *
  *   node --expose-gc bench/system-run.ts <lotse|alternative> <json options>
  */
+import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { AlternativeSystem } from './alternative/system.ts';
 import { INTAKE } from './intake-script.ts';
@@ -55,6 +56,11 @@ export interface SystemReport {
     readonly plain?: number;
     readonly sealed?: number;
   };
+  /**
+   * A bare PING from the same process every 20 ms during the realistic load: the round trip to
+   * Redis on this machine at that time, the floor under any step's latency.
+   */
+  readonly ping: Percentiles;
   /** Bytes in Redis per report waiting in the queue. */
   readonly queuedReport: number;
 }
@@ -70,6 +76,26 @@ const summary = (result: LoadResult): LoadSummary => ({
   ...percentiles(result.latencies),
   byStep: result.byStep.map(percentiles),
 });
+
+/** Sends a PING every `ms` until stopped; the round trips, ms. */
+function pingEvery(redis: Redis, ms: number): { stop(): number[] } {
+  const times: number[] = [];
+  const timer = setInterval(() => {
+    const t0 = performance.now();
+    redis.ping().then(
+      () => times.push(performance.now() - t0),
+      (error: unknown) => {
+        console.error(`bench: ping failed: ${String(error)}`);
+      },
+    );
+  }, ms);
+  return {
+    stop() {
+      clearInterval(timer);
+      return times;
+    },
+  };
+}
 
 /** MEMORY USAGE of every key matching `pattern`, summed. */
 async function bytesOf(redis: Redis, pattern: string): Promise<number> {
@@ -144,7 +170,9 @@ async function run(name: SystemName, options: SystemRunOptions): Promise<SystemR
     }
     await casesReach(system, expected);
     const before = system.noticeLatencies().length;
+    const pinger = pingEvery(redis, 20);
     const calm = summary(await realistic(system, options.realistic));
+    const pings = pinger.stop();
     expected += options.realistic;
     const made = await casesReach(system, expected);
     const notices = system.noticeLatencies().slice(before);
@@ -180,6 +208,7 @@ async function run(name: SystemName, options: SystemRunOptions): Promise<SystemR
       realistic: calm,
       cases: { expected, made },
       notice: { ...percentiles(notices), count: notices.length },
+      ping: percentiles(pings),
       idleSession: {
         state: state / n,
         all: all / n,
