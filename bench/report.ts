@@ -378,7 +378,8 @@ ${bySteps}
 - **The alternative** (bench/alternative/): the same intake with grammY and
   \`@grammyjs/conversations\` v2 as its documentation recommends, state in Redis through
   \`@grammyjs/storage-redis\`, the report added to a BullMQ queue inside \`conversation.external\`
-  and made into a case by a worker. Updates go through \`bot.handleUpdate\`; the Bot API is answered
+  and made into a case by a worker; its ioredis connection has the default options (as in the
+  adapter's README), Lotse's has auto-pipelining on. Updates go through \`bot.handleUpdate\`; the Bot API is answered
   in place of the network with the message objects Telegram returns (a stand-in for \`fetch\` in the
   client options: the plugin builds its own Api inside conversations, which API transformers of
   \`bot.api\` do not reach). Its texts are in the code; it has no sealing, no inbox, no
