@@ -1,5 +1,5 @@
 /**
- * Engine benchmark (`npm run bench`; options: `npm run bench -- --help`): drives conversations
+ * Engine benchmark (`npm run bench:engine`; options: `npm run bench:engine -- --help`): drives conversations
  * through the real engine and the real Redis at REDIS_URL (default redis://127.0.0.1:6379) and
  * prints throughput, latency per event, Redis commands and socket writes per event, and memory.
  * Uses a key prefix of its own and erases it afterwards. No assertions: the numbers are for people.
@@ -15,7 +15,7 @@ import { connectRedis, StartupError } from '../src/bot/redis.ts';
 import type { InboundEvent, InboundInput, OutboundMessage } from '../src/bot/types.ts';
 import { loadConfig } from '../src/config/load.ts';
 
-const USAGE = `usage: npm run bench -- [options]
+const USAGE = `usage: npm run bench:engine -- [options]
   --conversations N  conversations per scenario (default 200)
   --steps M          events per conversation (default 12)
   --concurrency C    conversations in flight at once in the concurrent scenario (default 50)
@@ -232,7 +232,7 @@ function table(results: readonly Result[]): string {
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-/** Memory after a full collection when node runs with --expose-gc (as `npm run bench` does). */
+/** Memory after a full collection when node runs with --expose-gc (as `npm run bench:engine` does). */
 function memory(): NodeJS.MemoryUsage {
   globalThis.gc?.();
   return process.memoryUsage();

@@ -1,0 +1,187 @@
+/**
+ * `npm run bench`: Lotse's full intake against the same intake written with grammY +
+ * @grammyjs/conversations, and against the Redis ceiling, in one run on the real Redis at
+ * REDIS_URL (default redis://127.0.0.1:6379). Prints one table and writes docs/BENCHMARKS.md and
+ * docs/benchmark-plot.svg. Uses key prefixes of its own and erases them afterwards; never flushes.
+ * Options: `npm run bench -- --help`. No assertions: the numbers are for people.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, totalmem, type } from 'node:os';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs, promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import * as prettier from 'prettier';
+import { measureRedisLimit } from './redis-limit.ts';
+import { markdown, plot, textTable, type Machine, type RunResults } from './report.ts';
+import type { SystemName, SystemReport, SystemRunOptions } from './system-run.ts';
+import { measureStartup, measureWebhook } from './whole-path.ts';
+
+const USAGE = `usage: npm run bench -- [options]
+  --people N     people at once in the headline saturation run (default 1000); the curve also
+                 runs a tenth and three tenths of them
+  --realistic N  people in conversation in the realistic run, ~1 message/s each (default: --people)
+  --quick        a short run to try the benchmark: fewer repetitions of the side measurements
+  --no-write     print only; leave docs/BENCHMARKS.md and the plot alone
+  -h, --help     this text
+The default run takes about 2–3 minutes on 2 cores. REDIS_URL selects the Redis.`;
+
+const ROOT = resolve(import.meta.dirname, '..');
+const run = promisify(execFile);
+
+interface Options {
+  readonly people: number;
+  readonly realistic: number;
+  readonly quick: boolean;
+  readonly write: boolean;
+}
+
+function readOptions(): Options {
+  let values;
+  try {
+    values = parseArgs({
+      options: {
+        people: { type: 'string' },
+        realistic: { type: 'string' },
+        quick: { type: 'boolean', default: false },
+        'no-write': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`bench: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const whole = (raw: string | undefined, name: string, fallback: number): number => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 10) {
+      console.error(`bench: --${name} must be a whole number ≥ 10\n${USAGE}`);
+      process.exit(2);
+    }
+    return n;
+  };
+  const people = whole(values.people, 'people', 1000);
+  return {
+    people,
+    realistic: whole(values.realistic, 'realistic', people),
+    quick: values.quick,
+    write: !values['no-write'],
+  };
+}
+
+/** Runs one system's loads in a child process and reads its report. */
+async function runSystem(name: SystemName, options: SystemRunOptions): Promise<SystemReport> {
+  const { stdout } = await run(
+    process.execPath,
+    ['--expose-gc', 'bench/system-run.ts', name, JSON.stringify(options)],
+    { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
+  );
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as SystemReport;
+}
+
+async function eraseKeys(redis: Redis, pattern: string): Promise<number> {
+  let cursor = '0';
+  let erased = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) erased += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return erased;
+}
+
+async function machine(redis: Redis, loadBefore: number): Promise<Machine> {
+  const info = await redis.info('server');
+  return {
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    cores: cpus().length,
+    memoryGb: totalmem() / 1024 ** 3,
+    os: `${type()} ${release()}`,
+    node: process.versions.node,
+    redis: /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown',
+    loadBefore,
+    loadAfter: loadavg()[0] ?? NaN,
+  };
+}
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  const url = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+  const prefix = `bench-${randomBytes(6).toString('hex')}`;
+  const loadBefore = loadavg()[0] ?? NaN;
+  const t0 = performance.now();
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  const levels = [
+    ...new Set([
+      Math.round(options.people / 10),
+      Math.round((options.people * 3) / 10),
+      options.people,
+    ]),
+  ];
+  const say = (text: string) => {
+    console.log(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(3)} s] ${text}`);
+  };
+  console.log(
+    `Lotse benchmark: ${options.people} people (curve ${levels.join(', ')}), realistic ${options.realistic}; Redis ${new URL(url).host}, prefix ${prefix}`,
+  );
+  try {
+    say('Redis ceiling …');
+    const limit = await measureRedisLimit(url, prefix, options.quick ? 1 : 3);
+    const systemOptions = (name: SystemName): SystemRunOptions => ({
+      redisUrl: url,
+      prefix: `${prefix}-${name}`,
+      levels,
+      realistic: options.realistic,
+      sample: options.quick ? 10 : 50,
+    });
+    say('Lotse: saturation, realistic load, bytes …');
+    const lotse = await runSystem('lotse', systemOptions('lotse'));
+    say('grammY + conversations: the same …');
+    const alternative = await runSystem('alternative', systemOptions('alternative'));
+    say('Telegram webhook path …');
+    const webhook = await measureWebhook(url, `${prefix}-webhook`, options.quick ? 16 : 100);
+    say('start-up …');
+    const startupMs = await measureStartup(url, `${prefix}-startup`, options.quick ? 1 : 3);
+    const results: RunResults = {
+      command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+      date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+      seconds: (performance.now() - t0) / 1000,
+      machine: await machine(redis, loadBefore),
+      lotse,
+      alternative,
+      limit,
+      webhook,
+      startupMs,
+    };
+    console.log(`\n${textTable(results)}\n`);
+    if (options.write) {
+      writeFileSync(resolve(ROOT, 'docs', 'benchmark-plot.svg'), plot(results));
+      // Formatted as `npm test` checks it, so a fresh run leaves the tree green.
+      const file = resolve(ROOT, 'docs', 'BENCHMARKS.md');
+      const config = (await prettier.resolveConfig(file)) ?? {};
+      const text = markdown(results, 'benchmark-plot.svg');
+      writeFileSync(file, await prettier.format(text, { ...config, filepath: file }));
+      say('wrote docs/BENCHMARKS.md and docs/benchmark-plot.svg');
+    }
+  } finally {
+    const erased =
+      (await eraseKeys(redis, `${prefix}-*`)) + (await eraseKeys(redis, `${prefix}:*`));
+    await redis.quit();
+    say(`erased ${erased} keys under ${prefix}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(
+    `bench: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
+  process.exitCode = 1;
+});
