@@ -18,7 +18,13 @@ import { render } from './render.ts';
 import { loadSession, type Loaded } from './session.ts';
 import type { ConversationStore } from './store.ts';
 import { noTelemetry, type Telemetry } from './telemetry.ts';
-import { COMMANDS, conversationKey, type InboundEvent, type Outbound } from './types.ts';
+import {
+  COMMANDS,
+  conversationKey,
+  type InboundEvent,
+  type Outbound,
+  type OutboundMessage,
+} from './types.ts';
 
 /** Carries out effects beyond the session (erasing cases, submitting reports …) before it is saved. */
 export interface EffectRunner {
@@ -101,6 +107,39 @@ export const inboundEventSchema = z.object({
   ]),
 });
 
+const option = z.object({ id: z.string(), label: z.string() });
+
+/**
+ * Replies saved with the session and kept until they were sent: a worker that dies in between
+ * leaves them to the next one, so that an answer saved is never an answer unseen.
+ */
+const outboxSchema = z.object({
+  event: inboundEventSchema,
+  messages: z.array(
+    z.object({
+      text: z.string(),
+      expects: z.union([
+        z.object({ kind: z.enum(['choice', 'multi', 'confirm']), options: z.array(option) }),
+        z.object({
+          kind: z.enum(['text', 'date', 'place', 'files', 'none']),
+          options: z.array(option).optional(),
+        }),
+      ]),
+      caseRef: z.string().optional(),
+      lang: z.enum(['de', 'en']).optional(),
+    }),
+  ),
+  erased: z.boolean().optional(),
+});
+
+/** The replies to one event, as they wait in the outbox. */
+interface Reply {
+  readonly event: InboundEvent;
+  readonly messages: readonly OutboundMessage[];
+  /** The person erased their data: the replies are the farewell. */
+  readonly erased?: boolean;
+}
+
 /**
  * The engine: takes platform-neutral events, keeps each conversation strictly in order through the
  * store, runs the pure core, saves the session and only then sends the replies.
@@ -157,7 +196,7 @@ export class Engine {
         await this.drain(key);
         return;
       case 'go':
-        await this.#work(key, begun.token, begun.event, begun.session);
+        await this.#work(key, begun.token, begun);
     }
   }
 
@@ -231,7 +270,7 @@ export class Engine {
     const deadline = Date.now() + (this.#d.busyWaitMs ?? 15_000);
     for (let attempt = 0; Date.now() < deadline; attempt++) {
       const begun = await this.#d.store.begin(key);
-      if (begun.kind === 'go') return this.#work(key, begun.token, begun.event, begun.session);
+      if (begun.kind === 'go') return this.#work(key, begun.token, begun);
       if (begun.kind !== 'busy') return;
       await sleep(Math.min(25 * 2 ** attempt, 400));
     }
@@ -254,51 +293,87 @@ export class Engine {
   async #work(
     key: string,
     token: string,
-    rawEvent: string,
-    rawSession: string | null,
+    begun: { readonly event: string; readonly session: string | null; readonly outbox?: string },
   ): Promise<void> {
     const log = this.#log.child({ conv: this.#pseudonym(key) });
-    let current: { event: string; session: string | null } | undefined = {
-      event: rawEvent,
-      session: rawSession,
-    };
-    while (current) {
-      const parsed = inboundEventSchema.safeParse(safeJson(current.event));
-      let nextSession: string | null = current.session;
-      let send: (() => Promise<void>) | undefined;
-      if (!parsed.success) {
-        log.error('damaged event in inbox dropped');
-      } else {
-        const event = parsed.data as InboundEvent;
-        const loaded = loadSession(current.session);
-        const outcome = await this.#process(key, event, loaded, log);
-        if (outcome !== undefined) {
-          nextSession = outcome.session === null ? null : JSON.stringify(outcome.session);
-          const messages = this.#messages(outcome.replies, outcome.lang);
-          const erased = outcome.session === null;
-          send = () => this.#send(event, messages, log, erased);
-        } else {
-          const lang =
-            loaded.kind === 'ok'
-              ? loaded.session.lang
-              : pickLanguage(event.languageHint, this.#d.defaultLanguage);
-          const messages = this.#messages(
-            [{ texts: [text('common:error.internal')], input: { kind: 'none' } }],
-            lang,
-          );
-          send = () => this.#send(event, messages, log);
+    let session = begun.session;
+    let outbox = begun.outbox;
+    // With an outbox, `settle` hands out the inbox head afterwards.
+    let event: string | undefined = outbox === undefined ? begun.event : undefined;
+    for (;;) {
+      if (outbox !== undefined) {
+        // Replies that a worker saved and could not send (it died): sent now, in their place.
+        const stored = outboxSchema.safeParse(safeJson(outbox));
+        if (stored.success)
+          await this.#send(stored.data.event, stored.data.messages, log, stored.data.erased);
+        else log.error('damaged outbox dropped');
+        outbox = undefined;
+      } else if (event !== undefined) {
+        const handled = await this.#handleOne(key, event, session, log);
+        // The answer is stored, with its replies, before the replies are sent.
+        const committed = await this.#d.store.commit(
+          key,
+          token,
+          handled.session,
+          handled.reply && JSON.stringify(handled.reply),
+        );
+        if (committed.kind === 'lost') {
+          log.warn('lock lost while working; the event stays queued');
+          return this.drain(key);
         }
+        session = handled.session;
+        if (committed.kind === 'done') return;
+        if (committed.kind === 'next') {
+          event = committed.event;
+          continue;
+        }
+        if (handled.reply)
+          await this.#send(handled.reply.event, handled.reply.messages, log, handled.reply.erased);
       }
-      // The answer is stored before the reply is sent.
-      const committed = await this.#d.store.commit(key, token, nextSession);
-      if (committed.kind === 'lost') {
-        log.warn('lock lost while working; the event stays queued');
-        return this.drain(key);
+      const settled = await this.#d.store.settle(key, token);
+      if (settled.kind === 'lost') {
+        // Whoever holds the lock now sends the outbox again: a repeat rather than a loss.
+        log.warn('lock lost while sending');
+        return;
       }
-      await send?.();
-      current =
-        committed.kind === 'next' ? { event: committed.event, session: nextSession } : undefined;
+      if (settled.kind === 'done') return;
+      event = settled.event;
     }
+  }
+
+  /** Handles one queued event: the session to save and the replies to send. */
+  async #handleOne(
+    key: string,
+    rawEvent: string,
+    rawSession: string | null,
+    log: Logger,
+  ): Promise<{ readonly session: string | null; readonly reply?: Reply }> {
+    const parsed = inboundEventSchema.safeParse(safeJson(rawEvent));
+    if (!parsed.success) {
+      log.error('damaged event in inbox dropped');
+      return { session: rawSession };
+    }
+    const event = parsed.data as InboundEvent;
+    const loaded = loadSession(rawSession);
+    const outcome = await this.#process(key, event, loaded, log);
+    if (outcome !== undefined)
+      return {
+        session: outcome.session === null ? null : JSON.stringify(outcome.session),
+        reply: {
+          event,
+          messages: this.#messages(outcome.replies, outcome.lang),
+          ...(outcome.session === null ? { erased: true } : {}),
+        },
+      };
+    const lang =
+      loaded.kind === 'ok'
+        ? loaded.session.lang
+        : pickLanguage(event.languageHint, this.#d.defaultLanguage);
+    const messages = this.#messages(
+      [{ texts: [text('common:error.internal')], input: { kind: 'none' } }],
+      lang,
+    );
+    return { session: rawSession, reply: { event, messages } };
   }
 
   /** Runs the core and the effects; undefined when something failed (logged, session unchanged). */
@@ -351,7 +426,7 @@ export class Engine {
   /** Delivers replies; after an erase as the farewell, so the channel forgets the chat too. */
   async #send(
     event: InboundEvent,
-    messages: ReturnType<typeof render>,
+    messages: readonly OutboundMessage[],
     log: Logger,
     erased = false,
   ): Promise<void> {

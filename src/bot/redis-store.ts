@@ -28,7 +28,7 @@ export interface RedisStoreOptions {
   readonly logger?: Logger;
 }
 
-// KEYS: session, inbox, lock, rate, seen
+// KEYS: session, inbox, lock, rate, seen, outbox
 // ARGV: event, token, lockMs, seenSec, limit, windowMs, inboxSec, counted ('1': charged already)
 const BEGIN = `
 if ARGV[1] ~= '' then
@@ -47,13 +47,14 @@ if ARGV[1] ~= '' then
 end
 if not redis.call('SET', KEYS[3], ARGV[2], 'NX', 'PX', ARGV[3]) then return {'busy'} end
 local head = redis.call('LINDEX', KEYS[2], 0)
-if not head then
+local out = redis.call('GET', KEYS[6])
+if not head and not out then
   redis.call('DEL', KEYS[3])
   return {'empty'}
 end
 local s = redis.call('GET', KEYS[1])
 if not s then s = '' end
-return {'go', head, s}
+return {'go', head or '', s, out or ''}
 `;
 
 // KEYS: session, rate   ARGV: limit, windowMs
@@ -68,17 +69,35 @@ end
 return {'ok', redis.call('GET', KEYS[1]) or ''}
 `;
 
-// KEYS: session, inbox, lock   ARGV: token, session ('' erases), sessionSec, lockMs
+// KEYS: session, inbox, lock, outbox   ARGV: token, session ('' erases), sessionSec, lockMs, outbox ('' none), outboxSec
 const COMMIT = `
 if redis.call('GET', KEYS[3]) ~= ARGV[1] then return {'lost'} end
 if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) end
 redis.call('LPOP', KEYS[2])
+if ARGV[5] ~= '' then
+  redis.call('SET', KEYS[4], ARGV[5], 'EX', ARGV[6])
+  redis.call('PEXPIRE', KEYS[3], ARGV[4])
+  return {'saved'}
+end
 local head = redis.call('LINDEX', KEYS[2], 0)
 if not head then
   redis.call('DEL', KEYS[3])
   return {'done'}
 end
 redis.call('PEXPIRE', KEYS[3], ARGV[4])
+return {'next', head}
+`;
+
+// KEYS: inbox, lock, outbox   ARGV: token, lockMs
+const SETTLE = `
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {'lost'} end
+redis.call('DEL', KEYS[3])
+local head = redis.call('LINDEX', KEYS[1], 0)
+if not head then
+  redis.call('DEL', KEYS[2])
+  return {'done'}
+end
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
 return {'next', head}
 `;
 
@@ -100,6 +119,7 @@ interface ScriptedRedis extends Redis {
   lotseBegin(...args: (string | number)[]): Promise<string[]>;
   lotseCommit(...args: (string | number)[]): Promise<string[]>;
   lotseCharge(...args: (string | number)[]): Promise<string[]>;
+  lotseSettle(...args: (string | number)[]): Promise<string[]>;
   lotseSealValue(...args: (string | number)[]): Promise<number>;
   lotseSealItem(...args: (string | number)[]): Promise<number>;
 }
@@ -108,13 +128,16 @@ interface ScriptedRedis extends Redis {
 export const sessionContext = (key: string): string => `session\u0000${key}`;
 /** The context of an event in a conversation's inbox. */
 export const eventContext = (key: string): string => `event\u0000${key}`;
+/** The context of the replies waiting in a conversation's outbox. */
+export const outboxContext = (key: string): string => `outbox\u0000${key}`;
 
 /**
  * Conversations in Redis: one Lua script to queue an event, take the lock and load the session, one
- * to save, dequeue and pass the lock on. Two round trips per message. All keys of a conversation
+ * to save the session with the replies and dequeue, one to forget the sent replies and pass the
+ * lock on. Three round trips per message. All keys of a conversation
  * share a hash tag, so the scripts also run on Redis Cluster.
  *
- * Sessions (with their draft answers) and inbox events are sealed before they reach Redis and
+ * Sessions (with their draft answers), inbox events and outbox replies are sealed before they reach Redis and
  * opened when they come back (src/bot/state-seal.ts): the scripts move ciphertext only.
  */
 export class RedisConversationStore implements ConversationStore {
@@ -126,9 +149,10 @@ export class RedisConversationStore implements ConversationStore {
     const { logger, ...rest } = options;
     this.#o = { lockTtlMs: 10_000, seenTtlSeconds: 86_400, ...rest };
     this.#log = logger?.child({ module: 'conversation-store' });
-    redis.defineCommand('lotseBegin', { numberOfKeys: 5, lua: BEGIN });
-    redis.defineCommand('lotseCommit', { numberOfKeys: 3, lua: COMMIT });
+    redis.defineCommand('lotseBegin', { numberOfKeys: 6, lua: BEGIN });
+    redis.defineCommand('lotseCommit', { numberOfKeys: 4, lua: COMMIT });
     redis.defineCommand('lotseCharge', { numberOfKeys: 2, lua: CHARGE });
+    redis.defineCommand('lotseSettle', { numberOfKeys: 3, lua: SETTLE });
     redis.defineCommand('lotseSealValue', { numberOfKeys: 1, lua: SEAL_VALUE });
     redis.defineCommand('lotseSealItem', { numberOfKeys: 1, lua: SEAL_ITEM });
     this.#redis = redis as ScriptedRedis;
@@ -141,6 +165,7 @@ export class RedisConversationStore implements ConversationStore {
       session: `${base}:session`,
       inbox: `${base}:inbox`,
       lock: `${base}:lock`,
+      outbox: `${base}:outbox`,
       rate: `${base}:rate`,
       seen: (id: string) => `${base}:seen:${id}`,
     };
@@ -164,13 +189,14 @@ export class RedisConversationStore implements ConversationStore {
       k.lock,
       k.rate,
       k.seen(eventId ?? '-'),
+      k.outbox,
       sealed,
       token,
       this.#o.lockTtlMs,
       this.#o.seenTtlSeconds,
       this.#o.rateLimit,
       this.#o.rateWindowMs,
-      Math.max(this.#o.sessionTtlSeconds, 86_400),
+      this.#inboxSeconds(),
       options.counted === true ? '1' : '0',
     );
     switch (reply[0]) {
@@ -190,8 +216,12 @@ export class RedisConversationStore implements ConversationStore {
         return {
           kind: 'go',
           token,
-          event: openHead(reply[1]),
+          // Only replies left waiting: the inbox may be empty.
+          event: reply[1] === '' ? '' : openHead(reply[1]),
           session: this.#openSession(key, reply[2]),
+          ...(reply[3] === undefined || reply[3] === ''
+            ? {}
+            : { outbox: this.#open(reply[3], outboxContext(key), 'outbox') }),
         };
       default:
         throw new Error(`unexpected begin reply ${String(reply[0])}`);
@@ -216,17 +246,43 @@ export class RedisConversationStore implements ConversationStore {
     throw new Error(`unexpected charge reply ${String(reply[0])}`);
   }
 
-  async commit(key: string, token: string, session: string | null): Promise<CommitResult> {
+  async commit(
+    key: string,
+    token: string,
+    session: string | null,
+    outbox?: string,
+  ): Promise<CommitResult> {
     const k = this.keys(key);
     const reply = await this.#redis.lotseCommit(
       k.session,
       k.inbox,
       k.lock,
+      k.outbox,
       token,
       session === null ? '' : this.#o.seal.seal(session, sessionContext(key)),
       this.#o.sessionTtlSeconds,
       this.#o.lockTtlMs,
+      outbox === undefined || outbox === '' ? '' : this.#o.seal.seal(outbox, outboxContext(key)),
+      this.#inboxSeconds(),
     );
+    if (reply[0] === 'saved') return { kind: 'saved' };
+    return this.#settled(key, reply);
+  }
+
+  async settle(key: string, token: string): Promise<Exclude<CommitResult, { kind: 'saved' }>> {
+    const k = this.keys(key);
+    return this.#settled(
+      key,
+      await this.#redis.lotseSettle(k.inbox, k.lock, k.outbox, token, this.#o.lockTtlMs),
+    );
+  }
+
+  /** Queued events and unsent replies live at least a day, whatever the drafts' expiry. */
+  #inboxSeconds(): number {
+    return Math.max(this.#o.sessionTtlSeconds, 86_400);
+  }
+
+  #settled(key: string, reply: string[]): Exclude<CommitResult, { kind: 'saved' }> {
     switch (reply[0]) {
       case 'done':
         return { kind: 'done' };
@@ -248,7 +304,7 @@ export class RedisConversationStore implements ConversationStore {
     return this.#open(stored ?? '', eventContext(key), 'event');
   }
 
-  #open(stored: string, context: string, what: 'session' | 'event'): string {
+  #open(stored: string, context: string, what: 'session' | 'event' | 'outbox'): string {
     const plain = this.#o.seal.open(stored, context);
     if (plain !== undefined) return plain;
     this.#log?.warn(
@@ -282,7 +338,7 @@ export class RedisConversationStore implements ConversationStore {
   }
 
   /** Redis keys of one kind with their conversation keys. */
-  async *#scan(kind: 'session' | 'inbox'): AsyncIterable<[string, string]> {
+  async *#scan(kind: 'session' | 'inbox' | 'outbox'): AsyncIterable<[string, string]> {
     const start = `${this.#o.prefix}:conv:{`.length;
     const end = `}:${kind}`.length;
     let cursor = '0';
@@ -299,7 +355,13 @@ export class RedisConversationStore implements ConversationStore {
     } while (cursor !== '0');
   }
 
+  /** Conversations with queued events, then those with only unsent replies left. */
   async *waiting(): AsyncIterable<string> {
-    for await (const [, key] of this.#scan('inbox')) yield key;
+    const seen = new Set<string>();
+    for await (const [, key] of this.#scan('inbox')) {
+      seen.add(key);
+      yield key;
+    }
+    for await (const [, key] of this.#scan('outbox')) if (!seen.has(key)) yield key;
   }
 }

@@ -27,15 +27,25 @@ export type BeginResult =
   | { readonly kind: 'busy' }
   /** Nothing waits in the inbox. */
   | { readonly kind: 'empty' }
-  /** The lock is ours: handle `event` (the inbox head) against `session`. */
+  /**
+   * The lock is ours: first deliver `outbox` when there is one (replies saved by a worker that
+   * stopped before it had sent them) and `settle`; else handle `event` (the inbox head, '' when
+   * only an outbox waits) against `session`.
+   */
   | {
       readonly kind: 'go';
       readonly token: string;
       readonly event: string;
       readonly session: string | null;
+      readonly outbox?: string;
     };
 
 export type CommitResult =
+  /**
+   * Saved with its replies in the outbox; the lock is still ours: send the replies, then `settle`.
+   * (A commit without replies to keep answers `done` or `next` instead.)
+   */
+  | { readonly kind: 'saved' }
   /** Saved; the inbox is empty and the lock released. */
   | { readonly kind: 'done' }
   /** Saved; the lock is still ours for the next event in the inbox. */
@@ -74,8 +84,22 @@ export interface ConversationStore {
    * counted before it is downloaded. Reads the session without taking the lock.
    */
   charge(key: string): Promise<ChargeResult>;
-  /** Saves the session (null erases it), removes the handled head and passes on or releases the lock. */
-  commit(key: string, token: string, session: string | null): Promise<CommitResult>;
-  /** Conversations with events waiting, for the sweeper after a crash. */
+  /**
+   * Saves the session (null erases it) and removes the handled head. With `outbox` (the replies to
+   * send, as the engine serialises them) it keeps them beside the session and the lock (`saved`);
+   * without, it passes the lock on or releases it.
+   */
+  commit(
+    key: string,
+    token: string,
+    session: string | null,
+    outbox?: string,
+  ): Promise<CommitResult>;
+  /**
+   * The replies in the outbox were sent: forgets them and passes the lock on (`next`) or releases it
+   * (`done`); `lost` when the lock expired meanwhile (whoever has it now sends them again).
+   */
+  settle(key: string, token: string): Promise<Exclude<CommitResult, { kind: 'saved' }>>;
+  /** Conversations with events or unsent replies waiting, for the sweeper after a crash. */
   waiting(): AsyncIterable<string>;
 }

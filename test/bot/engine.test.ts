@@ -63,9 +63,20 @@ class TimelineStore extends MemoryConversationStore {
     this.timeline = timeline;
   }
 
-  override async commit(key: string, token: string, session: string | null): Promise<CommitResult> {
-    const result = await super.commit(key, token, session);
+  override async commit(
+    key: string,
+    token: string,
+    session: string | null,
+    outbox?: string,
+  ): Promise<CommitResult> {
+    const result = await super.commit(key, token, session, outbox);
     this.timeline.push(`commit:${result.kind}`);
+    return result;
+  }
+
+  override async settle(key: string, token: string): ReturnType<MemoryConversationStore['settle']> {
+    const result = await super.settle(key, token);
+    this.timeline.push(`settle:${result.kind}`);
     return result;
   }
 }
@@ -154,7 +165,9 @@ describe('Engine', () => {
     store.setSession(KEY, ECHO);
     const events = [say('eins'), say('zwei'), say('drei')];
     for (const e of events) await engine.handle(e);
-    expect(timeline).toEqual(events.flatMap((e) => ['commit:done', `deliver:${e.eventId}`]));
+    expect(timeline).toEqual(
+      events.flatMap((e) => ['commit:saved', `deliver:${e.eventId}`, 'settle:done']),
+    );
     // At each sending, the session already held that answer and the event had left the inbox.
     expect(sent.map((s) => seenIn(s.storedSession))).toEqual([
       ['eins'],
@@ -253,8 +266,10 @@ describe('Engine', () => {
     const events = Array.from({ length: 12 }, (_, i) => say(`n${i}`));
     await Promise.all(events.map((e) => engine.handle(e)));
     // They queued up behind the lock and were passed along; every reply right after its commit.
-    expect(timeline).toContain('commit:next');
-    expect(timeline.filter((_, i) => i % 2 === 0).every((t) => t.startsWith('commit:'))).toBe(true);
+    expect(timeline).toContain('settle:next');
+    const deliveries = timeline.flatMap((t, i) => (t.startsWith('deliver:') ? [i] : []));
+    expect(deliveries.every((i) => timeline[i - 1] === 'commit:saved')).toBe(true);
+    expect(deliveries.every((i) => timeline[i + 1]?.startsWith('settle:'))).toBe(true);
     const texts = events.map((_, i) => `n${i}`);
     expect(seenIn(store.session(KEY))).toEqual(texts);
     expect(sent.map((s) => s.event.eventId)).toEqual(events.map((e) => e.eventId));
@@ -283,6 +298,65 @@ describe('Engine', () => {
     expect(sessionIn(store.session(KEY)).lang).toBe('de');
   });
 
+  it('sends the replies of a worker that died between saving and sending, once, before anything newer', async () => {
+    const { engine, store, sent, timeline } = setup();
+    store.setSession(KEY, ECHO);
+    // A worker handles "eins" and saves it with its replies, then dies before it sends them.
+    let died: readonly OutboundMessage[] = [];
+    const dying = new Engine({
+      store: {
+        begin: (...args) => store.begin(...args),
+        charge: (key) => store.charge(key),
+        commit: async (key, token, session, outbox) => {
+          const result = await store.commit(key, token, session, outbox);
+          died = (JSON.parse(outbox ?? '{}') as { messages: OutboundMessage[] }).messages;
+          throw new Error(`killed after ${result.kind}`);
+        },
+        settle: (...args) => store.settle(...args),
+        waiting: () => store.waiting(),
+      },
+      flows: registryWith(echoFlow),
+      i18n,
+      outbound: { deliver: () => Promise.reject(new Error('never reached')) },
+      logger: pino({ level: 'silent' }),
+      defaultLanguage: 'de',
+    });
+    const first = say('eins');
+    await expect(dying.handle(first)).rejects.toThrow('killed after saved');
+    expect(died.length).toBeGreaterThan(0);
+    expect(sent).toEqual([]);
+    // A redelivery is a duplicate; the next message waits behind the unsent replies.
+    await engine.handle(first);
+    expect(sent).toEqual([]);
+    store.dropLock(KEY);
+    const second = say('zwei');
+    await engine.handle(second);
+    expect(sent.map((s) => [s.event.eventId, s.messages])).toEqual([
+      [first.eventId, died],
+      [second.eventId, expect.any(Array)],
+    ]);
+    expect(timeline.filter((t) => t.startsWith('deliver:'))).toHaveLength(2);
+    expect(store.outbox(KEY)).toBeNull();
+    // Nothing is sent again by a later sweep.
+    expect(await engine.sweep()).toBe(0);
+    expect(sent).toHaveLength(2);
+    expect(seenIn(store.session(KEY))).toEqual(['eins', 'zwei']);
+  });
+
+  it('the sweeper sends unsent replies when nothing else waits', async () => {
+    const { engine, store, sent } = setup();
+    const begun = await store.begin(KEY, 'x', JSON.stringify(say('drei')));
+    if (begun.kind !== 'go') throw new Error(begun.kind);
+    const messages: OutboundMessage[] = [{ text: 'Gespeichert.', expects: { kind: 'none' } }];
+    const outbox = JSON.stringify({ event: say('drei'), messages });
+    expect(await store.commit(KEY, begun.token, ECHO, outbox)).toEqual({ kind: 'saved' });
+    store.dropLock(KEY);
+    expect(await engine.sweep()).toBe(1);
+    expect(sent.map((s) => s.messages)).toEqual([messages]);
+    expect(await engine.sweep()).toBe(0);
+    expect(store.isLocked(KEY)).toBe(false);
+  });
+
   it('saves and sends nothing for a commit whose lock was lost, and handles the event again', async () => {
     const holder: { store?: MemoryConversationStore } = {};
     let attempts = 0;
@@ -296,7 +370,12 @@ describe('Engine', () => {
     const e = say('einmal');
     await s.engine.handle(e);
     expect(attempts).toBe(2);
-    expect(s.timeline).toEqual(['commit:lost', 'commit:done', `deliver:${e.eventId}`]);
+    expect(s.timeline).toEqual([
+      'commit:lost',
+      'commit:saved',
+      `deliver:${e.eventId}`,
+      'settle:done',
+    ]);
     const saved = sessionIn(s.store.session(KEY));
     expect(saved.data['flaky']).toEqual({ seen: ['einmal'] });
   });

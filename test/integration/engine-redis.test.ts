@@ -75,9 +75,18 @@ class ObservedStore implements ConversationStore {
     return result;
   }
 
-  async commit(key: string, token: string, session: string | null): Promise<CommitResult> {
+  async commit(
+    key: string,
+    token: string,
+    session: string | null,
+    outbox?: string,
+  ): Promise<CommitResult> {
     await sleep(Math.random() * 6);
-    return this.#inner.commit(key, token, session);
+    return this.#inner.commit(key, token, session, outbox);
+  }
+
+  settle(key: string, token: string): ReturnType<ConversationStore['settle']> {
+    return this.#inner.settle(key, token);
   }
 
   charge(key: string): Promise<ChargeResult> {

@@ -31,6 +31,8 @@ export interface MemoryStoreOptions {
 interface Conversation {
   session: { raw: string; expiresAt: number } | undefined;
   inbox: string[];
+  /** Replies saved but not yet reported sent. */
+  outbox: string | undefined;
   lock: { token: string; expiresAt: number } | undefined;
   rate: { count: number; expiresAt: number } | undefined;
   /** Event ids seen, with the time they are forgotten. */
@@ -87,13 +89,19 @@ export class MemoryConversationStore implements ConversationStore {
     }
     if (c.lock !== undefined && c.lock.expiresAt > now) return { kind: 'busy' };
     const head = c.inbox[0];
-    if (head === undefined) {
+    if (head === undefined && c.outbox === undefined) {
       c.lock = undefined;
       return { kind: 'empty' };
     }
     const token = randomBytes(12).toString('base64url');
     c.lock = { token, expiresAt: now + this.#o.lockTtlMs };
-    return { kind: 'go', token, event: head, session: this.#liveSession(c, now) };
+    return {
+      kind: 'go',
+      token,
+      event: head ?? '',
+      session: this.#liveSession(c, now),
+      ...(c.outbox === undefined ? {} : { outbox: c.outbox }),
+    };
   }
 
   async charge(key: string): Promise<ChargeResult> {
@@ -113,7 +121,12 @@ export class MemoryConversationStore implements ConversationStore {
     return { kind: 'rate-limited', notify, session: notify ? this.#liveSession(c, now) : null };
   }
 
-  async commit(key: string, token: string, session: string | null): Promise<CommitResult> {
+  async commit(
+    key: string,
+    token: string,
+    session: string | null,
+    outbox?: string,
+  ): Promise<CommitResult> {
     await this.#latency();
     const now = this.#o.now();
     const c = this.#conversation(key);
@@ -124,18 +137,29 @@ export class MemoryConversationStore implements ConversationStore {
         ? undefined
         : { raw: session, expiresAt: now + this.#o.sessionTtlMs };
     c.inbox.shift();
-    const head = c.inbox[0];
-    if (head === undefined) {
-      c.lock = undefined;
-      return { kind: 'done' };
+    if (outbox !== undefined && outbox !== '') {
+      c.outbox = outbox;
+      c.lock.expiresAt = now + this.#o.lockTtlMs;
+      return { kind: 'saved' };
     }
-    c.lock.expiresAt = now + this.#o.lockTtlMs;
-    return { kind: 'next', event: head };
+    return this.#passOn(c, now);
+  }
+
+  async settle(key: string, token: string): Promise<Exclude<CommitResult, { kind: 'saved' }>> {
+    await this.#latency();
+    const now = this.#o.now();
+    const c = this.#conversation(key);
+    if (c.lock === undefined || c.lock.expiresAt <= now || c.lock.token !== token)
+      return { kind: 'lost' };
+    c.outbox = undefined;
+    return this.#passOn(c, now);
   }
 
   async *waiting(): AsyncIterable<string> {
     await this.#latency();
-    const keys = [...this.#conversations].filter(([, c]) => c.inbox.length > 0).map(([k]) => k);
+    const keys = [...this.#conversations]
+      .filter(([, c]) => c.inbox.length > 0 || c.outbox !== undefined)
+      .map(([k]) => k);
     yield* keys;
   }
 
@@ -170,6 +194,22 @@ export class MemoryConversationStore implements ConversationStore {
     if (c !== undefined) c.lock = undefined;
   }
 
+  /** Releases the lock (`done`) or keeps it for the next inbox head (`next`). */
+  #passOn(c: Conversation, now: number): Exclude<CommitResult, { kind: 'saved' }> {
+    const head = c.inbox[0];
+    if (head === undefined || c.lock === undefined) {
+      c.lock = undefined;
+      return { kind: 'done' };
+    }
+    c.lock.expiresAt = now + this.#o.lockTtlMs;
+    return { kind: 'next', event: head };
+  }
+
+  /** Replies saved but not yet reported sent, or null. */
+  outbox(key: string): string | null {
+    return this.#conversations.get(key)?.outbox ?? null;
+  }
+
   #liveSession(c: Conversation, now: number): string | null {
     if (c.session === undefined || c.session.expiresAt <= now) return null;
     return c.session.raw;
@@ -178,7 +218,14 @@ export class MemoryConversationStore implements ConversationStore {
   #conversation(key: string): Conversation {
     let c = this.#conversations.get(key);
     if (c === undefined) {
-      c = { session: undefined, inbox: [], lock: undefined, rate: undefined, seen: new Map() };
+      c = {
+        session: undefined,
+        inbox: [],
+        outbox: undefined,
+        lock: undefined,
+        rate: undefined,
+        seen: new Map(),
+      };
       this.#conversations.set(key, c);
     }
     return c;

@@ -196,6 +196,31 @@ export function conversationStoreContract(name: string, make: StoreFactory): voi
       expect(b).toMatchObject({ kind: 'go', event: ev(2) });
     });
 
+    it('keeps saved replies with the lock until settled, and hands them out after a crash', async () => {
+      const s = store();
+      const begun = await s.begin('console:a', 'e1', ev(1));
+      await s.begin('console:a', 'e2', ev(2));
+      if (begun.kind !== 'go') throw new Error(begun.kind);
+      expect(await s.commit('console:a', begun.token, '{"s":1}', '["reply 1"]')).toEqual({
+        kind: 'saved',
+      });
+      // Still locked while the replies are sent; the sweeper sees the conversation.
+      expect(await s.begin('console:a')).toEqual({ kind: 'busy' });
+      expect(await collect(s.waiting())).toEqual(['console:a']);
+      // The worker dies: once the lock expired, the next one gets the replies first.
+      await sleep(CONTRACT_LIMITS.lockTtlMs + 50);
+      const next = await s.begin('console:a');
+      expect(next).toMatchObject({ kind: 'go', outbox: '["reply 1"]', session: '{"s":1}' });
+      if (next.kind !== 'go') throw new Error(next.kind);
+      expect(await s.settle('console:a', begun.token)).toEqual({ kind: 'lost' });
+      expect(await s.settle('console:a', next.token)).toEqual({ kind: 'next', event: ev(2) });
+      expect(await s.commit('console:a', next.token, '{"s":2}')).toEqual({ kind: 'done' });
+      expect(await collect(s.waiting())).toEqual([]);
+      const last = await s.begin('console:a', 'e3', ev(3));
+      expect(last).toMatchObject({ kind: 'go', event: ev(3) });
+      expect(last).not.toHaveProperty('outbox');
+    });
+
     it('lists the conversations with waiting events for the sweeper', async () => {
       const s = store();
       expect(await collect(s.waiting())).toEqual([]);
