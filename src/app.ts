@@ -215,7 +215,10 @@ export function createApp(
         }
         case 'case-status': {
           const record = await cases.get(effect.caseRef);
-          return [text(`case:status.${record?.status ?? 'unknown'}`, { caseRef: effect.caseRef })];
+          // A report still queued for the worker has arrived: it reads as new.
+          const status =
+            record?.status ?? ((await reports.pending(effect.caseRef)) ? 'new' : 'unknown');
+          return [text(`case:status.${status}`, { caseRef: effect.caseRef })];
         }
         case 'set-language':
           return undefined;

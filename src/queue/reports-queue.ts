@@ -81,6 +81,14 @@ export class ReportsQueue {
     return (await removeJob(job)) === 1 ? 'removed' : 'held';
   }
 
+  /** True while the report is queued or being worked on, i.e. before its case exists. */
+  async pending(caseRef: string): Promise<boolean> {
+    const job = await this.#queue.getJob(caseRef);
+    if (job === undefined) return false;
+    const state = await job.getState();
+    return state !== 'completed' && state !== 'failed' && state !== 'unknown';
+  }
+
   /** The underlying queue, for the worker side and tests. */
   get queue(): Queue {
     return this.#queue;

@@ -241,7 +241,16 @@ export class CaseDesk implements StaffDesk {
   async personMessage(caseRef: string, text: string): Promise<'ok' | 'unknown' | 'closed'> {
     const at = this.#now();
     const result = await this.#move('message', caseRef, 'person', at);
-    if (result === 'unknown') return 'unknown';
+    if (result === 'unknown') {
+      if (!(await this.#d.reports.pending(caseRef))) return 'unknown';
+      // The report is still on its way (the worker lags or a restart came between): the message
+      // waits beside it, sealed, and is part of the case from its start.
+      await this.#d.cases.addMessage(
+        caseRef,
+        sealJson({ at, from: 'person', text }, this.#d.publicKey, messageContext(caseRef)),
+      );
+      return 'ok';
+    }
     if (result !== 'ok') return 'closed';
     await this.#d.cases.addMessage(
       caseRef,
