@@ -1,0 +1,134 @@
+/**
+ * Crash at every step, through the JSON-lines console: the real program is killed with SIGKILL at
+ * each input of a whole intake and the case chat after it – once right after the input was queued,
+ * once right after the answer was saved – and restarted. The person must see exactly what an
+ * uncrashed run shows, in the same order; no step asked twice, one report.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { RedisConversationStore } from '../../src/bot/redis-store.ts';
+import { ReportsQueue } from '../../src/queue/reports-queue.ts';
+import { generateStaffKeyPair } from '../../src/queue/seal.ts';
+import { GERMAN_INTAKE } from '../support/intake-script.ts';
+import { messagesOf, ROOT, useJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
+import { useTestRedis } from '../support/redis.ts';
+import { staffCli } from '../support/staff-cli.ts';
+import { reportFigures } from '../support/figures.ts';
+
+/** The whole intake, the submission, two messages to the case and a status question. */
+const SCRIPT: readonly object[] = [
+  ...GERMAN_INTAKE,
+  { choice: 'send' },
+  { text: 'Noch ein Hinweis zum Fall.' },
+  { text: '/status' },
+  { text: 'Und ein zweiter Hinweis.' },
+];
+const CRASH_AT = pathToFileURL(join(ROOT, 'test/support/crash-at.ts')).href;
+
+/** A transcript without the random case reference. */
+function transcript(processes: readonly JsonlProcess[], caseRef: string): string[] {
+  return processes.flatMap((p) =>
+    messagesOf(p.output).map((m) => (caseRef === '' ? m.text : m.text.replaceAll(caseRef, '#'))),
+  );
+}
+
+const count = (list: readonly string[], item: string) => list.filter((t) => t === item).length;
+
+/** Messages expected but missing, and messages seen more often than expected. */
+function compare(seen: readonly string[], expected: readonly string[]) {
+  let lost = 0;
+  let repeated = 0;
+  for (const t of new Set([...seen, ...expected])) {
+    const diff = count(seen, t) - count(expected, t);
+    if (diff > 0) repeated += diff;
+    else lost -= diff;
+  }
+  return { lost, repeated };
+}
+
+const sameOrder = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((t, i) => t === b[i]);
+
+function caseRefOf(processes: readonly JsonlProcess[]): string {
+  for (const p of processes)
+    for (const m of messagesOf(p.output)) if (m.case !== undefined) return m.case;
+  return '';
+}
+
+describe('kill -9 at every step of the console channel', () => {
+  const redis = useTestRedis('crash');
+  const start = useJsonl();
+
+  it('shows every answer once and in order, asks no step twice and makes one report', async () => {
+    const keys = generateStaffKeyPair();
+    const env = {
+      STAFF_PRIVATE_KEY: keys.privateKey,
+      STAFF_USERS: 'anna',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'lotse-crash-')),
+    };
+    const store = new RedisConversationStore(redis.client, {
+      prefix: redis.prefix,
+      sessionTtlSeconds: 1,
+      rateLimit: 1,
+      rateWindowMs: 1,
+    });
+
+    // The reference: the same script without a crash.
+    const reference = start({ prefix: redis.prefix, user: 'ref', env });
+    for (const line of SCRIPT) await reference.send(line);
+    expect(await reference.close()).toBe(0);
+    const expected = transcript([reference], caseRefOf([reference]));
+    const runs: JsonlProcess[][] = [[reference]];
+    expect(expected.length).toBeGreaterThan(SCRIPT.length);
+
+    const figures: string[] = [];
+    for (const point of ['received', 'saved'] as const) {
+      const user = `crash-${point}`;
+      const processes: JsonlProcess[] = [];
+      for (const line of SCRIPT) {
+        const bot = start({
+          prefix: redis.prefix,
+          user,
+          env: { ...env, NODE_OPTIONS: `--import ${CRASH_AT}`, LOTSE_CRASH_AT: point },
+        });
+        processes.push(bot);
+        await bot.send(line).catch(() => undefined);
+        expect(await bot.exited).toMatchObject({ signal: 'SIGKILL' });
+        // The killed process's lock would expire after 10 s; the test lets it expire at once.
+        await redis.client.del(store.keys(`console:${user}`).lock);
+      }
+      const last = start({ prefix: redis.prefix, user, env });
+      processes.push(last);
+      runs.push(processes);
+      expect(await last.close()).toBe(0);
+
+      const seen = transcript(processes, caseRefOf(processes));
+      const { lost, repeated } = compare(seen, expected);
+      figures.push(
+        `kill -9 ${point} at ${SCRIPT.length} steps: ${seen.length}/${expected.length} messages seen, ${lost} lost, ${repeated} repeated, order ${sameOrder(seen, expected) ? 'kept' : 'BROKEN'}`,
+      );
+      expect(seen).toEqual(expected);
+    }
+
+    // One report per run, under the reference the person was told: made into a case, or still in
+    // the queue (a worker killed while it worked leaves the job to the next worker).
+    const told = runs.map((processes) => caseRefOf(processes)).sort();
+    expect(told.every((ref) => ref !== '')).toBe(true);
+    const reports = new ReportsQueue(redis.client, redis.prefix);
+    const cli = { ...env, REDIS_KEY_PREFIX: redis.prefix, STAFF_USER: 'anna' };
+    const cases = JSON.parse((await staffCli(['list', '--json'], cli)).stdout) as {
+      caseRef: string;
+    }[];
+    const queued = (await reports.queue.getJobs()).map((job) => job.id ?? '');
+    await reports.close();
+    const made = [...cases.map((c) => c.caseRef), ...queued].sort();
+    figures.push(
+      `reports: ${made.length} for ${runs.length} runs (${cases.length} cases, ${queued.length} still queued), ${made.length - new Set(made).size} duplicates`,
+    );
+    reportFigures('crash, console', figures);
+    expect(made).toEqual(told);
+  }, 300_000);
+});
