@@ -47,11 +47,19 @@ export function recogniseCommand(typed: string): TextCommand {
   if (trimmed.length > 64) return { kind: 'none' };
   const slash = /^\/([\p{L}_]+)(?:@\w+)?(?:\s.*)?$/u.exec(trimmed);
   if (slash) {
-    const command = SLASH[foldForMatch(slash[1] ?? '')];
+    const command = lookUp(SLASH, foldForMatch(slash[1] ?? ''));
     return command === undefined ? { kind: 'unknown-command' } : { kind: 'command', command };
   }
-  const word = WORDS[foldForMatch(trimmed)];
+  const word = lookUp(WORDS, foldForMatch(trimmed));
   return word === undefined ? { kind: 'none' } : { kind: 'command', command: word };
+}
+
+/** A table's own entry only: "constructor" or "toString" typed by a person is no command. */
+function lookUp(
+  table: Readonly<Record<string, CommandName>>,
+  key: string,
+): CommandName | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
 /** True for a command name of the protocol. */

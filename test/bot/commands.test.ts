@@ -77,6 +77,13 @@ describe('recogniseCommand', () => {
     expect(recogniseCommand(typed)).toEqual({ kind: 'none' });
   });
 
+  it('takes names of object properties for what they are: text, or an unknown command', () => {
+    for (const word of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'])
+      expect(recogniseCommand(word)).toEqual({ kind: 'none' });
+    for (const word of ['/constructor', '/toString', '/__proto__'])
+      expect(recogniseCommand(word)).toEqual({ kind: 'unknown-command' });
+  });
+
   it('does not look into long messages', () => {
     expect(recogniseCommand(`/hilfe ${'x'.repeat(100)}`)).toEqual({ kind: 'none' });
   });
