@@ -175,7 +175,8 @@ const DAY_WORDS: Record<string, number> = {
  */
 export function parseDate(typed: string, today: string): string | undefined {
   const word = foldForMatch(typed);
-  const back = DAY_WORDS[word];
+  // Own entries only: "constructor" is no day word.
+  const back = Object.hasOwn(DAY_WORDS, word) ? DAY_WORDS[word] : undefined;
   if (back !== undefined) return shiftDays(today, -back);
   let y: number, m: number, d: number;
   const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(typed.trim());

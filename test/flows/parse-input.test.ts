@@ -577,6 +577,11 @@ describe('properties', () => {
     );
   });
 
+  it('parseDate takes names of object properties for no day', () => {
+    for (const word of ['constructor', 'toString', '__proto__'])
+      expect(parseDate(word, '2026-11-30')).toBeUndefined();
+  });
+
   it('parseDate gives real calendar days that read back the same, or nothing', () => {
     fc.assert(
       fc.property(
