@@ -68,6 +68,14 @@ describe('reading Matrix messages', () => {
     ).toMatchObject({ kind: 'media', mime: 'audio/ogg' });
   });
 
+  it('knows no type for an extension that names an object property', () => {
+    for (const body of ['x.constructor', 'x.toString', 'x.__proto__'])
+      expect(readMessage({ msgtype: 'm.file', body, url: 'mxc://example.org/a' })).toEqual({
+        kind: 'refused',
+        reason: 'type',
+      });
+  });
+
   it('refuses by the description alone: too large, wrong type, no source', () => {
     expect(
       readMessage({
