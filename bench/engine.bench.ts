@@ -342,8 +342,9 @@ async function main(): Promise<void> {
       'cmds/event = Redis commands the client sent per event (the engine aims at ≤ 3 per step: one',
     );
     console.log(
-      'script to queue, lock and load, one to save and unlock); writes/event = socket writes, i.e.',
+      'script to queue, lock and load, one to save with the replies, one to settle and unlock);',
     );
+    console.log('writes/event = socket writes, i.e.');
     console.log('round trips (auto-pipelining merges the commands of concurrent conversations).');
     for (const r of results) {
       const names = [...r.byName.entries()]
