@@ -10,7 +10,11 @@ import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChannelAdapter } from '../../src/adapters/channel.ts';
-import { MatrixStaffRoom, type StaffMessage } from '../../src/adapters/matrix/staff-room.ts';
+import {
+  MatrixStaffRoom,
+  type SenderProof,
+  type StaffMessage,
+} from '../../src/adapters/matrix/staff-room.ts';
 import { createApp, type App } from '../../src/app.ts';
 import { newCaseRef } from '../../src/bot/case-ref.ts';
 import type { InboundEvent, InboundInput, OutboundMessage } from '../../src/bot/types.ts';
@@ -185,8 +189,9 @@ describe('access', () => {
           roomSaid.push(message);
           return Promise.resolve();
         },
-        isEncrypted: () => Promise.resolve(true),
+        audience: () => Promise.resolve('staff-only' as const),
         displayName: (_room, user) => user,
+        acceptIdentity: () => Promise.resolve(false),
       },
       staffIds: new Set(['@anna:example.org']),
       desk: app.desk,
@@ -194,14 +199,26 @@ describe('access', () => {
       language: 'de',
       logger: pino({ level: 'silent' }),
     });
-    const notStaff = app.i18n.t('de', { key: 'matrix:staff.notStaff' });
-    for (const sender of [
-      '@mallory:example.org',
-      '@anna:evil.org',
-      '@ANNA:example.org',
-      '@anna:example.org ',
-      'anna',
-    ])
+    const refusals = (sender: string) =>
+      [
+        'matrix:staff.notStaff',
+        'matrix:staff.unencryptedCommand',
+        'matrix:staff.unverifiedDevice',
+        'matrix:staff.identityChanged',
+      ].map((key) => app.i18n.t('de', { key, params: { userId: sender } }));
+    // Strangers from verified devices, and a staff member's id forged (unencrypted, from an
+    // unverified device, or with a changed identity).
+    const senders: [string, SenderProof][] = [
+      ['@mallory:example.org', 'verified'],
+      ['@anna:evil.org', 'verified'],
+      ['@ANNA:example.org', 'verified'],
+      ['@anna:example.org ', 'verified'],
+      ['anna', 'verified'],
+      ['@anna:example.org', 'unencrypted'],
+      ['@anna:example.org', 'unverified'],
+      ['@anna:example.org', 'identity-changed'],
+    ];
+    for (const [sender, proof] of senders)
       for (const ref of [aliceRef, bobRef, guessed[0] ?? ''])
         for (const body of [
           `!claim ${ref}`,
@@ -212,12 +229,18 @@ describe('access', () => {
           `!erase ${ref}`,
         ]) {
           const count = roomSaid.length;
-          await room.handle({ roomId: '!staff:example.org', eventId: randomUUID(), sender, body });
+          await room.handle({
+            roomId: '!staff:example.org',
+            eventId: randomUUID(),
+            sender,
+            body,
+            proof: () => Promise.resolve(proof),
+          });
           const answer = roomSaid
             .slice(count)
             .map((m) => m.body)
             .join('\n');
-          check('matrix staff room', answer !== notStaff, answer);
+          check('matrix staff room', !refusals(sender).includes(answer), answer);
         }
 
     // 3. The person: someone else's case named in the chat, staff commands, a status question.

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { RedisConversationStore } from '../../src/bot/redis-store.ts';
 import { ReportsQueue } from '../../src/queue/reports-queue.ts';
 import { generateStaffKeyPair } from '../../src/queue/seal.ts';
 import { GERMAN_INTAKE } from '../support/intake-script.ts';
@@ -69,12 +68,6 @@ describe('kill -9 at every step of the console channel', () => {
       STAFF_USERS: 'anna',
       DATA_DIR: mkdtempSync(join(tmpdir(), 'lotse-crash-')),
     };
-    const store = new RedisConversationStore(redis.client, {
-      prefix: redis.prefix,
-      sessionTtlSeconds: 1,
-      rateLimit: 1,
-      rateWindowMs: 1,
-    });
 
     // The reference: the same script without a crash.
     const reference = start({ prefix: redis.prefix, user: 'ref', env });
@@ -98,7 +91,7 @@ describe('kill -9 at every step of the console channel', () => {
         await bot.send(line).catch(() => undefined);
         expect(await bot.exited).toMatchObject({ signal: 'SIGKILL' });
         // The killed process's lock would expire after 10 s; the test lets it expire at once.
-        await redis.client.del(store.keys(`console:${user}`).lock);
+        await redis.client.del(`${redis.prefix}:conv:{console:${user}}:lock`);
       }
       const last = start({ prefix: redis.prefix, user, env });
       processes.push(last);

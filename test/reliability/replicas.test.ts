@@ -11,6 +11,7 @@ import { fileInput } from '../../src/adapters/console/file-input.ts';
 import type { ChannelAdapter } from '../../src/adapters/channel.ts';
 import { createApp, type App } from '../../src/app.ts';
 import { createLogger } from '../../src/bot/logger.ts';
+import { StateSeal } from '../../src/bot/state-seal.ts';
 import type { InboundEvent, InboundInput, OutboundMessage } from '../../src/bot/types.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { generateStaffKeyPair, openJson } from '../../src/queue/seal.ts';
@@ -76,8 +77,13 @@ describe('two replicas, duplicate and racing deliveries', () => {
       null,
     );
     const log: Delivery[] = [];
+    // Replicas of one installation share the staff keys and the session key.
+    const sessionKey = StateSeal.generateKey();
     const replica = async (name: string) => {
-      const app = createApp(config, redis.connection(), createLogger('silent'), { keys });
+      const app = createApp(config, redis.connection(), createLogger('silent'), {
+        keys,
+        sessionKey,
+      });
       apps.push(app);
       await app.addChannel(recorder(name, log));
       return app;
