@@ -177,10 +177,16 @@ describe('RedisConversationStore keeps sessions and inbox events sealed', () => 
       kind: 'next',
       event: EVENT.replace('EVENT', 'LATER'),
     });
+    // The next one is saved with its replies, which wait in the outbox (a worker died now).
+    const replies = JSON.stringify({ messages: [{ text: 'Ihre Angaben: SECRET 5550101' }] });
+    expect(await store.commit(KEY, begun.token, DRAFT, replies)).toEqual({ kind: 'saved' });
     const stored = await everythingUnder(redis.client, redis.prefix);
     for (const secret of ['SECRET', '5550101', 'mail@example.org', 'description'])
       expect(stored, secret).not.toContain(secret);
     expect(await redis.client.get(store.keys(KEY).session)).toMatch(/^s1\./);
+    expect(await redis.client.get(store.keys(KEY).outbox)).toMatch(/^s1\./);
+    await redis.client.del(store.keys(KEY).lock);
+    expect(await store.begin(KEY)).toMatchObject({ kind: 'go', outbox: replies });
   });
 
   it('hands over UNREADABLE for a session sealed with a key not in the ring or for another conversation', async () => {
