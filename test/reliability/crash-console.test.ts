@@ -71,7 +71,12 @@ describe('kill -9 at every step of the console channel', () => {
 
     // The reference: the same script without a crash.
     const reference = start({ prefix: redis.prefix, user: 'ref', env });
-    for (const line of SCRIPT) await reference.send(line);
+    // How many messages a person has seen before each step.
+    const before: number[] = [];
+    for (const line of SCRIPT) {
+      before.push(messagesOf(reference.output).length);
+      await reference.send(line);
+    }
     expect(await reference.close()).toBe(0);
     const expected = transcript([reference], caseRefOf([reference]));
     const runs: JsonlProcess[][] = [[reference]];
@@ -81,14 +86,23 @@ describe('kill -9 at every step of the console channel', () => {
     for (const point of ['received', 'saved'] as const) {
       const user = `crash-${point}`;
       const processes: JsonlProcess[] = [];
-      for (const line of SCRIPT) {
+      for (const [step, line] of SCRIPT.entries()) {
         const bot = start({
           prefix: redis.prefix,
           user,
           env: { ...env, NODE_OPTIONS: `--import ${CRASH_AT}`, LOTSE_CRASH_AT: point },
         });
         processes.push(bot);
-        await bot.send(line).catch(() => undefined);
+        // Like a person, wait for the answer to the last step (the restarted process sends it).
+        const seenSoFar = () => processes.reduce((n, p) => n + messagesOf(p.output).length, 0);
+        for (let i = 0; i < 300 && seenSoFar() < (before[step] ?? 0); i++)
+          await new Promise((r) => setTimeout(r, 20));
+        const reply = await bot.send(line).catch(() => undefined);
+        // Every input reaches the store, so the process dies there; an answer means it did not.
+        expect(
+          reply,
+          `${point}, step ${JSON.stringify(line).slice(0, 80)}: ${bot.stderr.slice(-800)}`,
+        ).toBeUndefined();
         expect(await bot.exited).toMatchObject({ signal: 'SIGKILL' });
         // The killed process's lock would expire after 10 s; the test lets it expire at once.
         await redis.client.del(`${redis.prefix}:conv:{console:${user}}:lock`);

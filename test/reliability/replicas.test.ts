@@ -41,25 +41,34 @@ function recorder(replica: string, log: Delivery[]): ChannelAdapter {
 
 const USER = 'racer';
 
-async function inputOf(app: App, line: Record<string, unknown>): Promise<InboundInput> {
+/** The input of a script line; a file is admitted and stored through replica `app`. */
+async function inputOf(
+  app: App,
+  line: Record<string, unknown>,
+  eventId: string,
+): Promise<InboundInput> {
   if (typeof line['text'] === 'string') return { kind: 'text', text: line['text'] };
   if (typeof line['choice'] === 'string') return { kind: 'choice', id: line['choice'] };
   if (Array.isArray(line['choices'])) return { kind: 'choices', ids: line['choices'] as string[] };
   if (typeof line['command'] === 'string')
     return { kind: 'command', command: line['command'] as 'start' };
   const file = line['file'] as { name: string; mime: string; data: string };
-  return fileInput(app.files, USER, {
-    name: file.name,
-    mime: file.mime,
-    bytes: Buffer.from(file.data, 'base64'),
-  });
+  const prepared = await fileInput(
+    app.files,
+    app.engine,
+    { platform: 'console', userId: USER, chatId: USER, eventId },
+    { name: file.name, mime: file.mime, bytes: Buffer.from(file.data, 'base64') },
+  );
+  if (prepared === undefined) throw new Error('the file was refused');
+  await prepared.release?.();
+  return prepared.input;
 }
 
-const eventOf = (input: InboundInput): InboundEvent => ({
+const eventOf = (input: InboundInput, eventId: string = randomUUID()): InboundEvent => ({
   platform: 'console',
   userId: USER,
   chatId: USER,
-  eventId: randomUUID(),
+  eventId,
   input,
 });
 
@@ -95,7 +104,8 @@ describe('two replicas, duplicate and racing deliveries', () => {
     // The intake: every event to both replicas at the same moment, then once more (a retry).
     const intake: InboundEvent[] = [];
     for (const line of [...GERMAN_INTAKE, { choice: 'send' }]) {
-      const event = eventOf(await inputOf(a, line as Record<string, unknown>));
+      const eventId = randomUUID();
+      const event = eventOf(await inputOf(a, line as Record<string, unknown>, eventId), eventId);
       intake.push(event);
       await Promise.all([a.engine.handle(event), b.engine.handle(event)]);
     }

@@ -23,8 +23,8 @@ const crash = (): never => {
   throw new Error('unreachable: killed');
 };
 
-proto.begin = async function (this: RedisConversationStore, key, eventId, event) {
-  const result = await begin.call(this, key, eventId, event);
+proto.begin = async function (this: RedisConversationStore, key, eventId, event, options) {
+  const result = await begin.call(this, key, eventId, event, options);
   if (event === undefined || fired || result.kind === 'duplicate') return result;
   if (point === 'received') crash();
   armed = true;
