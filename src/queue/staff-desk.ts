@@ -48,7 +48,7 @@ export type DeskCases = Pick<
 
 export interface StaffDeskDeps {
   readonly cases: DeskCases;
-  readonly reports: Pick<ReportsQueue, 'remove'>;
+  readonly reports: Pick<ReportsQueue, 'remove' | 'pending'>;
   readonly outbound: Pick<OutboundQueue, 'enqueue' | 'removeWhere'>;
   readonly notifier: Pick<StaffNotifier, 'notify'>;
   readonly reminders: Pick<Reminders, 'waiting' | 'removeFor'>;

@@ -61,7 +61,7 @@ function deskWith(status: CaseStatus) {
   const notices: string[] = [];
   const desk = new CaseDesk({
     cases,
-    reports: { remove: () => Promise.resolve('absent') },
+    reports: { remove: () => Promise.resolve('absent'), pending: () => Promise.resolve(false) },
     outbound: {
       enqueue: (job) => Promise.resolve(String(queued.push(job))),
       removeWhere: () => Promise.resolve(0),

@@ -12,11 +12,9 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JsonlChannel } from '../../src/adapters/console/jsonl-channel.ts';
 import { readMessage, stripReplyFallback } from '../../src/adapters/matrix/inbound.ts';
-import { parseStaffCommand as parseRoomCommand } from '../../src/adapters/matrix/staff-commands.ts';
 import { attachmentOf } from '../../src/adapters/telegram/attachments.ts';
 import { chatCommandOf } from '../../src/adapters/telegram/bot-commands.ts';
 import { parseCallbackData, resolveOption } from '../../src/adapters/telegram/callback-data.ts';
-import { parseStaffCommand as parseGroupCommand } from '../../src/adapters/telegram/staff-group.ts';
 import { createApp } from '../../src/app.ts';
 import { newCaseRef } from '../../src/bot/case-ref.ts';
 import { Engine } from '../../src/bot/engine.ts';
@@ -32,6 +30,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { createFlowRegistry } from '../../src/flows/index.ts';
 import { text } from '../../src/flows/types.ts';
 import { generateStaffKeyPair } from '../../src/queue/seal.ts';
+import { parseStaffCommand } from '../../src/queue/staff-commands.ts';
 import { reportFigures } from '../support/figures.ts';
 import { GERMAN_INTAKE } from '../support/intake-script.ts';
 import { MemoryConversationStore } from '../support/memory-store.ts';
@@ -414,9 +413,10 @@ describe('fuzzing', () => {
       fc.property(textArb, (typed) => {
         telegram += 2;
         chatCommandOf(typed);
-        parseGroupCommand(typed);
+        parseStaffCommand(typed, '/');
+        parseStaffCommand(typed, '');
         matrix += 2;
-        parseRoomCommand(typed);
+        parseStaffCommand(typed, '!');
         stripReplyFallback(typed);
       }),
       { numRuns: 1_000 },
