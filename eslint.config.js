@@ -4,6 +4,38 @@ import tseslint from 'typescript-eslint';
 
 const platformSdks = ['grammy', 'grammy/*', '@grammyjs/*', 'matrix-js-sdk', 'matrix-js-sdk/*'];
 
+/** @typedef {{ group: string[], message: string }} Forbidden */
+/** @type {Forbidden} */
+const sdk = { group: platformSdks, message: 'Only src/adapters/* may import a platform SDK.' };
+/** @type {Forbidden} */
+const adapters = { group: ['**/adapters/**'], message: 'Only src/app.ts wires adapters in.' };
+/** @type {Forbidden} */
+const redis = {
+  group: ['ioredis', 'bullmq'],
+  message: 'The core imports no Redis client: src/infra/redis/ and src/queue/ hold it.',
+};
+/** @type {Forbidden} */
+const staffAndQueues = {
+  group: ['**/staff/**', '**/queue/**'],
+  message: 'The core knows nothing of the staff side; it hands reports over through ports.',
+};
+/** @type {Forbidden} */
+const infra = {
+  group: ['**/infra/**'],
+  message: 'Infrastructure implements the ports; only src/app.ts picks it.',
+};
+/** @type {(name: string) => Forbidden} */
+const otherAdapter = (name) => ({
+  group: [`../${name}/**`, `**/adapters/${name}/**`],
+  message:
+    'Adapters do not import each other; shared code lives in src/adapters/channel.ts or the core.',
+});
+/** @type {(files: string[], patterns: Forbidden[]) => import('eslint').Linter.Config} */
+const layer = (files, patterns) => ({
+  files,
+  rules: { 'no-restricted-imports': ['error', { patterns }] },
+});
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'coverage/'] },
   js.configs.recommended,
@@ -18,36 +50,25 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
-  {
-    // Layers visible in imports: the core and the flows never touch a platform SDK or an adapter.
-    files: ['src/bot/**', 'src/flows/**', 'src/queue/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: platformSdks, message: 'Only src/adapters/* may import a platform SDK.' },
-            { group: ['**/adapters/**'], message: 'The core must not depend on an adapter.' },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/flows/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: platformSdks, message: 'Flows are pure: no platform SDK.' },
-            { group: ['**/adapters/**', '**/queue/**'], message: 'Flows are pure.' },
-            { group: ['ioredis', 'bullmq', 'pino'], message: 'Flows are pure: no I/O.' },
-          ],
-        },
-      ],
-    },
-  },
+  // Layers visible in imports (docs/ARCHITECTURE.md, "The map"). Each folder lists what it must
+  // not reach; one block per folder, because a later block replaces an earlier one's rule.
+  layer(['src/bot/**'], [sdk, adapters, redis, staffAndQueues, infra]),
+  layer(
+    ['src/flows/**'],
+    [
+      sdk,
+      adapters,
+      redis,
+      staffAndQueues,
+      infra,
+      { group: ['pino'], message: 'Flows are pure: no I/O.' },
+    ],
+  ),
+  layer(['src/staff/**', 'src/queue/**'], [sdk, adapters, infra]),
+  layer(['src/infra/**'], [sdk, adapters, staffAndQueues]),
+  layer(['src/adapters/telegram/**'], [otherAdapter('matrix'), otherAdapter('console')]),
+  layer(['src/adapters/matrix/**'], [otherAdapter('telegram'), otherAdapter('console')]),
+  layer(['src/adapters/console/**'], [otherAdapter('telegram'), otherAdapter('matrix')]),
   {
     // The console adapter and the command-line scripts talk to the terminal on purpose.
     files: ['src/adapters/console/**', 'scripts/**', 'bench/**'],

@@ -11,7 +11,7 @@ import type { Redis } from 'ioredis';
 import type { ChannelAdapter } from '../src/adapters/channel.ts';
 import { createApp, type App } from '../src/app.ts';
 import { createLogger } from '../src/bot/logger.ts';
-import { connectRedis, StartupError } from '../src/bot/redis.ts';
+import { connectRedis, StartupError } from '../src/infra/redis/connect.ts';
 import type { InboundEvent, InboundInput, OutboundMessage } from '../src/bot/types.ts';
 import { loadConfig } from '../src/config/load.ts';
 

@@ -6,12 +6,12 @@ import { performance } from 'node:perf_hooks';
 import type { ChannelAdapter } from '../src/adapters/channel.ts';
 import { createApp, type App } from '../src/app.ts';
 import { createLogger } from '../src/bot/logger.ts';
-import { connectRedis, type RedisHandle } from '../src/bot/redis.ts';
-import { sessionContext } from '../src/bot/redis-store.ts';
+import { connectRedis, type RedisHandle } from '../src/infra/redis/connect.ts';
+import { sessionContext } from '../src/infra/redis/conversation-store.ts';
 import { StateSeal } from '../src/bot/state-seal.ts';
 import type { InboundEvent, OutboundMessage } from '../src/bot/types.ts';
 import { loadConfig } from '../src/config/load.ts';
-import type { CaseNotice } from '../src/queue/staff-ports.ts';
+import type { CaseNotice } from '../src/staff/ports.ts';
 import { INTAKE } from './intake-script.ts';
 import type { IntakeSystem } from './load.ts';
 

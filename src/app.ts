@@ -1,39 +1,39 @@
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { OutboundRouter, type ChannelAdapter } from './adapters/channel.ts';
-import { eraseConversationTraces } from './bot/conversation-traces.ts';
+import { eraseConversationTraces } from './infra/redis/conversation-traces.ts';
 import { Engine, type EffectRunner } from './bot/engine.ts';
-import { RedisFileGate } from './bot/file-gate.ts';
+import { RedisFileGate } from './infra/redis/file-gate.ts';
 import { FileIntake } from './bot/files.ts';
 import { Translator } from './bot/i18n.ts';
 import { keyedPseudonym, type Logger, type Pseudonymizer } from './bot/logger.ts';
 import { noTelemetry, type Telemetry } from './bot/telemetry.ts';
-import { RedisFileVault } from './bot/redis-file-vault.ts';
-import { RedisConversationStore } from './bot/redis-store.ts';
+import { RedisFileVault } from './infra/redis/file-vault.ts';
+import { RedisConversationStore } from './infra/redis/conversation-store.ts';
 import { StateSeal } from './bot/state-seal.ts';
 import { conversationKey, type Platform } from './bot/types.ts';
 import { evidenceLimits, textValues, type Config } from './config/schema.ts';
 import { createFlowRegistry } from './flows/index.ts';
 import { reportSchema } from './flows/intake/report.ts';
 import { text } from './flows/types.ts';
-import { CaseStore } from './queue/case-store.ts';
-import { FeedStaffChannel } from './queue/feed-channel.ts';
+import { CaseStore } from './staff/case-store.ts';
+import { FeedStaffChannel } from './staff/feed-channel.ts';
 import { OutboundQueue, startOutboundWorker } from './queue/outbound.ts';
 import { Reminders, startReminderWorker } from './queue/reminders.ts';
 import { startReportWorker } from './queue/report-worker.ts';
 import { REPORT_JOB_VERSION, reportContext, ReportsQueue } from './queue/reports-queue.ts';
-import { generateStaffKeyPair, seal, sealJson } from './queue/seal.ts';
-import { CaseDesk } from './queue/staff-desk.ts';
-import type { StaffKeys } from './queue/staff-keys.ts';
-import { StaffNotifier } from './queue/staff-notifier.ts';
-import { StaffRoster } from './queue/staff-roster.ts';
+import { generateStaffKeyPair, seal, sealJson } from './staff/seal.ts';
+import { CaseDesk } from './staff/desk.ts';
+import type { StaffKeys } from './staff/keys.ts';
+import { StaffNotifier } from './staff/notifier.ts';
+import { StaffRoster } from './staff/roster.ts';
 
 /** What a process does: talk to people, work for staff, or both (the default for a small office). */
 export type Role = 'all' | 'bot' | 'worker';
 
 export interface AppOptions {
   readonly role?: Role;
-  /** The staff keys (src/queue/staff-keys.ts); tests may leave them out to get a fresh pair. */
+  /** The staff keys (src/staff/keys.ts); tests may leave them out to get a fresh pair. */
   readonly keys?: StaffKeys;
   /**
    * The session keyring `current,older,…` (src/bot/session-key.ts) sealing sessions and inbox

@@ -7,7 +7,7 @@ import { JsonlChannel } from './adapters/console/jsonl-channel.ts';
 import { matrixChannelFromConfig } from './adapters/matrix/settings.ts';
 import { telegramChannelFromConfig } from './adapters/telegram/settings.ts';
 import { createLogger } from './bot/logger.ts';
-import { connectRedis, sentinelSettings, StartupError } from './bot/redis.ts';
+import { connectRedis, sentinelSettings, StartupError } from './infra/redis/connect.ts';
 import {
   exitWithin,
   firstSignal,
@@ -20,9 +20,9 @@ import { ConfigError, loadConfig } from './config/load.ts';
 import type { Config } from './config/schema.ts';
 import { HealthServer } from './ops/health-server.ts';
 import { Metrics } from './ops/metrics.ts';
-import { relayFeed, type FeedRelay } from './queue/feed-channel.ts';
-import type { StaffChannel } from './queue/staff-ports.ts';
-import { resolveStaffKeys } from './queue/staff-keys.ts';
+import { relayFeed, type FeedRelay } from './staff/feed-channel.ts';
+import type { StaffChannel } from './staff/ports.ts';
+import { resolveStaffKeys } from './staff/keys.ts';
 
 const USAGE = `Usage: npm start -- [--jsonl | --no-console] [--user ID] [--lang de|en] [--role all|bot|worker]
   --jsonl      console channel in JSON-lines mode (one JSON object per line on stdin/stdout)

@@ -2,32 +2,27 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UnrecoverableError } from 'bullmq';
 import { parseCaseRef } from './bot/case-ref.ts';
-import { fileContext } from './bot/redis-file-vault.ts';
+import { fileContext } from './infra/redis/file-vault.ts';
 import { Translator } from './bot/i18n.ts';
 import { createLogger } from './bot/logger.ts';
 import { printable } from './bot/printable.ts';
-import { connectRedis, sentinelSettings, StartupError } from './bot/redis.ts';
+import { connectRedis, sentinelSettings, StartupError } from './infra/redis/connect.ts';
 import { exitWithin, firstSignal, stopWithin } from './bot/shutdown.ts';
 import { ConfigError, loadConfig } from './config/load.ts';
 import { reportSchema } from './flows/intake/report.ts';
 import { text, type Language } from './flows/types.ts';
 import { createApp } from './app.ts';
-import { caseDocument } from './queue/case-document.ts';
-import { saveEvidence, type SaveOutcome } from './queue/evidence-files.ts';
-import { feedKey } from './queue/feed-channel.ts';
-import { generateStaffKeyPair, open } from './queue/seal.ts';
-import { FolderWriter } from './queue/folder-writer.ts';
-import {
-  KeyFileExists,
-  resolveStaffKeys,
-  writeKeyFile,
-  type StaffKeys,
-} from './queue/staff-keys.ts';
-import { parseStaffCommand, staffWord } from './queue/staff-commands.ts';
-import { StaffCommands, type StaffAnswer, type StaffSurface } from './queue/staff-dispatch.ts';
-import { NoticeLine } from './queue/staff-notices.ts';
-import { CASE_STATUSES, type CaseNotice } from './queue/staff-ports.ts';
-import { StaffRoster } from './queue/staff-roster.ts';
+import { caseDocument } from './staff/case-document.ts';
+import { saveEvidence, type SaveOutcome } from './staff/evidence-files.ts';
+import { feedKey } from './staff/feed-channel.ts';
+import { generateStaffKeyPair, open } from './staff/seal.ts';
+import { FolderWriter } from './staff/folder-writer.ts';
+import { KeyFileExists, resolveStaffKeys, writeKeyFile, type StaffKeys } from './staff/keys.ts';
+import { parseStaffCommand, staffWord } from './staff/commands.ts';
+import { StaffCommands, type StaffAnswer, type StaffSurface } from './staff/dispatch.ts';
+import { NoticeLine } from './staff/notices.ts';
+import { CASE_STATUSES, type CaseNotice } from './staff/ports.ts';
+import { StaffRoster } from './staff/roster.ts';
 
 /** The CLI as a staff surface: command words without a prefix; `erase` erases at once. */
 const CLI_SURFACE: StaffSurface = {

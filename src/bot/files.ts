@@ -90,7 +90,7 @@ export const MAX_FILE_NAME_CHARS = 120;
 /**
  * A declared file name cleaned where it enters: the last path segment only, without invisible
  * and control characters, NFC, at most 120 characters. It stays text for the case document; a
- * saved copy gets a name Lotse makes (src/queue/evidence-files.ts).
+ * saved copy gets a name Lotse makes (src/staff/evidence-files.ts).
  */
 export function cleanFileName(name: string): string {
   const base = (name.split(/[\\/]/).pop() ?? '').normalize('NFC').replace(INVISIBLE, '').trim();

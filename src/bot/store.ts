@@ -1,6 +1,6 @@
 /**
  * The port between the engine and where conversations are kept. One implementation runs on Redis
- * (src/bot/redis-store.ts); unit tests use a small in-memory one.
+ * (src/infra/redis/conversation-store.ts); unit tests use a small in-memory one.
  *
  * Each conversation has an inbox of events in arrival order and a lock. Whoever holds the lock
  * works the inbox from its head, one event at a time: so two messages of one person are handled

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../bot/logger.ts';
-import { StartupError } from '../bot/redis.ts';
+import { StartupError } from '../infra/redis/connect.ts';
 import type { Metrics } from './metrics.ts';
 
 export interface HealthServerOptions {

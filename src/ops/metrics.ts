@@ -3,8 +3,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { Logger } from '../bot/logger.ts';
 import type { Telemetry } from '../bot/telemetry.ts';
 import type { Platform } from '../bot/types.ts';
-import type { CaseStore } from '../queue/case-store.ts';
-import { CASE_STATUSES } from '../queue/staff-ports.ts';
+import type { CaseStore } from '../staff/case-store.ts';
+import { CASE_STATUSES } from '../staff/ports.ts';
 
 /** Where the gauges read their values at each scrape. */
 export interface MetricSources {

@@ -54,7 +54,7 @@ export class OutboundQueue {
         connection: this.#connection,
         prefix: `${this.#prefix}:bull`,
       });
-      // Its errors are the shared connection's, logged once where it was made (src/bot/redis.ts);
+      // Its errors are the shared connection's, logged once where it was made (src/infra/redis/connect.ts);
       // without a listener BullMQ would print each one to stderr as a raw stack trace.
       queue.on('error', () => undefined);
       this.#queues.set(platform, queue);

@@ -5,10 +5,10 @@ import type { Logger } from '../bot/logger.ts';
 import { reminderDay } from '../flows/intake/deadline.ts';
 import type { Report } from '../flows/intake/report.ts';
 import { rewriteAppendOnlyFile } from './aof-rewrite.ts';
-import type { CaseStore } from './case-store.ts';
+import type { CaseStore } from '../staff/case-store.ts';
 import type { OutboundQueue } from './outbound.ts';
 import { PENDING_STATES, removeJob } from './pending-jobs.ts';
-import type { StaffNotifier } from './staff-notifier.ts';
+import type { StaffNotifier } from '../staff/notifier.ts';
 
 /** The BullMQ queue of deferred jobs: staff reminders and the person's deadline reminder. */
 export const REMINDERS_QUEUE = 'reminders';
@@ -54,7 +54,7 @@ export class Reminders {
     clock: () => Date = () => new Date(),
   ) {
     this.#queue = new Queue(REMINDERS_QUEUE, { connection, prefix: `${prefix}:bull` });
-    // Its errors are the shared connection's, logged once where it was made (src/bot/redis.ts);
+    // Its errors are the shared connection's, logged once where it was made (src/infra/redis/connect.ts);
     // without a listener BullMQ would print each one to stderr as a raw stack trace.
     this.#queue.on('error', () => undefined);
     this.#times = times;

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../bot/logger.ts';
 import { conversationKey } from '../bot/types.ts';
 import { reportSchema, type Report } from '../flows/intake/report.ts';
-import type { CaseStore } from './case-store.ts';
+import type { CaseStore } from '../staff/case-store.ts';
 import type { Reminders } from './reminders.ts';
 import {
   REPORTS_QUEUE,
@@ -12,8 +12,8 @@ import {
   reportPayloadSchema,
   type ReplyAddress,
 } from './reports-queue.ts';
-import { openJson, SealError } from './seal.ts';
-import type { StaffNotifier } from './staff-notifier.ts';
+import { openJson, SealError } from '../staff/seal.ts';
+import type { StaffNotifier } from '../staff/notifier.ts';
 
 export interface ReportWorkerDeps {
   readonly connection: ConnectionOptions;

@@ -53,7 +53,7 @@ export class ReportsQueue {
 
   constructor(connection: ConnectionOptions, prefix: string) {
     this.#queue = new Queue(REPORTS_QUEUE, { connection, prefix: `${prefix}:bull` });
-    // Its errors are the shared connection's, logged once where it was made (src/bot/redis.ts);
+    // Its errors are the shared connection's, logged once where it was made (src/infra/redis/connect.ts);
     // without a listener BullMQ would print each one to stderr as a raw stack trace.
     this.#queue.on('error', () => undefined);
   }

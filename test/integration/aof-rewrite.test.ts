@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
 import { createLogger } from '../../src/bot/logger.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import { generateStaffKeyPair } from '../../src/queue/seal.ts';
+import { generateStaffKeyPair } from '../../src/staff/seal.ts';
 import { startOwnRedis } from '../support/own-redis.ts';
 import { connect, uniquePrefix } from '../support/redis.ts';
 import { eventually, until } from '../support/wait.ts';

@@ -8,7 +8,10 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/bot/engine.ts';
 import { Translator } from '../../src/bot/i18n.ts';
-import { RedisConversationStore, sessionContext } from '../../src/bot/redis-store.ts';
+import {
+  RedisConversationStore,
+  sessionContext,
+} from '../../src/infra/redis/conversation-store.ts';
 import { loadSession, type Loaded } from '../../src/bot/session.ts';
 import { StateSeal } from '../../src/bot/state-seal.ts';
 import type {

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { createLogger } from '../../src/bot/logger.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import { generateStaffKeyPair } from '../../src/queue/seal.ts';
+import { generateStaffKeyPair } from '../../src/staff/seal.ts';
 import { GERMAN_INTAKE, MARKER, walk } from '../support/intake-script.ts';
 import { questionOf, useJsonl, type MessageLine } from '../support/jsonl-process.ts';
 import { keysUnder, useTestRedis } from '../support/redis.ts';

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateStaffKeyPair } from '../../src/queue/seal.ts';
+import { generateStaffKeyPair } from '../../src/staff/seal.ts';
 import { GERMAN_INTAKE, MARKER, walk } from '../support/intake-script.ts';
 import { useJsonl, type MessageLine } from '../support/jsonl-process.ts';
 import { useTestRedis } from '../support/redis.ts';

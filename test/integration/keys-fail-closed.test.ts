@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateStaffKeyPair } from '../../src/queue/seal.ts';
+import { generateStaffKeyPair } from '../../src/staff/seal.ts';
 import { useJsonl } from '../support/jsonl-process.ts';
 import { useTestRedis } from '../support/redis.ts';
 import { staffCli } from '../support/staff-cli.ts';

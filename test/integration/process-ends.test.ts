@@ -7,7 +7,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StateSeal } from '../../src/bot/state-seal.ts';
-import { generateStaffKeyPair } from '../../src/queue/seal.ts';
+import { generateStaffKeyPair } from '../../src/staff/seal.ts';
 import { questionOf, ROOT, useJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
 import { freePort, hasRedisServer, startOwnRedis, type OwnRedis } from '../support/own-redis.ts';
 import { useTestRedis } from '../support/redis.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { generateStaffKeyPair } from '../../src/queue/seal.ts';
+import { generateStaffKeyPair } from '../../src/staff/seal.ts';
 import { questionOf, useJsonl } from '../support/jsonl-process.ts';
 import { staffCli } from '../support/staff-cli.ts';
 import { freePort, hasRedisServer, pings, useOwnRedis } from '../support/redis-servers.ts';

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { SECRET_HEADER } from '../../src/adapters/telegram/webhook-server.ts';
 import { StateSeal } from '../../src/bot/state-seal.ts';
-import { generateStaffKeyPair } from '../../src/queue/seal.ts';
+import { generateStaffKeyPair } from '../../src/staff/seal.ts';
 import { freePort, TOKEN } from '../adapters/telegram/harness.ts';
 import { GERMAN_INTAKE, walk } from '../support/intake-script.ts';
 import { useJsonl, type JsonlProcess, type MessageLine } from '../support/jsonl-process.ts';

@@ -4,7 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Translator } from '../../src/bot/i18n.ts';
-import { RedisConversationStore, sessionContext } from '../../src/bot/redis-store.ts';
+import {
+  RedisConversationStore,
+  sessionContext,
+} from '../../src/infra/redis/conversation-store.ts';
 import { loadSession } from '../../src/bot/session.ts';
 import { StateSeal } from '../../src/bot/state-seal.ts';
 import { text } from '../../src/flows/types.ts';

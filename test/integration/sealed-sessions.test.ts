@@ -9,11 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Translator } from '../../src/bot/i18n.ts';
-import { RedisConversationStore, sessionContext } from '../../src/bot/redis-store.ts';
+import {
+  RedisConversationStore,
+  sessionContext,
+} from '../../src/infra/redis/conversation-store.ts';
 import { loadSession } from '../../src/bot/session.ts';
 import { StateSeal } from '../../src/bot/state-seal.ts';
 import { text } from '../../src/flows/types.ts';
-import { generateStaffKeyPair } from '../../src/queue/seal.ts';
+import { generateStaffKeyPair } from '../../src/staff/seal.ts';
 import { GERMAN_INTAKE, MARKER } from '../support/intake-script.ts';
 import { questionOf, useJsonl } from '../support/jsonl-process.ts';
 import { everythingUnder, useTestRedis } from '../support/redis.ts';

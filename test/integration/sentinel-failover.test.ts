@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { generateStaffKeyPair } from '../../src/queue/seal.ts';
+import { generateStaffKeyPair } from '../../src/staff/seal.ts';
 import { GERMAN_INTAKE, walk } from '../support/intake-script.ts';
 import { useJsonl, type JsonlProcess, type MessageLine } from '../support/jsonl-process.ts';
 import { freePort, hasRedisServer, useOwnRedis } from '../support/redis-servers.ts';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
 import { createLogger } from '../../src/bot/logger.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import { generateStaffKeyPair } from '../../src/queue/seal.ts';
+import { generateStaffKeyPair } from '../../src/staff/seal.ts';
 import { TestRedis, uniquePrefix } from '../support/redis.ts';
 import { PersonChat, submitCase } from '../support/staff-cases.ts';
 import { staffCli } from '../support/staff-cli.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newCaseRef } from '../../src/bot/case-ref.ts';
-import { generateStaffKeyPair } from '../../src/queue/seal.ts';
+import { generateStaffKeyPair } from '../../src/staff/seal.ts';
 import { GERMAN_INTAKE, MARKER, waitForMessage, walk } from '../support/intake-script.ts';
 import { questionOf, useJsonl, type MessageLine } from '../support/jsonl-process.ts';
 import { everythingUnder, useTestRedis } from '../support/redis.ts';

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/bot/logger.ts';
 import { Metrics } from '../../src/ops/metrics.ts';
-import type { CaseStore } from '../../src/queue/case-store.ts';
+import type { CaseStore } from '../../src/staff/case-store.ts';
 
 /** The value of one sample line of the Prometheus text. */
 function sample(text: string, line: string): number | undefined {

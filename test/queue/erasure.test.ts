@@ -11,7 +11,7 @@ import type { Report } from '../../src/flows/intake/report.ts';
 import { sampleReport } from '../support/reports.ts';
 import type { OutboundJob } from '../../src/queue/outbound.ts';
 import { REPORT_JOB_VERSION, reportContext } from '../../src/queue/reports-queue.ts';
-import { generateStaffKeyPair, sealJson } from '../../src/queue/seal.ts';
+import { generateStaffKeyPair, sealJson } from '../../src/staff/seal.ts';
 import { keysUnder, useTestRedis } from '../support/redis.ts';
 import { until } from '../support/wait.ts';
 

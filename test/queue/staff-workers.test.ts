@@ -11,8 +11,8 @@ import { sampleReport } from '../support/reports.ts';
 import { startOutboundWorker } from '../../src/queue/outbound.ts';
 import { Reminders, startReminderWorker } from '../../src/queue/reminders.ts';
 import { REPORT_JOB_VERSION, reportContext } from '../../src/queue/reports-queue.ts';
-import { generateStaffKeyPair, sealJson } from '../../src/queue/seal.ts';
-import type { CaseNotice, StaffChannel } from '../../src/queue/staff-ports.ts';
+import { generateStaffKeyPair, sealJson } from '../../src/staff/seal.ts';
+import type { CaseNotice, StaffChannel } from '../../src/staff/ports.ts';
 import { useTestRedis } from '../support/redis.ts';
 import { until } from '../support/wait.ts';
 

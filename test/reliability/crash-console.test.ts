@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ReportsQueue } from '../../src/queue/reports-queue.ts';
-import { generateStaffKeyPair } from '../../src/queue/seal.ts';
+import { generateStaffKeyPair } from '../../src/staff/seal.ts';
 import { GERMAN_INTAKE } from '../support/intake-script.ts';
 import { messagesOf, ROOT, useJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
 import { useTestRedis } from '../support/redis.ts';

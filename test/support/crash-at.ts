@@ -8,7 +8,7 @@
  * Only the first fresh input of the process counts, so that the restarted process can finish what
  * the killed one left before it is killed again at the next input.
  */
-import { RedisConversationStore } from '../../src/bot/redis-store.ts';
+import { RedisConversationStore } from '../../src/infra/redis/conversation-store.ts';
 
 const point = process.env['LOTSE_CRASH_AT'];
 const proto = RedisConversationStore.prototype;

@@ -3,9 +3,9 @@
  * transition table. It moves a case as the Redis script does: the status must be one of those
  * allowed, else the answer names the status it was in; a move adds a line to the audit trail.
  */
-import type { AuditEntry, CaseRecord, TransitionResult } from '../../src/queue/case-store.ts';
-import type { CaseStatus } from '../../src/queue/staff-ports.ts';
-import type { DeskCases } from '../../src/queue/staff-desk.ts';
+import type { AuditEntry, CaseRecord, TransitionResult } from '../../src/staff/case-store.ts';
+import type { CaseStatus } from '../../src/staff/ports.ts';
+import type { DeskCases } from '../../src/staff/desk.ts';
 
 interface StoredCase {
   record: CaseRecord;

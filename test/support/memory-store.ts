@@ -42,7 +42,7 @@ interface Conversation {
 const DAY_MS = 86_400_000;
 
 /**
- * A ConversationStore in memory with the semantics of RedisConversationStore (src/bot/redis-store.ts):
+ * A ConversationStore in memory with the semantics of RedisConversationStore (src/infra/redis/conversation-store.ts):
  * one inbox per conversation in arrival order, a lock with a token that expires, de-duplication by
  * event id and a rate limit per window. For engine unit tests; the same contract suite
  * (test/support/store-contract.ts) runs against both, so the two cannot drift apart.

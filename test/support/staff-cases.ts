@@ -9,7 +9,7 @@ import {
   reportContext,
   type ReplyAddress,
 } from '../../src/queue/reports-queue.ts';
-import { sealJson } from '../../src/queue/seal.ts';
+import { sealJson } from '../../src/staff/seal.ts';
 import { until } from './wait.ts';
 
 /** A marker in every case's description: it must show where details are shown, nowhere else. */

@@ -1,7 +1,7 @@
 /**
  * One scenario suite for every staff surface (the staff CLI, the Telegram staff group, the Matrix
  * staff room): the same commands, typed each surface's way, come to the same answers from the one
- * staff command module (src/queue/staff-dispatch.ts) over the real staff desk. A surface's test
+ * staff command module (src/staff/dispatch.ts) over the real staff desk. A surface's test
  * file implements a StaffSurfaceDriver and calls `staffScenarios`:
  *
  *   staffScenarios('staff CLI', () => driver);
@@ -11,9 +11,9 @@
 import { describe, expect, it } from 'vitest';
 import { newCaseRef } from '../../src/bot/case-ref.ts';
 import { Translator } from '../../src/bot/i18n.ts';
-import type { StaffPrefix } from '../../src/queue/staff-commands.ts';
-import type { CaseStatus } from '../../src/queue/staff-ports.ts';
-import { STAFF_LISTS, type StaffSurfaceName } from '../../src/queue/staff-roster.ts';
+import type { StaffPrefix } from '../../src/staff/commands.ts';
+import type { CaseStatus } from '../../src/staff/ports.ts';
+import { STAFF_LISTS, type StaffSurfaceName } from '../../src/staff/roster.ts';
 import { CASE_MARKER } from './staff-cases.ts';
 import { eventually } from './wait.ts';
 

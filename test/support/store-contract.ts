@@ -1,6 +1,6 @@
 /**
  * The contract of a ConversationStore (src/bot/store.ts), run against every implementation: the
- * Redis store in test/bot/redis-store.test.ts and the in-memory one the engine tests use in
+ * Redis store in test/infra/redis/conversation-store.test.ts and the in-memory one the engine tests use in
  * test/bot/store.test.ts. Timing rules are checked with short real waits.
  */
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -4,8 +4,8 @@ import type { Logger, Pseudonymizer } from '../../bot/logger.ts';
 import type { Telemetry } from '../../bot/telemetry.ts';
 import { ConfigError } from '../../config/load.ts';
 import { textValues, type Config } from '../../config/schema.ts';
-import type { StaffDesk } from '../../queue/staff-ports.ts';
-import { StaffRoster } from '../../queue/staff-roster.ts';
+import type { StaffDesk } from '../../staff/ports.ts';
+import { StaffRoster } from '../../staff/roster.ts';
 import type { MatrixChannel } from './matrix-channel.ts';
 
 /** What a running process hands the Matrix channel besides the configuration. */

@@ -6,15 +6,10 @@ import {
   StaffCommands,
   type StaffRefusal,
   type StaffSurface,
-} from '../../queue/staff-dispatch.ts';
-import { noticeView } from '../../queue/staff-notices.ts';
-import type {
-  CaseNotice,
-  NoticeRenderer,
-  StaffChannel,
-  StaffDesk,
-} from '../../queue/staff-ports.ts';
-import type { StaffRoster } from '../../queue/staff-roster.ts';
+} from '../../staff/dispatch.ts';
+import { noticeView } from '../../staff/notices.ts';
+import type { CaseNotice, NoticeRenderer, StaffChannel, StaffDesk } from '../../staff/ports.ts';
+import type { StaffRoster } from '../../staff/roster.ts';
 import { escapeHtml, textToHtml } from './render.ts';
 
 /** A message for the staff room: plain text and HTML. */

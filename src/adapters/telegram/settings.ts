@@ -4,8 +4,8 @@ import { Translator } from '../../bot/i18n.ts';
 import type { Logger } from '../../bot/logger.ts';
 import { ConfigError } from '../../config/load.ts';
 import { textValues, type Config } from '../../config/schema.ts';
-import type { StaffDesk } from '../../queue/staff-ports.ts';
-import { StaffRoster } from '../../queue/staff-roster.ts';
+import type { StaffDesk } from '../../staff/ports.ts';
+import { StaffRoster } from '../../staff/roster.ts';
 import { TelegramChannel, type TelegramMode } from './telegram-channel.ts';
 
 /** What a running process hands the Telegram channel besides the configuration. */

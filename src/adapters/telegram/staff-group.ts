@@ -4,15 +4,15 @@ import type { Translator } from '../../bot/i18n.ts';
 import type { Logger } from '../../bot/logger.ts';
 import type { Language } from '../../bot/types.ts';
 import { text, type Text } from '../../flows/types.ts';
-import type { StaffCommand } from '../../queue/staff-commands.ts';
+import type { StaffCommand } from '../../staff/commands.ts';
 import {
   answerText,
   StaffCommands,
   type StaffAnswer,
   type StaffSurface,
-} from '../../queue/staff-dispatch.ts';
-import type { StaffDesk } from '../../queue/staff-ports.ts';
-import type { StaffRoster } from '../../queue/staff-roster.ts';
+} from '../../staff/dispatch.ts';
+import type { StaffDesk } from '../../staff/ports.ts';
+import type { StaffRoster } from '../../staff/roster.ts';
 import { echoAnswer } from './answer-echo.ts';
 import { parseCallbackData } from './callback-data.ts';
 import type { SeenUpdates } from './seen-updates.ts';
@@ -45,7 +45,7 @@ export interface StaffGroupDeps {
 }
 
 /**
- * The staff group: commands and Claim buttons go through the staff commands (staff-dispatch.ts);
+ * The staff group: commands and Claim buttons go through the staff commands (src/staff/dispatch.ts);
  * this class only reads Telegram updates and formats the answers. Nothing about a case is shown
  * here beyond what the answers say; the details stay in the staff tool.
  */

@@ -2,8 +2,8 @@ import type { Api } from 'grammy';
 import type { Translator } from '../../bot/i18n.ts';
 import type { Language } from '../../bot/types.ts';
 import { text, type Text } from '../../flows/types.ts';
-import { noticeView } from '../../queue/staff-notices.ts';
-import type { CaseNotice, NoticeRenderer, StaffChannel } from '../../queue/staff-ports.ts';
+import { noticeView } from '../../staff/notices.ts';
+import type { CaseNotice, NoticeRenderer, StaffChannel } from '../../staff/ports.ts';
 import { claimData } from './callback-data.ts';
 
 /**

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Translator } from '../../../src/bot/i18n.ts';
-import { RedisConversationStore } from '../../../src/bot/redis-store.ts';
+import { RedisConversationStore } from '../../../src/infra/redis/conversation-store.ts';
 import { StateSeal } from '../../../src/bot/state-seal.ts';
 import { text, type Language } from '../../../src/flows/types.ts';
 import {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StateSeal } from '../../../src/bot/state-seal.ts';
-import { generateStaffKeyPair } from '../../../src/queue/seal.ts';
+import { generateStaffKeyPair } from '../../../src/staff/seal.ts';
 import { GERMAN_INTAKE } from '../../support/intake-script.ts';
 import { useJsonl, type JsonlProcess } from '../../support/jsonl-process.ts';
 import { useTestRedis } from '../../support/redis.ts';

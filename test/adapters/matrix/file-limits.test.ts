@@ -4,7 +4,7 @@
  * before the bot downloads it; one that fits is downloaded and kept.
  */
 import { describe, expect, it } from 'vitest';
-import { RedisFileGate } from '../../../src/bot/file-gate.ts';
+import { RedisFileGate } from '../../../src/infra/redis/file-gate.ts';
 import { GERMAN_INTAKE } from '../../support/intake-script.ts';
 import { useTestRedis } from '../../support/redis.ts';
 import { MatrixUser, walk } from './harness/matrix-user.ts';

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCaseRef } from '../../../src/bot/case-ref.ts';
 import { Translator } from '../../../src/bot/i18n.ts';
 import { StateSeal } from '../../../src/bot/state-seal.ts';
-import { generateStaffKeyPair } from '../../../src/queue/seal.ts';
+import { generateStaffKeyPair } from '../../../src/staff/seal.ts';
 import { GERMAN_INTAKE, MARKER } from '../../support/intake-script.ts';
 import { useJsonl, type JsonlProcess } from '../../support/jsonl-process.ts';
 import { useTestRedis } from '../../support/redis.ts';

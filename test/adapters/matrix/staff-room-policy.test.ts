@@ -15,7 +15,7 @@ import {
 } from '../../../src/adapters/matrix/staff-room.ts';
 import { newCaseRef } from '../../../src/bot/case-ref.ts';
 import { Translator } from '../../../src/bot/i18n.ts';
-import { StaffRoster } from '../../../src/queue/staff-roster.ts';
+import { StaffRoster } from '../../../src/staff/roster.ts';
 import { FakeDesk } from './harness/fake-desk.ts';
 
 const STAFF = '@ben:example.org';

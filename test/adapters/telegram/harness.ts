@@ -23,9 +23,9 @@ import { Translator } from '../../../src/bot/i18n.ts';
 import { createLogger } from '../../../src/bot/logger.ts';
 import { StateSeal } from '../../../src/bot/state-seal.ts';
 import { loadConfig } from '../../../src/config/load.ts';
-import type { StaffDesk } from '../../../src/queue/staff-ports.ts';
-import type { StaffKeys } from '../../../src/queue/staff-keys.ts';
-import { StaffRoster } from '../../../src/queue/staff-roster.ts';
+import type { StaffDesk } from '../../../src/staff/ports.ts';
+import type { StaffKeys } from '../../../src/staff/keys.ts';
+import { StaffRoster } from '../../../src/staff/roster.ts';
 import { parseCallbackData } from '../../../src/adapters/telegram/callback-data.ts';
 import { MARK } from '../../../src/adapters/telegram/keyboard.ts';
 import {

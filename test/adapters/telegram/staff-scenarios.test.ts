@@ -4,7 +4,7 @@
  * cases of reports and deliver staff replies into the person's chat.
  */
 import { afterAll, beforeAll } from 'vitest';
-import { generateStaffKeyPair } from '../../../src/queue/seal.ts';
+import { generateStaffKeyPair } from '../../../src/staff/seal.ts';
 import { TestRedis, uniquePrefix } from '../../support/redis.ts';
 import { submitCase } from '../../support/staff-cases.ts';
 import { staffScenarios, type StaffSurfaceDriver } from '../../support/staff-scenarios.ts';

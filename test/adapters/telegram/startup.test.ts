@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { StateSeal } from '../../../src/bot/state-seal.ts';
-import { generateStaffKeyPair } from '../../../src/queue/seal.ts';
+import { generateStaffKeyPair } from '../../../src/staff/seal.ts';
 import { GERMAN_INTAKE, walk } from '../../support/intake-script.ts';
 import { questionOf, useJsonl, type MessageLine } from '../../support/jsonl-process.ts';
 import { useTestRedis } from '../../support/redis.ts';

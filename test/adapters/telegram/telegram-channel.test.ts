@@ -10,7 +10,7 @@ import { keysUnder, useTestRedis } from '../../support/redis.ts';
 import { eventually } from '../../support/wait.ts';
 import { REPORTS_QUEUE } from '../../../src/queue/reports-queue.ts';
 import { createFlowRegistry } from '../../../src/flows/index.ts';
-import { StartupError } from '../../../src/bot/redis.ts';
+import { StartupError } from '../../../src/infra/redis/connect.ts';
 import { TelegramChannel } from '../../../src/adapters/telegram/telegram-channel.ts';
 import { createLogger } from '../../../src/bot/logger.ts';
 import type { Transformer } from '../../../src/adapters/telegram/telegram-channel.ts';

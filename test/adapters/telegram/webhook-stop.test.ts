@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { SECRET_HEADER } from '../../../src/adapters/telegram/webhook-server.ts';
 import { StateSeal } from '../../../src/bot/state-seal.ts';
-import { generateStaffKeyPair } from '../../../src/queue/seal.ts';
+import { generateStaffKeyPair } from '../../../src/staff/seal.ts';
 import { useJsonl, type JsonlProcess } from '../../support/jsonl-process.ts';
 import { useTestRedis } from '../../support/redis.ts';
 import { until } from '../../support/wait.ts';

@@ -20,7 +20,7 @@ import { languageFlow } from '../../../src/flows/menu/language-flow.ts';
 import { menuFlow } from '../../../src/flows/menu/menu-flow.ts';
 import { rightsFlow } from '../../../src/flows/rights/rights-flow.ts';
 import type { Effect } from '../../../src/flows/types.ts';
-import { caseDocument } from '../../../src/queue/case-document.ts';
+import { caseDocument } from '../../../src/staff/case-document.ts';
 import { ConversationDriver } from '../../support/conversation-driver.ts';
 
 // The one record: a yes/no question after the one about the family.

@@ -6,7 +6,7 @@ import type {
   DeskResult,
   StaffActor,
   StaffDesk,
-} from '../../../../src/queue/staff-ports.ts';
+} from '../../../../src/staff/ports.ts';
 
 export type DeskCall =
   | {

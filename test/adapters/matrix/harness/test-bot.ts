@@ -16,13 +16,13 @@ import {
 import { Engine, type EngineDeps } from '../../../../src/bot/engine.ts';
 import { FileIntake, newFileId, type FileVault } from '../../../../src/bot/files.ts';
 import { Translator } from '../../../../src/bot/i18n.ts';
-import { RedisConversationStore } from '../../../../src/bot/redis-store.ts';
+import { RedisConversationStore } from '../../../../src/infra/redis/conversation-store.ts';
 import { StateSeal } from '../../../../src/bot/state-seal.ts';
 import type { InboundEvent } from '../../../../src/bot/types.ts';
 import { createFlowRegistry } from '../../../../src/flows/index.ts';
 import type { Effect } from '../../../../src/flows/types.ts';
-import type { StaffDesk } from '../../../../src/queue/staff-ports.ts';
-import { StaffRoster } from '../../../../src/queue/staff-roster.ts';
+import type { StaffDesk } from '../../../../src/staff/ports.ts';
+import { StaffRoster } from '../../../../src/staff/roster.ts';
 import { SYNAPSE_URL, type Account } from './synapse.ts';
 
 /** Files kept in memory, for assertions. */

@@ -1,24 +1,24 @@
 /**
- * The staff desk's transitions, status × action, as one table (src/queue/case-transitions.ts): the
+ * The staff desk's transitions, status × action, as one table (src/staff/case-transitions.ts): the
  * table itself, and the desk following it on a case store in memory – each action from each status
  * either moves the case where the table says, leaves it, or is refused with the table's reason and
  * changes nothing.
  */
 import { describe, expect, it } from 'vitest';
 import { newCaseRef } from '../../src/bot/case-ref.ts';
-import type { CaseRecord } from '../../src/queue/case-store.ts';
+import type { CaseRecord } from '../../src/staff/case-store.ts';
 import {
   allowedFrom,
   CASE_ACTIONS,
   targetOf,
   TRANSITIONS,
   type CaseAction,
-} from '../../src/queue/case-transitions.ts';
+} from '../../src/staff/case-transitions.ts';
 import { reportContext } from '../../src/queue/reports-queue.ts';
-import { generateStaffKeyPair, sealJson } from '../../src/queue/seal.ts';
-import { CaseDesk } from '../../src/queue/staff-desk.ts';
-import { CASE_STATUSES, type CaseStatus, type DeskResult } from '../../src/queue/staff-ports.ts';
-import { StaffRoster } from '../../src/queue/staff-roster.ts';
+import { generateStaffKeyPair, sealJson } from '../../src/staff/seal.ts';
+import { CaseDesk } from '../../src/staff/desk.ts';
+import { CASE_STATUSES, type CaseStatus, type DeskResult } from '../../src/staff/ports.ts';
+import { StaffRoster } from '../../src/staff/roster.ts';
 import { MemoryCaseStore } from '../support/memory-case-store.ts';
 
 const keys = generateStaffKeyPair();

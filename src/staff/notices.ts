@@ -1,7 +1,7 @@
 import type { Translator } from '../bot/i18n.ts';
 import { printable } from '../bot/printable.ts';
 import { text, type Language } from '../flows/types.ts';
-import type { CaseNotice, NoticeKind, NoticeRenderer } from './staff-ports.ts';
+import type { CaseNotice, NoticeKind, NoticeRenderer } from './ports.ts';
 
 /**
  * A case notice in the staff language, before a surface formats it: the same labels on every

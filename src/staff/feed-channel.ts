@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { CaseNotice, StaffChannel } from './staff-ports.ts';
+import type { CaseNotice, StaffChannel } from './ports.ts';
 
 /** Notices kept for the CLI feed. */
 const MAX_NOTICES = 1000;

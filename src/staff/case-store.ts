@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { CASE_STATUSES, type CaseStatus } from './staff-ports.ts';
+import { CASE_STATUSES, type CaseStatus } from './ports.ts';
 
 /**
  * Cases in Redis. Plain fields hold only what staff lists and anonymous statistics need
  * (reference, status, categories, Land, role, urgency, times, assignee). The report, the reply
- * address, notes and messages are sealed boxes (src/queue/seal.ts). A claim is case state, never a
+ * address, notes and messages are sealed boxes (src/staff/seal.ts). A claim is case state, never a
  * held job lock: it lasts as long as staff need.
  */
 

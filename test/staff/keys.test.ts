@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/bot/logger.ts';
 import { ConfigError, loadConfig } from '../../src/config/load.ts';
-import { generateStaffKeyPair } from '../../src/queue/seal.ts';
+import { generateStaffKeyPair } from '../../src/staff/seal.ts';
 import {
   KeyFileExists,
   resolveStaffKeys,
   writeKeyFile,
   type KeyHolder,
-} from '../../src/queue/staff-keys.ts';
+} from '../../src/staff/keys.ts';
 
 const logger = createLogger('silent');
 const TOKEN = '123456:ABC-test';

@@ -1,9 +1,9 @@
 import { accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
 import { Redis, type RedisOptions } from 'ioredis';
-import type { Logger } from './logger.ts';
-import { startOwnRedis, stopOwnRedis, storedPassword } from './redis-own.ts';
-import { checkRedis } from './redis-safety.ts';
+import type { Logger } from '../../bot/logger.ts';
+import { startOwnRedis, stopOwnRedis, storedPassword } from './own-server.ts';
+import { checkRedis } from './safety.ts';
 
 /** Start-up cannot go on; the message is one sentence for the person starting Lotse. */
 export class StartupError extends Error {
@@ -128,7 +128,7 @@ function onPath(command: string): boolean {
 /**
  * Connects to REDIS_URL (or, with `sentinel`, to the master the sentinels name). When nothing
  * answers there, the URL is local, `autostart` is on and `redis-server` is on PATH, starts a
- * private Redis with its data under `dataDir/redis` and a password of its own (src/bot/redis-own.ts)
+ * private Redis with its data under `dataDir/redis` and a password of its own (src/infra/redis/own-server.ts)
  * and stops it again on close. A local Redis asking for a password gets the one kept there.
  * Refuses a Redis that evicts keys; warns (with `warnVolatile`) about one that keeps nothing on
  * disk. Every refusal is a StartupError of one sentence.

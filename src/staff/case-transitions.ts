@@ -1,4 +1,4 @@
-import { CASE_STATUSES, type CaseStatus, type DeskRefusal } from './staff-ports.ts';
+import { CASE_STATUSES, type CaseStatus, type DeskRefusal } from './ports.ts';
 
 /** What happens to a case: staff commands, and what the person does through the bot. */
 export const CASE_ACTIONS = [

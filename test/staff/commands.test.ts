@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { newCaseRef } from '../../src/bot/case-ref.ts';
-import { parseStaffCommand, type StaffPrefix } from '../../src/queue/staff-commands.ts';
+import { parseStaffCommand, type StaffPrefix } from '../../src/staff/commands.ts';
 
 const ref = newCaseRef();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeRedis } from '../../src/bot/redis-safety.ts';
+import { judgeRedis } from '../../../src/infra/redis/safety.ts';
 
 const info = (policy: string, aof: 0 | 1): string =>
   `# Memory\r\nused_memory:1000\r\nmaxmemory_policy:${policy}\r\n# Persistence\r\naof_enabled:${aof}\r\n`;

@@ -3,11 +3,11 @@ import {
   eventContext,
   RedisConversationStore,
   type RedisStoreOptions,
-} from '../../src/bot/redis-store.ts';
-import { StateSeal } from '../../src/bot/state-seal.ts';
-import { UNREADABLE } from '../../src/bot/store.ts';
-import { everythingUnder, keysUnder, TestRedis, useTestRedis } from '../support/redis.ts';
-import { collect, conversationStoreContract } from '../support/store-contract.ts';
+} from '../../../src/infra/redis/conversation-store.ts';
+import { StateSeal } from '../../../src/bot/state-seal.ts';
+import { UNREADABLE } from '../../../src/bot/store.ts';
+import { everythingUnder, keysUnder, TestRedis, useTestRedis } from '../../support/redis.ts';
+import { collect, conversationStoreContract } from '../../support/store-contract.ts';
 
 const WEEK = 7 * 86_400;
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Logger } from './logger.ts';
-import { StateSeal } from './state-seal.ts';
+import type { Logger } from '../../bot/logger.ts';
+import { StateSeal } from '../../bot/state-seal.ts';
 import {
   UNREADABLE,
   type BeginOptions,
@@ -9,7 +9,7 @@ import {
   type ChargeResult,
   type CommitResult,
   type ConversationStore,
-} from './store.ts';
+} from '../../bot/store.ts';
 
 /** Tunables of the Redis conversation store. */
 export interface RedisStoreOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FeedStaffChannel, relayFeed } from '../../src/queue/feed-channel.ts';
-import type { CaseNotice, StaffChannel } from '../../src/queue/staff-ports.ts';
+import { FeedStaffChannel, relayFeed } from '../../src/staff/feed-channel.ts';
+import type { CaseNotice, StaffChannel } from '../../src/staff/ports.ts';
 import { useTestRedis } from '../support/redis.ts';
 import { eventually } from '../support/wait.ts';
 

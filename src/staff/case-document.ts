@@ -3,7 +3,7 @@ import { printable } from '../bot/printable.ts';
 import { INTAKE, type IntakeSpec } from '../flows/intake/intake-spec.ts';
 import { text, type Language, type Text, type TextParam } from '../flows/types.ts';
 import { evidenceFileName } from './evidence-files.ts';
-import type { CaseDetails } from './staff-ports.ts';
+import type { CaseDetails } from './ports.ts';
 
 /** A value someone wrote, on one line. */
 const one = (value: string): string => printable(value);

@@ -1,18 +1,18 @@
 import { reportSchema } from '../flows/intake/report.ts';
 import type { CaseRecord, CaseStore } from './case-store.ts';
 import { allowedFrom, refusalOf, targetOf, type CaseAction } from './case-transitions.ts';
-import type { OutboundQueue } from './outbound.ts';
-import type { Reminders } from './reminders.ts';
+import type { OutboundQueue } from '../queue/outbound.ts';
+import type { Reminders } from '../queue/reminders.ts';
 import {
   reportContext,
   reportPayloadSchema,
   type ReplyAddress,
   type ReportsQueue,
-} from './reports-queue.ts';
+} from '../queue/reports-queue.ts';
 import { openJson, SealError, sealJson } from './seal.ts';
-import type { StaffNotifier } from './staff-notifier.ts';
-import type { CaseDetails, DeskResult, StaffActor, StaffDesk } from './staff-ports.ts';
-import type { StaffRoster } from './staff-roster.ts';
+import type { StaffNotifier } from './notifier.ts';
+import type { CaseDetails, DeskResult, StaffActor, StaffDesk } from './ports.ts';
+import type { StaffRoster } from './roster.ts';
 import { z } from 'zod';
 
 /** What "delete my data" did with the person's reports and what waited for them. */

@@ -7,8 +7,8 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { newCaseRef } from '../../src/bot/case-ref.ts';
 import { Translator } from '../../src/bot/i18n.ts';
-import { answerText, StaffCommands, type StaffSurface } from '../../src/queue/staff-dispatch.ts';
-import { StaffRoster } from '../../src/queue/staff-roster.ts';
+import { answerText, StaffCommands, type StaffSurface } from '../../src/staff/dispatch.ts';
+import { StaffRoster } from '../../src/staff/roster.ts';
 import { FakeDesk } from '../adapters/matrix/harness/fake-desk.ts';
 
 const CASE = newCaseRef();

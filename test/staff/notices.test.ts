@@ -9,9 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { MatrixStaffRoom } from '../../src/adapters/matrix/staff-room.ts';
 import { TelegramStaffNotices } from '../../src/adapters/telegram/staff-notices.ts';
 import { Translator } from '../../src/bot/i18n.ts';
-import { NoticeLine, noticeView } from '../../src/queue/staff-notices.ts';
-import type { CaseNotice, NoticeRenderer } from '../../src/queue/staff-ports.ts';
-import { StaffRoster } from '../../src/queue/staff-roster.ts';
+import { NoticeLine, noticeView } from '../../src/staff/notices.ts';
+import type { CaseNotice, NoticeRenderer } from '../../src/staff/ports.ts';
+import { StaffRoster } from '../../src/staff/roster.ts';
 
 const i18n = Translator.create();
 const notice: CaseNotice = {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { newFileId, type FileVault } from './files.ts';
+import { newFileId, type FileVault } from '../../bot/files.ts';
 
 /** Seals bytes for staff; the vault never keeps a file readable. */
 export type Sealer = (bytes: Uint8Array, context: string) => string;

@@ -8,9 +8,9 @@ import {
   type StaffCommand,
   type StaffPrefix,
   type StaffWord,
-} from './staff-commands.ts';
-import type { CaseDetails, DeskRefusal, DeskResult, StaffDesk } from './staff-ports.ts';
-import { STAFF_LISTS, StaffRoster, type StaffSurfaceName } from './staff-roster.ts';
+} from './commands.ts';
+import type { CaseDetails, DeskRefusal, DeskResult, StaffDesk } from './ports.ts';
+import { STAFF_LISTS, StaffRoster, type StaffSurfaceName } from './roster.ts';
 
 /**
  * Why a staff command was refused, on any surface: the desk's reasons and the surfaces' own, one

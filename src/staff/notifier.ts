@@ -1,6 +1,6 @@
 import type { Logger } from '../bot/logger.ts';
 import type { CaseRecord } from './case-store.ts';
-import type { CaseNotice, NoticeKind, StaffChannel } from './staff-ports.ts';
+import type { CaseNotice, NoticeKind, StaffChannel } from './ports.ts';
 
 /** Fans notices out to every staff channel; one failing channel never stops the others. */
 export class StaffNotifier {

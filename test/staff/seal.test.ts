@@ -7,7 +7,7 @@ import {
   seal,
   SealError,
   sealJson,
-} from '../../src/queue/seal.ts';
+} from '../../src/staff/seal.ts';
 
 const bytes = (s: string) => Buffer.from(s);
 

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newCaseRef } from '../../src/bot/case-ref.ts';
-import { FolderWriter, UnsafePath } from '../../src/queue/folder-writer.ts';
+import { FolderWriter, UnsafePath } from '../../src/staff/folder-writer.ts';
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'lotse-folder-'));
 
