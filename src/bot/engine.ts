@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { FlowRegistry } from '../flows/define.ts';
-import { text, type Effect, type Language, type Text } from '../flows/types.ts';
+import { LANGUAGES, text, type Effect, type Language, type Text } from '../flows/types.ts';
 import { newCaseRef } from './case-ref.ts';
 import {
   converse,
@@ -21,6 +21,7 @@ import { noTelemetry, type Telemetry } from './telemetry.ts';
 import {
   COMMANDS,
   conversationKey,
+  MESSENGERS,
   type InboundEvent,
   type Outbound,
   type OutboundMessage,
@@ -86,12 +87,12 @@ const fileRef = z.object({
 
 /** Events as they are queued in the inbox; checked again when taken out. */
 export const inboundEventSchema = z.object({
-  platform: z.enum(['console', 'telegram', 'matrix']),
+  platform: z.enum(MESSENGERS),
   userId: z.string().min(1),
   chatId: z.string().min(1),
   eventId: z.string().min(1),
   languageHint: z.string().optional(),
-  language: z.enum(['de', 'en']).optional(),
+  language: z.enum(LANGUAGES).optional(),
   input: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('text'), text: z.string() }),
     z.object({ kind: z.literal('choice'), id: z.string() }),
@@ -126,7 +127,7 @@ const outboxSchema = z.object({
         }),
       ]),
       caseRef: z.string().optional(),
-      lang: z.enum(['de', 'en']).optional(),
+      lang: z.enum(LANGUAGES).optional(),
     }),
   ),
   erased: z.boolean().optional(),

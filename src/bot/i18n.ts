@@ -2,12 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import i18next, { type i18n, type Resource } from 'i18next';
 import { configSchema, textValues, type TextValues } from '../config/schema.ts';
-import type { Language, Text, TextParam } from '../flows/types.ts';
+import { LANGUAGES, type Language, type Text, type TextParam } from '../flows/types.ts';
+
+export { LANGUAGES };
 
 const isTextList = (param: TextParam): param is readonly Text[] => Array.isArray(param);
-
-/** Languages Lotse speaks; German first. */
-export const LANGUAGES: readonly Language[] = ['de', 'en'];
 
 /** Where the locale files are: locales/<lng>/<namespace>.json. */
 export const LOCALES_DIR = join(import.meta.dirname, '..', '..', 'locales');

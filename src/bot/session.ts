@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LANGUAGES, type Language } from '../flows/types.ts';
 
 /** Bumped whenever the stored shape changes; older sessions are migrated or restarted. */
 export const SESSION_VERSION = 1;
@@ -12,7 +13,7 @@ const frameSchema = z.object({
 
 export const sessionSchema = z.object({
   v: z.literal(SESSION_VERSION),
-  lang: z.enum(['de', 'en']),
+  lang: z.enum(LANGUAGES),
   /** Active flows, innermost last: a detour (language, delete) sits on top of the flow it interrupted. */
   stack: z.array(frameSchema).min(1).max(8),
   /** Each flow's own data (answers, drafts), by flow id. */
@@ -31,7 +32,7 @@ export type Loaded =
   | { readonly kind: 'none' }
   | { readonly kind: 'ok'; readonly session: Session }
   /** Stored by another version or damaged: the person starts again, told so. */
-  | { readonly kind: 'stale'; readonly lang: 'de' | 'en' | undefined };
+  | { readonly kind: 'stale'; readonly lang: Language | undefined };
 
 /** Parses a stored session, never throwing on bad data. */
 export function loadSession(raw: string | null): Loaded {
@@ -44,6 +45,6 @@ export function loadSession(raw: string | null): Loaded {
   }
   const parsed = sessionSchema.safeParse(value);
   if (parsed.success) return { kind: 'ok', session: parsed.data };
-  const lang = z.object({ lang: z.enum(['de', 'en']) }).safeParse(value);
+  const lang = z.object({ lang: z.enum(LANGUAGES) }).safeParse(value);
   return { kind: 'stale', lang: lang.success ? lang.data.lang : undefined };
 }

@@ -1,8 +1,9 @@
 import type { RawInput } from '../flows/parse-input.ts';
 import type { InputKind, Language } from '../flows/types.ts';
 
-/** Messengers Lotse talks on. */
-export type Platform = 'console' | 'telegram' | 'matrix';
+/** Messengers Lotse talks on: the one list every schema derives from. */
+export const MESSENGERS = ['console', 'telegram', 'matrix'] as const;
+export type Platform = (typeof MESSENGERS)[number];
 
 /** Commands that work from any step. */
 export const COMMANDS = [

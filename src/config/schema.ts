@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LANGUAGES } from '../flows/types.ts';
 
 /** Whole positive integer read from an environment string. */
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -111,7 +112,7 @@ export const configSchema = z.object({
       'Address the health and metrics server binds to; 0.0.0.0 only inside a container network where Prometheus scrapes it.',
     ),
   DEFAULT_LANGUAGE: z
-    .enum(['de', 'en'])
+    .enum(LANGUAGES)
     .default('de')
     .describe('Language for people whose messenger does not tell theirs.'),
   DRAFT_TTL_DAYS: int(1, 90)

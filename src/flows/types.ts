@@ -95,7 +95,9 @@ export interface View {
   readonly input: InputSpec;
 }
 
-export type Language = 'de' | 'en';
+/** Languages Lotse speaks, German first: the one list every schema and menu derives from. */
+export const LANGUAGES = ['de', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
 
 /** Everything a step may look at. `data` is the flow's own part of the session. */
 export interface StepContext<D> {

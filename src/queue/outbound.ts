@@ -6,7 +6,7 @@ import type { Translator } from '../bot/i18n.ts';
 import type { Logger } from '../bot/logger.ts';
 import type { InboundEvent, Outbound, OutboundMessage, Platform } from '../bot/types.ts';
 import { formatDay } from '../flows/intake/deadline.ts';
-import { text } from '../flows/types.ts';
+import { LANGUAGES, text } from '../flows/types.ts';
 import { PENDING_STATES, removeJob } from './pending-jobs.ts';
 import { replyAddressSchema, type ReplyAddress } from './reports-queue.ts';
 
@@ -22,7 +22,7 @@ export const outboundQueueName = (platform: Platform): string => `${OUTBOUND_QUE
 export const outboundJobSchema = z.object({
   v: z.literal(1),
   address: replyAddressSchema,
-  lang: z.enum(['de', 'en']),
+  lang: z.enum(LANGUAGES),
   message: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('staff-reply'), caseRef: z.string(), text: z.string().max(4000) }),
     z.object({ kind: z.literal('deadline-reminder'), caseRef: z.string(), date: z.iso.date() }),

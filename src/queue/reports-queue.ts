@@ -1,5 +1,6 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { z } from 'zod';
+import { MESSENGERS } from '../bot/types.ts';
 import { removeJob } from './pending-jobs.ts';
 
 /** Name of the BullMQ queue that carries completed reports to the staff worker. */
@@ -10,7 +11,7 @@ export const REPORT_JOB_VERSION = 2;
 
 /** Where the person can be answered: the conversation the report came from. */
 export const replyAddressSchema = z.object({
-  platform: z.enum(['console', 'telegram', 'matrix']),
+  platform: z.enum(MESSENGERS),
   userId: z.string(),
   chatId: z.string(),
 });

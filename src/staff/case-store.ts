@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { MESSENGERS } from '../bot/types.ts';
+import { LANGUAGES } from '../flows/types.ts';
 import { CASE_STATUSES, type CaseStatus } from './ports.ts';
 
 /**
@@ -23,13 +25,13 @@ export const caseRecordSchema = z.object({
   /** The messenger the report came through. */
   platform: z.string(),
   /** The person's language, for replies. */
-  lang: z.enum(['de', 'en']),
+  lang: z.enum(LANGUAGES),
   /**
    * Where replies go (platform, user and chat id). The bot knows this anyway; it says which chat
    * reported, never what. Erased with the case.
    */
   address: z.object({
-    platform: z.enum(['console', 'telegram', 'matrix']),
+    platform: z.enum(MESSENGERS),
     userId: z.string(),
     chatId: z.string(),
   }),

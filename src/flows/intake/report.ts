@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LANGUAGES } from '../types.ts';
 import type { IntakeData } from './data.ts';
 import { mergeFields } from './data.ts';
 import type { Kind } from './options.ts';
@@ -12,7 +13,7 @@ export const reportBase = {
   v: z.literal(REPORT_VERSION),
   caseRef: z.string(),
   submittedAt: z.iso.datetime(),
-  language: z.enum(['de', 'en']),
+  language: z.enum(LANGUAGES),
   urgent: z.boolean(),
 };
 

@@ -1,7 +1,5 @@
 import { defineFlow } from '../define.ts';
-import { text, type Language } from '../types.ts';
-
-const LANGUAGES: readonly Language[] = ['de', 'en'];
+import { LANGUAGES, text } from '../types.ts';
 
 /** Detour: choose the conversation language, then continue where the person was. */
 export const languageFlow = defineFlow<Record<string, never>>({
