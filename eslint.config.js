@@ -66,6 +66,8 @@ export default tseslint.config(
   ),
   layer(['src/staff/**', 'src/queue/**'], [sdk, adapters, infra]),
   layer(['src/infra/**'], [sdk, adapters, staffAndQueues]),
+  // Effect handlers reach Redis, the queues and the staff desk only through their ports.
+  layer(['src/effects/**'], [sdk, adapters, redis, infra]),
   layer(['src/adapters/telegram/**'], [otherAdapter('matrix'), otherAdapter('console')]),
   layer(['src/adapters/matrix/**'], [otherAdapter('telegram'), otherAdapter('console')]),
   layer(['src/adapters/console/**'], [otherAdapter('telegram'), otherAdapter('matrix')]),

@@ -2,27 +2,28 @@ import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { OutboundRouter, type ChannelAdapter } from './adapters/channel.ts';
 import { eraseConversationTraces } from './infra/redis/conversation-traces.ts';
-import { Engine, type EffectRunner } from './bot/engine.ts';
+import { Engine } from './bot/engine.ts';
 import { RedisFileGate } from './infra/redis/file-gate.ts';
 import { FileIntake } from './bot/files.ts';
 import { Translator } from './bot/i18n.ts';
 import { keyedPseudonym, type Logger, type Pseudonymizer } from './bot/logger.ts';
 import { noTelemetry, type Telemetry } from './bot/telemetry.ts';
 import { RedisFileVault } from './infra/redis/file-vault.ts';
+import { effectMarks } from './infra/redis/effect-marks.ts';
+import { waitForReplicas } from './infra/redis/replicas.ts';
 import { RedisConversationStore } from './infra/redis/conversation-store.ts';
 import { StateSeal } from './bot/state-seal.ts';
-import { conversationKey, type Platform } from './bot/types.ts';
+import type { Platform } from './bot/types.ts';
 import { evidenceLimits, textValues, type Config } from './config/schema.ts';
 import { createFlowRegistry } from './flows/index.ts';
-import { reportSchema } from './flows/intake/report.ts';
-import { text } from './flows/types.ts';
+import { effectRunner } from './effects/index.ts';
 import { CaseStore } from './staff/case-store.ts';
 import { FeedStaffChannel } from './staff/feed-channel.ts';
 import { OutboundQueue, startOutboundWorker } from './queue/outbound.ts';
 import { Reminders, startReminderWorker } from './queue/reminders.ts';
 import { startReportWorker } from './queue/report-worker.ts';
-import { REPORT_JOB_VERSION, reportContext, ReportsQueue } from './queue/reports-queue.ts';
-import { generateStaffKeyPair, seal, sealJson } from './staff/seal.ts';
+import { ReportsQueue } from './queue/reports-queue.ts';
+import { generateStaffKeyPair, seal } from './staff/seal.ts';
 import { CaseDesk } from './staff/desk.ts';
 import type { StaffKeys } from './staff/keys.ts';
 import { StaffNotifier } from './staff/notifier.ts';
@@ -82,21 +83,6 @@ export interface App {
 }
 
 const DAY = 86_400;
-/** How long a submitted report's files wait for the worker at most. */
-const SUBMITTED_FILE_TTL = 30 * DAY;
-
-/** How long a sent report may wait for the replicas before sending counts as failed. */
-const REPLICA_WAIT_MS = 5_000;
-
-/**
- * Waits until `count` replicas hold every write made so far on this connection (Redis WAIT);
- * throws when they do not within REPLICA_WAIT_MS.
- */
-async function replicated(connection: Redis, count: number): Promise<void> {
-  const acked = await connection.wait(count, REPLICA_WAIT_MS);
-  if (acked < count)
-    throw new Error(`only ${String(acked)} of ${String(count)} Redis replicas confirmed a report`);
-}
 
 /** Wires engine, stores, flows, i18n, queues and channels. No module-level state: tests build their own. */
 export function createApp(
@@ -157,74 +143,29 @@ export function createApp(
     clock,
   });
 
-  const effects: EffectRunner = {
-    run: async (event, effect) => {
-      switch (effect.kind) {
-        case 'erase-my-data': {
-          const key = conversationKey(event);
-          const { platform, userId, chatId } = event;
-          const files = await vault.eraseAll(key);
-          await eraseConversationTraces(redis, prefix, key);
-          const erased = await desk.erasePerson({ platform, userId, chatId }, cases.convId(key));
-          logger.info({ module: 'erase', files, ...erased }, 'erased a conversation on request');
-          return undefined;
-        }
-        case 'submit-report': {
-          const { platform, userId, chatId } = event;
-          // Noted first, so "delete my data" finds the report wherever it is.
-          await cases.track(cases.convId(conversationKey(event)), effect.caseRef, clock());
-          await reports.submit({
-            v: REPORT_JOB_VERSION,
-            caseRef: effect.caseRef,
-            urgent: effect.urgent,
-            queuedAt: clock().toISOString(),
-            sealed: sealJson(
-              { report: effect.report, address: { platform, userId, chatId } },
-              publicKey,
-              reportContext(effect.caseRef),
-            ),
-          });
-          // The files wait for the worker beyond the draft's expiry (it moves them to the case).
-          const files = reportSchema.safeParse(effect.report);
-          for (const file of files.success ? files.data.evidence.files : []) {
-            await vault.keep(conversationKey(event), file.ref, SUBMITTED_FILE_TTL);
-          }
-          // With replicas, the person is told "sent" only once they hold the report: a failover
-          // then cannot lose it. Otherwise the effect fails, and sending can be tried again.
-          // (The reports queue writes through this same connection.)
-          if (replicaAcks > 0) await replicated(redis, replicaAcks);
-          logger.info({ module: 'reports', urgent: effect.urgent }, 'report queued');
-          return undefined;
-        }
-        case 'case-message': {
-          // An event handled twice (a lock lost mid-way) must not add the message twice.
-          const first = await redis.set(
-            `${prefix}:effect:{${conversationKey(event)}}:${event.eventId}`,
-            '1',
-            'EX',
-            DAY,
-            'NX',
-          );
-          if (first === null) return undefined;
-          const result = await desk.personMessage(effect.caseRef, effect.text);
-          return [
-            result === 'ok'
-              ? text('case:chat.sent')
-              : text(`case:status.${result}`, { caseRef: effect.caseRef }),
-          ];
-        }
-        case 'case-status': {
-          const record = await cases.get(effect.caseRef);
-          // A report still queued for the worker has arrived: it reads as new.
-          const status =
-            record?.status ?? ((await reports.pending(effect.caseRef)) ? 'new' : 'unknown');
-          return [text(`case:status.${status}`, { caseRef: effect.caseRef })];
-        }
-        case 'set-language':
-          return undefined;
-      }
+  const convId = (key: string): string => cases.convId(key);
+  const effects = effectRunner({
+    eraseMyData: {
+      files: vault,
+      traces: (key) => eraseConversationTraces(redis, prefix, key),
+      desk,
+      convId,
+      logger,
     },
-  };
+    submitReport: {
+      cases,
+      convId,
+      reports,
+      files: vault,
+      publicKey,
+      // The reports queue writes through this same connection.
+      replicated: () => waitForReplicas(redis, replicaAcks),
+      clock,
+      logger,
+    },
+    caseMessage: { firstTime: effectMarks(redis, prefix), desk },
+    caseStatus: { cases, reports },
+  });
   const telemetry = options.telemetry ?? noTelemetry;
   const router = new OutboundRouter(telemetry);
   const engine = new Engine({

@@ -39,6 +39,8 @@ describe('layer boundaries', () => {
     ['src/staff/desk.ts', "import '../infra/redis/connect.ts';", 'Infrastructure'],
     ['src/queue/outbound.ts', "import '../adapters/telegram/sender.ts';", 'adapter'],
     ['src/infra/redis/connect.ts', "import '../../staff/desk.ts';", 'staff side'],
+    ['src/effects/case-status.ts', "import 'ioredis';", 'imports no Redis client'],
+    ['src/effects/case-status.ts', "import '../infra/redis/effect-marks.ts';", 'Infrastructure'],
     [
       'src/adapters/telegram/sender.ts',
       "import '../matrix/render.ts';",
