@@ -9,6 +9,7 @@ import {
   type ReportPayload,
 } from '../../src/queue/reports-queue.ts';
 import { generateStaffKeyPair, openJson } from '../../src/staff/seal.ts';
+import { sampleReport } from '../support/reports.ts';
 
 const keys = generateStaffKeyPair();
 const now = new Date('2026-11-30T10:00:00.000Z');
@@ -27,33 +28,12 @@ const file = {
   receivedAt: now.toISOString(),
   ref: 'file-1',
 };
-const report = {
-  v: 1,
-  caseRef: 'WR52-APAW-WWA6-7',
-  submittedAt: now.toISOString(),
-  language: 'de',
+const report = sampleReport('WR52-APAW-WWA6-7', {
   urgent: true,
   danger: 'yes',
-  role: 'council',
-  kinds: ['threat'],
-  channel: 'letter',
-  platform: null,
-  link: null,
-  when: { kind: 'date', date: '2026-11-20' },
-  state: 'BY',
-  municipality: null,
   description: 'Ein Drohbrief im Briefkasten.',
   evidence: { files: [file], links: [] },
-  perpetrator: 'unknown',
-  police: 'no',
-  fileNumber: null,
-  family: 'no',
-  help: ['record'],
-  contact: 'chat',
-  contactValue: null,
-  strafantragDeadline: '2027-02-20',
-  reminder: false,
-};
+});
 
 /** The ports on memory, with a log of what happened in which order. */
 function memoryPorts(replicated: () => Promise<void> = () => Promise.resolve()) {
