@@ -17,6 +17,7 @@ import type { Platform } from './bot/types.ts';
 import { evidenceLimits, textValues, type Config } from './config/schema.ts';
 import { createFlowRegistry } from './flows/index.ts';
 import { effectRunner } from './effects/index.ts';
+import { undeliverable } from './effects/undeliverable.ts';
 import { CaseStore } from './staff/case-store.ts';
 import { FeedStaffChannel } from './staff/feed-channel.ts';
 import { OutboundQueue, startOutboundWorker } from './queue/outbound.ts';
@@ -210,10 +211,7 @@ export function createApp(
       outbound: router,
       i18n,
       caseOpened: (event) => engine.handle(event),
-      undeliverable: async (caseRef) => {
-        const record = await cases.get(caseRef);
-        if (record) await notifier.notify('undeliverable', record, clock().toISOString());
-      },
+      undeliverable: (caseRef) => undeliverable({ cases, notifier, clock }, caseRef),
       logger,
     });
     // A failed attempt with attempts left is a retry.
