@@ -165,6 +165,7 @@ export function createApp(
       logger,
     },
     caseMessage: { firstTime: effectMarks(redis, prefix), desk },
+    caseDetails: { firstTime: effectMarks(redis, prefix), desk, i18n },
     caseStatus: { cases, reports },
   });
   const telemetry = options.telemetry ?? noTelemetry;

@@ -1,4 +1,5 @@
 import type { EffectRunner } from '../bot/engine.ts';
+import { caseDetails, type CaseDetailsPorts } from './case-details.ts';
 import { caseMessage, type CaseMessagePorts } from './case-message.ts';
 import { caseStatus, type CaseStatusPorts } from './case-status.ts';
 import { eraseMyData, type EraseMyDataPorts } from './erase-my-data.ts';
@@ -9,6 +10,7 @@ export interface EffectPorts {
   readonly eraseMyData: EraseMyDataPorts;
   readonly submitReport: SubmitReportPorts;
   readonly caseMessage: CaseMessagePorts;
+  readonly caseDetails: CaseDetailsPorts;
   readonly caseStatus: CaseStatusPorts;
 }
 
@@ -25,6 +27,8 @@ export function effectRunner(ports: EffectPorts): EffectRunner {
           return undefined;
         case 'case-message':
           return caseMessage(ports.caseMessage, event, effect);
+        case 'case-details':
+          return caseDetails(ports.caseDetails, event, effect);
         case 'case-status':
           return caseStatus(ports.caseStatus, effect.caseRef);
         // The engine itself sets the language in the session.

@@ -105,7 +105,7 @@ export function parseInput(
       if (ids === undefined || ids.some((id) => !spec.options.some((o) => o.id === id)))
         return invalid('multi');
       const unique = [...new Set(ids)];
-      if (unique.length < spec.min) return invalid('multiMin', { min: spec.min });
+      if (unique.length < spec.min) return invalid('multiMin', { count: spec.min });
       return { ok: true, answer: { kind: 'multi', ids: unique } };
     }
     case 'text':

@@ -115,6 +115,13 @@ export type Effect =
   | { readonly kind: 'erase-my-data' }
   /** A message from the person to the staff handling their case (sealed on the way). */
   | { readonly kind: 'case-message'; readonly caseRef: string; readonly text: string }
+  /** Details added after a short report: the lines, in the person's language, join the case. */
+  | {
+      readonly kind: 'case-details';
+      readonly caseRef: string;
+      readonly lang: Language;
+      readonly lines: readonly Text[];
+    }
   /** Look up the case's status; the runner answers with a sentence. */
   | { readonly kind: 'case-status'; readonly caseRef: string }
   | { readonly kind: 'set-language'; readonly lang: Language }

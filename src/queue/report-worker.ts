@@ -15,6 +15,9 @@ import {
 import { openJson, SealError } from '../staff/seal.ts';
 import type { StaffNotifier } from '../staff/notifier.ts';
 
+/** What the case record and the statistics say for a detail a short report left open. */
+const UNKNOWN = 'unknown';
+
 export interface ReportWorkerDeps {
   readonly connection: ConnectionOptions;
   /** For moving evidence files from the draft to the case. */
@@ -67,10 +70,11 @@ export function startReportWorker(deps: ReportWorkerDeps): Worker {
         record: {
           caseRef,
           urgent: report.data.urgent,
-          kinds: report.data.kinds,
-          state: report.data.state,
-          role: report.data.role,
-          channel: report.data.channel,
+          // A short report leaves these open: counted as unknown, never guessed.
+          kinds: report.data.kinds ?? [UNKNOWN],
+          state: report.data.state ?? UNKNOWN,
+          role: report.data.role ?? UNKNOWN,
+          channel: report.data.channel ?? UNKNOWN,
           platform: payload.address.platform,
           lang: report.data.language,
           address: payload.address,

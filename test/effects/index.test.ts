@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Translator } from '../../src/bot/i18n.ts';
 import { createLogger } from '../../src/bot/logger.ts';
 import type { InboundEvent } from '../../src/bot/types.ts';
 import { effectRunner, type EffectPorts } from '../../src/effects/index.ts';
@@ -55,6 +56,16 @@ function recordingPorts(reached: string[]): EffectPorts {
         },
       },
     },
+    caseDetails: {
+      firstTime: () => Promise.resolve(true),
+      desk: {
+        personMessage: (_ref, said) => {
+          reached.push(`details:${said}`);
+          return Promise.resolve('ok');
+        },
+      },
+      i18n: Translator.create(),
+    },
     caseStatus: {
       cases: {
         get: () => {
@@ -78,10 +89,24 @@ describe('effectRunner', () => {
     expect(await runner.run(event, { kind: 'case-message', caseRef: 'R', text: 'hi' })).toEqual([
       text('case:chat.sent'),
     ]);
+    expect(
+      await runner.run(event, {
+        kind: 'case-details',
+        caseRef: 'R',
+        lang: 'de',
+        lines: [text('intake:summary.role', { value: text('intake:role.options.council') })],
+      }),
+    ).toBeUndefined();
     expect(await runner.run(event, { kind: 'case-status', caseRef: 'R' })).toEqual([
       text('case:status.unknown', { caseRef: 'R' }),
     ]);
     expect(await runner.run(event, { kind: 'set-language', lang: 'en' })).toBeUndefined();
-    expect(reached).toEqual(['erase', 'submit', 'message', 'status']);
+    expect(reached).toEqual([
+      'erase',
+      'submit',
+      'message',
+      'details:Ergänzte Angaben:\nFunktion: Gemeinderat, Stadtrat, Kreistag',
+      'status',
+    ]);
   });
 });

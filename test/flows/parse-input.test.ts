@@ -174,14 +174,16 @@ describe('parseInput: several choices', () => {
     expect(parse(typed('1, 9'), MULTI)).toEqual(hint('multi'));
     expect(parse(typed('Alpha, Omega'), MULTI)).toEqual(hint('multi'));
     // Separators alone choose nothing.
-    expect(parse(typed(', ;'), MULTI)).toEqual(hint('multiMin', { min: 1 }));
+    expect(parse(typed(', ;'), MULTI)).toEqual(hint('multiMin', { count: 1 }));
   });
 
   it('asks for at least min different options', () => {
     const two: InputSpec = { ...MULTI, min: 2 };
-    expect(parse(typed('1, 1'), two)).toEqual(hint('multiMin', { min: 2 }));
-    expect(parse({ kind: 'choices', ids: [] }, two)).toEqual(hint('multiMin', { min: 2 }));
-    expect(parse({ kind: 'choices', ids: ['a', 'a'] }, two)).toEqual(hint('multiMin', { min: 2 }));
+    expect(parse(typed('1, 1'), two)).toEqual(hint('multiMin', { count: 2 }));
+    expect(parse({ kind: 'choices', ids: [] }, two)).toEqual(hint('multiMin', { count: 2 }));
+    expect(parse({ kind: 'choices', ids: ['a', 'a'] }, two)).toEqual(
+      hint('multiMin', { count: 2 }),
+    );
     expect(parse(typed('1, 2'), two)).toEqual(ok('a', 'b'));
   });
 });

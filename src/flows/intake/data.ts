@@ -20,6 +20,12 @@ export const draftBase = {
   startedAt: z.iso.datetime().optional(),
   /** Set while one answer is being changed from the summary. */
   editing: z.boolean().optional(),
+  /** The way chosen with consent: all questions before sending, or a short report first. */
+  way: z.enum(['short', 'long']).optional(),
+  /** The short report is sent: the other questions are asked as details for the case. */
+  sent: z.boolean().optional(),
+  /** Details the person skipped after sending a short report (question ids). */
+  skipped: z.array(z.string().max(40)).max(40).optional(),
 };
 
 /**

@@ -1,5 +1,15 @@
 import { defineFlow, type AnyFlow } from '../define.ts';
-import { text, type Step, type StepResult, type Text } from '../types.ts';
+import {
+  text,
+  type Answer,
+  type InputSpec,
+  type Option,
+  type Step,
+  type StepContext,
+  type StepResult,
+  type Text,
+  type View,
+} from '../types.ts';
 import type { IntakeData } from './data.ts';
 import { formatDay } from './deadline.ts';
 import { INTAKE, type IntakeSpec } from './intake-spec.ts';
@@ -20,20 +30,52 @@ const k = (key: string, params?: Parameters<typeof text>[1]): Text => text(`inta
  */
 export function intakeFlowFrom<S extends string>(spec: IntakeSpec<S>): AnyFlow {
   type Result = StepResult<IntakeData, Target<S>>;
-  /** Stores an answer and moves on to the next open question. */
-  const save = (data: IntakeData, say?: readonly Text[]): Result => ({
-    type: 'goto',
-    step: spec.nextStep(data),
-    data,
-    ...(say ? { say } : {}),
-  });
+  /**
+   * Stores an answer and moves on to the next open question. After a short report, when no detail
+   * is left, the person goes on to their case.
+   */
+  const save = (data: IntakeData, say?: readonly Text[], effects?: Effects): Result => {
+    const step = spec.nextStep(data);
+    if (data.sent === true && step === 'summary') return detailsDone(data, say, effects);
+    return {
+      type: 'goto',
+      step,
+      data,
+      ...(say ? { say } : {}),
+      ...(effects ? { effects } : {}),
+    };
+  };
   const asStep = (q: AnyQuestion): Step<IntakeData> => ({
-    view: (ctx) => q.step.view(ctx),
+    view: (ctx) => (ctx.data.sent === true ? asDetail(q.step.view(ctx)) : q.step.view(ctx)),
     onAnswer: (answer, ctx) => {
+      if (ctx.data.sent === true) return detailAnswer(q, answer, ctx);
       const result = q.step.onAnswer(answer, ctx);
       return result.type === 'next' ? save(result.data, result.say) : result;
     },
   });
+  /** A detail after a short report: answered, it is added to the case; it may be skipped. */
+  const detailAnswer = (
+    q: AnyQuestion,
+    answer: Answer,
+    ctx: StepContext<IntakeData>,
+  ): StepResult<IntakeData> => {
+    const { data, lang } = ctx;
+    const chosen =
+      answer.kind === 'choice' ? [answer.id] : answer.kind === 'multi' ? answer.ids : [];
+    if (chosen.includes(STOP_DETAILS)) return detailsDone(data);
+    if (chosen.includes(SKIP_DETAIL))
+      return save({ ...data, skipped: [...(data.skipped ?? []), q.id] });
+    const result = q.step.onAnswer(answer, ctx);
+    if (result.type !== 'next') return result;
+    const lines = q.summary?.(result.data, lang) ?? [];
+    return save(
+      result.data,
+      result.say,
+      data.caseRef === undefined || lines.length === 0
+        ? undefined
+        : [{ kind: 'case-details', caseRef: data.caseRef, lang, lines }],
+    );
+  };
   const steps: Record<string, Step<IntakeData>> = { ...ownSteps(spec, save) };
   for (const q of spec.questions) steps[q.id] = asStep(q);
   return defineFlow<IntakeData>({
@@ -54,10 +96,61 @@ export function intakeFlowFrom<S extends string>(spec: IntakeSpec<S>): AnyFlow {
   });
 }
 
+type Effects = NonNullable<Extract<StepResult<IntakeData>, { type: 'goto' }>['effects']>;
+
+const SKIP_DETAIL = 'skipDetail';
+const STOP_DETAILS = 'stopDetails';
+const detailOptions: readonly Option[] = [
+  { id: SKIP_DETAIL, label: k('details.skip') },
+  { id: STOP_DETAILS, label: k('details.stop') },
+];
+
+/** A question's view as a detail: with "skip" and "no more details" beside its own answers. */
+function asDetail(view: View): View {
+  const input: InputSpec = view.input;
+  switch (input.kind) {
+    case 'choice':
+    case 'multi':
+    case 'confirm':
+      return { ...view, input: { ...input, options: [...input.options, ...detailOptions] } };
+    case 'text':
+    case 'date':
+    case 'place':
+    case 'files': {
+      // A question with a "skip" of its own keeps it (it records "not given").
+      const own = input.shortcuts ?? [];
+      const extra = own.some((o) => o.id === 'skip') ? detailOptions.slice(1) : detailOptions;
+      return { ...view, input: { ...input, shortcuts: [...own, ...extra] } };
+    }
+    case 'none':
+      return view;
+  }
+}
+
+/** No details left, or the person wants no more: on to their case. */
+function detailsDone(
+  data: IntakeData,
+  say: readonly Text[] = [],
+  effects?: Effects,
+): StepResult<IntakeData, never> {
+  return {
+    type: 'switch',
+    flow: 'case',
+    data: {},
+    ...(data.caseRef === undefined ? {} : { caseRef: data.caseRef }),
+    ...(effects ? { effects } : {}),
+    say: [...say, k('details.thanks')],
+  };
+}
+
 /** The intake's own steps, around the questions: resuming, danger help, summary, edit, discard. */
 function ownSteps<S extends string>(
   spec: IntakeSpec<S>,
-  save: (data: IntakeData, say?: readonly Text[]) => StepResult<IntakeData, Target<S>>,
+  save: (
+    data: IntakeData,
+    say?: readonly Text[],
+    effects?: Effects,
+  ) => StepResult<IntakeData, Target<S>>,
 ): Record<FlowStep, Step<IntakeData, Target<S>>> {
   return {
     resume: {
@@ -114,6 +207,21 @@ function ownSteps<S extends string>(
         const report = spec.buildReport(data, lang, now);
         if (report === undefined)
           return { type: 'goto', step: spec.nextStep(data), say: [k('summary.incomplete')] };
+        const submit = [
+          { kind: 'submit-report', caseRef: report.caseRef, urgent: isUrgent(data), report },
+        ] as const;
+        // A short report: sent now; the other questions may follow as details for the case.
+        if (data.way === 'short')
+          return {
+            type: 'goto',
+            step: 'moreDetails',
+            data: { ...data, sent: true },
+            caseRef: report.caseRef,
+            effects: submit,
+            say: [
+              k(report.urgent ? 'submitted.urgent' : 'submitted.text', { caseRef: report.caseRef }),
+            ],
+          };
         return {
           type: 'switch',
           flow: 'case',
@@ -142,6 +250,18 @@ function ownSteps<S extends string>(
           return { type: 'goto', step: 'summary' };
         const field = picked(answer, spec.editable(data));
         return field === undefined ? notOffered : { type: 'goto', step: field };
+      },
+    },
+
+    moreDetails: {
+      view: () => ({
+        say: [k('details.prompt')],
+        input: { kind: 'confirm', options: options('details', ['add', 'later']) },
+      }),
+      onAnswer: (answer, { data }) => {
+        const id = picked(answer, ['add', 'later']);
+        if (id === 'add') return save(data);
+        return id === 'later' ? detailsDone(data) : notOffered;
       },
     },
 

@@ -4,11 +4,19 @@
  * both read the intake through this, so a new record reaches every place at once.
  */
 import { z } from 'zod';
-import type { Language, Text } from '../types.ts';
+import { text, type Language, type Text } from '../types.ts';
 import { draftBase, mergeFields, type IntakeData } from './data.ts';
 import type { AnyQuestion, Fields } from './question.ts';
 import { intakeQuestions, type EvidenceLimits, type QuestionId } from './questions.ts';
-import { isUrgent, REPORT_VERSION, reportBase, reportSchema, type Report } from './report.ts';
+import {
+  isUrgent,
+  onShortWay,
+  REPORT_VERSION,
+  reportBase,
+  reportFieldsOf,
+  reportSchema,
+  type Report,
+} from './report.ts';
 
 /** The intake as a list of question records and everything derived from it. */
 export interface IntakeSpec<S extends string = string> {
@@ -30,6 +38,8 @@ export interface IntakeSpec<S extends string = string> {
   buildReport(data: IntakeData, lang: Language, now: Date): Report | undefined;
   /** The answer lines of the case document, in the order of the questions. */
   documentLines(report: Report, lang: Language): Text[];
+  /** The questions a short report leaves open, as far as they are always asked. */
+  details(): S[];
 }
 
 /** Refuses a list in which two questions claim the same id or field: one would hide the other. */
@@ -43,9 +53,14 @@ function unique(what: string, names: readonly string[]): void {
 
 const applies = (q: AnyQuestion, data: IntakeData): boolean => q.applies?.(data) ?? true;
 
-/** The values a question gives the report: its own while it applies, else its absent values. */
+/**
+ * The values a question gives the report: its own while it applies, else its absent values. A
+ * short report leaves the details not given yet null (unknown), never guessed.
+ */
 function reportValues(q: AnyQuestion, data: IntakeData): Record<string, unknown> {
   if (q.report === undefined) return {};
+  if (data.way === 'short' && !onShortWay(q.id) && !q.answered(data))
+    return Object.fromEntries(Object.keys(q.report.fields).map((key) => [key, null]));
   if (applies(q, data)) return q.report.value(data);
   return (
     q.report.absent ?? Object.fromEntries(Object.keys(q.report.fields).map((key) => [key, null]))
@@ -75,15 +90,28 @@ export function intakeSpec<Q extends AnyQuestion>(questions: readonly Q[]): Inta
   }) as unknown as z.ZodType<IntakeData>;
   const ownReport = z.object({
     ...reportBase,
-    ...mergeFields<Fields>(questions.flatMap((q) => (q.report ? [q.report.fields] : []))),
+    ...mergeFields<Fields>(questions.flatMap((q) => (q.report ? [reportFieldsOf(q)] : []))),
   }) as unknown as z.ZodType<Report>;
+  /** Asked now: on the short way only its questions before sending, then only the others. */
+  const inPhase = (q: AnyQuestion, data: IntakeData): boolean =>
+    data.way !== 'short' || onShortWay(q.id) !== (data.sent === true);
+  const details = questions
+    .filter((q) => !onShortWay(q.id) && q.report !== undefined && q.applies === undefined)
+    .map((q) => q.id);
   return {
     questions,
     draftSchema,
     reportSchema: ownReport,
     nextStep: (data) =>
-      questions.find((q) => applies(q, data) && !q.answered(data))?.id ?? 'summary',
-    editable: (data) => questions.filter((q) => q.editable && applies(q, data)).map((q) => q.id),
+      questions.find(
+        (q) =>
+          inPhase(q, data) &&
+          applies(q, data) &&
+          !q.answered(data) &&
+          !(data.skipped ?? []).includes(q.id),
+      )?.id ?? 'summary',
+    editable: (data) =>
+      questions.filter((q) => q.editable && inPhase(q, data) && applies(q, data)).map((q) => q.id),
     summaryLines: (data, lang) =>
       questions
         .filter((q) => applies(q, data) && q.answered(data))
@@ -97,13 +125,31 @@ export function intakeSpec<Q extends AnyQuestion>(questions: readonly Q[]): Inta
             submittedAt: now.toISOString(),
             language: lang,
             urgent: isUrgent(data),
+            ...(data.way === 'short'
+              ? {
+                  missing: details.filter(
+                    (id) => !questions.find((q) => q.id === id)?.answered(data),
+                  ),
+                }
+              : {}),
           },
           ...questions.map((q) => reportValues(q, data)),
         ),
       );
       return parsed.success ? parsed.data : undefined;
     },
-    documentLines: (report, lang) => questions.flatMap((q) => q.document?.(report, lang) ?? []),
+    documentLines: (report, lang) => [
+      ...questions.flatMap((q) => q.document?.(report, lang) ?? []),
+      // A short report: staff see which details were still open when it was sent.
+      ...(report.missing && report.missing.length > 0
+        ? [
+            text('intake:summary.missing', {
+              value: report.missing.map((id) => text(`intake:edit.options.${id}`)),
+            }),
+          ]
+        : []),
+    ],
+    details: () => details,
   };
 }
 

@@ -23,7 +23,14 @@ import type { Report } from './report.ts';
 export type Fields = Readonly<Record<string, z.ZodType>>;
 
 /** The intake's own steps that are not questions. */
-export const FLOW_STEPS = ['resume', 'dangerHelp', 'summary', 'edit', 'discard'] as const;
+export const FLOW_STEPS = [
+  'resume',
+  'dangerHelp',
+  'summary',
+  'edit',
+  'discard',
+  'moreDetails',
+] as const;
 export type FlowStep = (typeof FLOW_STEPS)[number];
 
 /**

@@ -68,7 +68,8 @@ type Ids = readonly [string, ...string[]];
 type Enum<T extends Ids> = z.ZodEnum<{ [P in T[number]]: P }>;
 
 /** The incident happened online: only then are platform and link asked. */
-const online = (a: { readonly channel?: Channel | undefined }): boolean => a.channel === 'online';
+const online = (a: { readonly channel?: Channel | null | undefined }): boolean =>
+  a.channel === 'online';
 /** The person went to the police: only then are file number and Strafantrag asked. */
 const reported = (a: { readonly police?: (typeof POLICE)[number] | undefined }): boolean =>
   a.police === 'yes';
@@ -137,7 +138,10 @@ export function choiceQuestion<Id extends string, const T extends Ids>(
       fields: { [id]: z.enum(ids) } as { [K in Id]: Enum<T> },
       value: (d) => ({ [id]: field(d, id) }) as { [K in Id]: unknown },
     },
-    document: (r) => [summaryLine(id, label((r as Record<string, unknown>)[id]))],
+    document: (r) => {
+      const value = (r as Record<string, unknown>)[id];
+      return value === null || value === undefined ? [] : [summaryLine(id, label(value))];
+    },
   };
 }
 
@@ -171,7 +175,10 @@ function multiQuestion<Id extends string, const T extends Ids>(
       fields: { [id]: z.array(z.enum(ids)).min(1) } as { [K in Id]: z.ZodArray<Enum<T>> },
       value: (d) => ({ [id]: field(d, id) }) as { [K in Id]: unknown },
     },
-    document: (r) => [summaryLine(id, labels((r as Record<string, unknown>)[id]))],
+    document: (r) => {
+      const value = (r as Record<string, unknown>)[id];
+      return value === null || value === undefined ? [] : [summaryLine(id, labels(value))];
+    },
   };
 }
 
@@ -215,11 +222,11 @@ const consent: Question<'consent', typeof consentDraft> = {
   draft: consentDraft,
   step: {
     view: () => ({
-      say: [k('consent.text')],
-      input: { kind: 'confirm', options: options('consent', ['agree', 'decline']) },
+      say: [k('consent.text'), k('consent.ways')],
+      input: { kind: 'confirm', options: options('consent', ['short', 'agree', 'decline']) },
     }),
     onAnswer: (answer, { data, now, newCaseRef }) => {
-      const id = picked(answer, ['agree', 'decline']);
+      const id = picked(answer, ['short', 'agree', 'decline']);
       if (id === 'decline')
         return { type: 'switch', flow: 'rights', data: {}, say: [k('consent.declined')] };
       if (id === undefined) return notOffered;
@@ -227,6 +234,8 @@ const consent: Question<'consent', typeof consentDraft> = {
       return next({
         ...data,
         consent: true,
+        // "short": only what staff need to call back now; the rest follows as details.
+        way: id === 'short' ? 'short' : 'long',
         caseRef: data.caseRef ?? newCaseRef(),
         startedAt: data.startedAt ?? now.toISOString(),
       });
@@ -325,7 +334,7 @@ const when: Question<'when', typeof whenDraft, typeof whenReport> = {
   },
   summary: (d, lang) => (d.when ? [whenLine(d.when, lang)] : []),
   report: { fields: whenReport, value: (d) => ({ when: d.when }) },
-  document: (r, lang) => [whenLine(r.when, lang)],
+  document: (r, lang) => (r.when ? [whenLine(r.when, lang)] : []),
 };
 
 const state: ChoiceQuestion<'state', typeof STATES> = {
@@ -412,6 +421,11 @@ const evidenceSchema = z.object({
 });
 const evidenceDraft = { evidence: evidenceSchema.optional(), evidenceDone: z.boolean().optional() };
 const evidenceReport = { evidence: evidenceSchema };
+/** "1 Datei", "3 Dateien": counts in the plural forms of the language. */
+const evidenceCounts = (files: number, links: number): { files: Text; links: Text } => ({
+  files: k('count.files', { count: files }),
+  links: k('count.links', { count: links }),
+});
 type EvidenceQuestion = Question<'evidence', typeof evidenceDraft, typeof evidenceReport>;
 /** Files and links, several messages long, until the person says done. Listed apart in the document. */
 const evidence = (limits: EvidenceLimits): EvidenceQuestion => ({
@@ -425,7 +439,11 @@ const evidence = (limits: EvidenceLimits): EvidenceQuestion => ({
       const links = data.evidence?.links.length ?? 0;
       return {
         // After the first file or link, a short status replaces the long explanation.
-        say: [files + links > 0 ? k('evidence.status', { files, links }) : k('evidence.prompt')],
+        say: [
+          files + links > 0
+            ? k('evidence.status', evidenceCounts(files, links))
+            : k('evidence.prompt'),
+        ],
         input: {
           kind: 'files',
           maxFiles: limits.filesPerMessage,
@@ -454,7 +472,7 @@ const evidence = (limits: EvidenceLimits): EvidenceQuestion => ({
   },
   summary: (d) =>
     d.evidence
-      ? [k('summary.evidence', { files: d.evidence.files.length, links: d.evidence.links.length })]
+      ? [k('summary.evidence', evidenceCounts(d.evidence.files.length, d.evidence.links.length))]
       : [],
   report: {
     fields: evidenceReport,
@@ -693,6 +711,22 @@ export const intakeQuestions = (limits: EvidenceLimits = DEFAULT_EVIDENCE_LIMITS
     contactEmail,
     deadline,
   ] as const;
+
+/**
+ * The short way, in the order asked: the danger question, consent, what happened in the person's
+ * own words, evidence and how to reach them. The report is sent after these; the other questions
+ * follow as optional details, each skippable, added to the same case.
+ */
+export const SHORT_WAY = [
+  'danger',
+  'consent',
+  'description',
+  'evidence',
+  'contact',
+  'contactPhone',
+  'contactEmail',
+] as const satisfies readonly QuestionId[];
+export type ShortWayId = (typeof SHORT_WAY)[number];
 
 /** The intake's questions as one list type. */
 export type IntakeQuestions = ReturnType<typeof intakeQuestions>;

@@ -35,7 +35,7 @@ describe('evidence limits from the settings', () => {
     expect(chat.step).toBe('intake.evidence');
     expect(chat.data('intake')['evidence']).toBeUndefined();
     chat.files(fileRef(1), fileRef(2));
-    expect(chat.question.text).toContain('2 Datei(en), 0 Link(s)');
+    expect(chat.question.text).toContain('2 Dateien, 0 Links');
   });
 
   it('takes EVIDENCE_MAX_FILES files and EVIDENCE_MAX_LINKS links per report, then asks to finish', () => {
@@ -43,11 +43,11 @@ describe('evidence limits from the settings', () => {
     toEvidence(chat);
     chat.files(fileRef(1), fileRef(2));
     chat.files(fileRef(3));
-    expect(chat.question.text).toContain('3 Datei(en), 0 Link(s)');
+    expect(chat.question.text).toContain('3 Dateien, 0 Links');
     chat.files(fileRef(4));
     expect(chat.said).toContain('Höchstzahl');
     chat.text('https://example.org/a');
-    expect(chat.question.text).toContain('3 Datei(en), 1 Link(s)');
+    expect(chat.question.text).toContain('3 Dateien, 1 Link');
     chat.text('https://example.org/b');
     expect(chat.said).toContain('Höchstzahl');
     chat.choice('done');

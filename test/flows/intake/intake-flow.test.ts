@@ -61,7 +61,7 @@ describe('incident intake', () => {
     chat.choice('remind');
     expect(chat.step).toBe('intake.summary');
     expect(chat.said).toContain('Nordrhein-Westfalen');
-    expect(chat.said).toContain('Beweise: 1 Datei(en), 1 Link(s)');
+    expect(chat.said).toContain('Beweise: 1 Datei, 1 Link');
     expect(chat.said).toContain('mit Erinnerung');
     expect(chat.optionIds).toEqual(['send', 'edit', 'discard']);
 
@@ -226,7 +226,7 @@ describe('incident intake', () => {
     chat.choice('planned');
     chat.choice('no');
     chat.choices();
-    expectSame('intake.help', 'mindestens 1');
+    expectSame('intake.help', 'mindestens eine Möglichkeit.');
     chat.choices('record');
     chat.choice('email');
     chat.text('nicht-erreichbar@');
@@ -244,9 +244,9 @@ describe('incident intake', () => {
     expect(chat.step).toBe('intake.evidence');
     chat.files(fileRef(1), fileRef(2));
     // fileRef(1) came before: kept once.
-    expect(chat.question.text).toContain('2 Datei(en), 1 Link(s)');
+    expect(chat.question.text).toContain('2 Dateien, 1 Link');
     chat.text('https://facebook.com/profile/abc https://example.org/more');
-    expect(chat.question.text).toContain('2 Datei(en), 2 Link(s)');
+    expect(chat.question.text).toContain('2 Dateien, 2 Links');
     for (let i = 3; i <= 20; i++) chat.files(fileRef(i));
     chat.files(fileRef(21));
     expect(chat.question.text).toContain('Höchstzahl');

@@ -1,0 +1,31 @@
+import type { Translator } from '../bot/i18n.ts';
+import { conversationKey, type InboundEvent } from '../bot/types.ts';
+import { text, type Effect, type Text } from '../flows/types.ts';
+import type { CaseMessagePorts } from './case-message.ts';
+
+/** What details added after a short report touch: the person's message ports and the texts. */
+export interface CaseDetailsPorts extends CaseMessagePorts {
+  readonly i18n: Pick<Translator, 't'>;
+}
+
+/**
+ * Adds details given after a short report to the case, as one message from the person in their
+ * language. A case the worker has not made yet refuses them (the answer is not stored and can be
+ * sent again); a closed case is named. A repeated event adds nothing.
+ */
+export async function caseDetails(
+  ports: CaseDetailsPorts,
+  event: InboundEvent,
+  details: Extract<Effect, { kind: 'case-details' }>,
+): Promise<readonly Text[] | undefined> {
+  const added = ports.i18n.t(
+    details.lang,
+    text('intake:details.added', { lines: { lines: details.lines } }),
+  );
+  if (!(await ports.firstTime(conversationKey(event), event.eventId))) return undefined;
+  const result = await ports.desk.personMessage(details.caseRef, added);
+  if (result === 'unknown') throw new Error('details for a case that does not exist yet');
+  return result === 'ok'
+    ? undefined
+    : [text(`case:status.${result}`, { caseRef: details.caseRef })];
+}
