@@ -166,7 +166,13 @@ export function channelScenarios(channel: string, start: StartDriver): void {
         bytes: Buffer.from('Notiz SCENARIO-FILE-7'),
       });
       expect((await person.lastQuestion()).text).toBe(
-        t('de', 'intake:evidence.status', { files: 1, links: 0 }),
+        i18n.t('de', {
+          key: 'intake:evidence.status',
+          params: {
+            files: { key: 'intake:count.files', params: { count: 1 } },
+            links: { key: 'intake:count.links', params: { count: 0 } },
+          },
+        }),
       );
       await person.tap('done');
       await person.tap('unknown'); // perpetrator

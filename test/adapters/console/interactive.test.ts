@@ -53,7 +53,7 @@ describe('interactive console', () => {
   });
 
   it('speaks English with --lang en and attaches files with /file', async () => {
-    const seen = await session(['1', '2', '1', '/file /nonexistent.png'], 'en');
+    const seen = await session(['1', '2', '2', '/file /nonexistent.png'], 'en');
     expect(seen).toContain('  1) Report an incident');
     expect(seen).toContain('Do you agree?');
     expect(seen).toContain('What is your role?');

@@ -1,0 +1,135 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { reportSchema } from '../../../src/flows/intake/report.ts';
+import { CaseStore } from '../../../src/queue/case-store.ts';
+import { reportContext, reportPayloadSchema } from '../../../src/queue/reports-queue.ts';
+import { generateStaffKeyPair, openJson } from '../../../src/queue/seal.ts';
+import { walk } from '../../support/intake-script.ts';
+import { questionOf, useJsonl, type MessageLine } from '../../support/jsonl-process.ts';
+import { useTestRedis } from '../../support/redis.ts';
+import { staffCli } from '../../support/staff-cli.ts';
+
+const redis = useTestRedis('short_intake');
+const start = useJsonl();
+const keys = generateStaffKeyPair();
+const dataDir = mkdtempSync(join(tmpdir(), 'lotse-short-'));
+const env = { STAFF_PRIVATE_KEY: keys.privateKey, DATA_DIR: dataDir };
+
+/** Waits for the staff worker (in the same process) to turn the report into a case. */
+async function caseOf(caseRef: string) {
+  const cases = new CaseStore(redis.client, redis.prefix);
+  for (let i = 0; i < 200; i++) {
+    const record = await cases.get(caseRef);
+    const sealed = await cases.sealed(caseRef);
+    if (record && sealed) {
+      const payload = reportPayloadSchema.parse(
+        openJson(sealed, keys.privateKey, reportContext(caseRef)),
+      );
+      return { record, report: reportSchema.parse(payload.report) };
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no case ${caseRef}`);
+}
+
+const staff = (args: readonly string[]) =>
+  staffCli(args, {
+    REDIS_KEY_PREFIX: redis.prefix,
+    STAFF_PRIVATE_KEY: keys.privateKey,
+    STAFF_USERS: 'ben',
+    STAFF_USER: 'ben',
+    DATA_DIR: dataDir,
+  });
+
+const optionIds = (line: MessageLine): string[] => (line.expects.options ?? []).map((o) => o.id);
+
+describe('the short way through the intake, over the console JSON-lines channel', () => {
+  it('sends a short report in six answers, then takes two details and skips the rest', async () => {
+    const bot = start({ prefix: redis.prefix, user: 'mayor', env });
+    const consent = await walk(bot, [{ command: 'start' }, { choice: 'report' }, { choice: 'no' }]);
+    expect(optionIds(consent)).toEqual(['short', 'agree', 'decline']);
+
+    // The six answers: danger (above), consent with the short way, description, evidence, contact, send.
+    const answers = [
+      { choice: 'short' },
+      { text: 'Nach der Ratssitzung hat mir jemand auf dem Parkplatz gedroht.' },
+      { choice: 'done' },
+      { choice: 'chat' },
+    ];
+    const summary = await walk(bot, answers);
+    expect(1 + answers.length + 1).toBeLessThanOrEqual(6);
+    expect(summary.expects.kind).toBe('confirm');
+    expect(summary.text).toContain('Parkplatz');
+    const sent = await bot.send({ choice: 'send' });
+    const confirmation = sent.find(
+      (l): l is MessageLine => l.type === 'message' && l.case !== undefined,
+    );
+    const caseRef = confirmation?.case ?? '';
+    expect(confirmation?.text).toContain(caseRef);
+    expect(questionOf(sent).text).toContain('Möchten Sie noch ein paar Angaben ergänzen?');
+
+    // The case exists at once, with the open details unknown, never guessed.
+    const { record, report } = await caseOf(caseRef);
+    expect(record).toMatchObject({ role: 'unknown', state: 'unknown', channel: 'unknown' });
+    expect(record.kinds).toEqual(['unknown']);
+    expect(report).toMatchObject({ role: null, kinds: null, state: null, when: null });
+    expect(report.missing).toEqual(
+      expect.arrayContaining(['role', 'kinds', 'channel', 'when', 'state', 'help']),
+    );
+
+    // Details: role given, kinds skipped, channel given, then no more.
+    const role = await walk(bot, [{ choice: 'add' }]);
+    expect(optionIds(role)).toEqual(
+      expect.arrayContaining(['council', 'skipDetail', 'stopDetails']),
+    );
+    await walk(bot, [{ choice: 'council' }]);
+    const channel = await walk(bot, [{ choices: ['skipDetail'] }]);
+    expect(channel.text).toContain('Wie oder wo');
+    const afterChannel = await walk(bot, [{ choice: 'letter' }]);
+    expect(afterChannel.text).toContain('Wann ist es passiert?');
+    const done = await bot.send({ choice: 'stopDetails' });
+    expect(done.some((l) => l.type === 'message' && l.text.includes('Ihre Angaben gehören'))).toBe(
+      true,
+    );
+
+    // Staff see the report, which details were open, and both details added since.
+    const shown = await staff(['show', caseRef]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('Parkplatz');
+    expect(shown.stdout).toMatch(/Beim Absenden noch offen.*Funktion/);
+    expect(shown.stdout).toContain('Ergänzte Angaben');
+    expect(shown.stdout).toMatch(/Funktion: [^\n]*Gemeinderat|Funktion: [^\n]*Rat/);
+    expect(shown.stdout).toContain('Brief');
+    // Nothing of the skipped question was added.
+    expect(shown.stdout.match(/Ergänzte Angaben/g)).toHaveLength(2);
+    expect(await bot.close()).toBe(0);
+  });
+
+  it('counts a short report as unknown in the statistics', async () => {
+    const bot = start({ prefix: redis.prefix, user: 'deputy', lang: 'en', env });
+    await walk(bot, [
+      { command: 'start' },
+      { choice: 'report' },
+      { choice: 'no' },
+      { choice: 'short' },
+      { text: 'Someone threatened me after the council meeting.' },
+      { choice: 'done' },
+      { choice: 'none' },
+    ]);
+    const sent = await bot.send({ choice: 'send' });
+    const later = await bot.send({ choice: 'later' });
+    expect(later.some((l) => l.type === 'message' && l.text.includes('belong to your case'))).toBe(
+      true,
+    );
+    const caseRef =
+      sent.find((l): l is MessageLine => l.type === 'message' && l.case !== undefined)?.case ?? '';
+    await caseOf(caseRef);
+    const stats = await staff(['stats']);
+    expect(stats.code).toBe(0);
+    for (const line of ['role,unknown,1', 'state,unknown,1', 'channel,unknown,1', 'kind,unknown,1'])
+      expect(stats.stdout).toContain(line);
+    expect(await bot.close()).toBe(0);
+  });
+});
