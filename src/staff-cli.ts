@@ -180,7 +180,7 @@ async function main(argv: string[], out: Out): Promise<number> {
           for (const c of rows)
             out(
               // Plain fields from Redis, each kept on its line.
-              `${c.urgent ? '!' : ' '} ${printable(c.caseRef)}  ${printable(c.status.padEnd(8))} ${printable(c.state)}  ${printable(c.kinds.join(','))}  ${printable(c.createdAt.slice(0, 16).replace('T', ' '))}  ${printable(c.assignee ?? '-')}${c.eraseRequested ? `  ${say('list.erase')}` : ''}`,
+              `${c.urgent ? '!' : ' '} ${printable(c.caseRef)}  ${printable(c.status.padEnd(8))} ${printable(c.state)}  ${printable(c.kinds.join(','))}  ${printable(i18n.time.format(c.createdAt))}  ${printable(c.assignee ?? '-')}${c.eraseRequested ? `  ${say('list.erase')}` : ''}`,
             );
         return 0;
       }

@@ -1,3 +1,4 @@
+import { LocalTime } from './local-time.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import i18next, { type i18n, type Resource } from 'i18next';
@@ -47,8 +48,12 @@ export class Translator {
   /** Per language: the privacy details the texts name, or where to ask when one is not configured. */
   readonly #privacy: Readonly<Record<string, { controller: string; privacyUrl: string }>>;
 
+  /** Times as shown, in the configured time zone. */
+  readonly time: LocalTime;
+
   private constructor(instance: i18n, values: TextValues) {
     this.#i18n = instance;
+    this.time = new LocalTime(values.timeZone);
     const privacy: Record<string, { controller: string; privacyUrl: string }> = {};
     for (const lng of LANGUAGES)
       privacy[lng] = {

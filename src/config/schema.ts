@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE, isTimeZone } from '../bot/local-time.ts';
 import { z } from 'zod';
 import { LANGUAGES } from '../flows/types.ts';
 
@@ -209,6 +210,13 @@ export const configSchema = z.object({
   STAFF_USERS: list.describe(
     'Staff members allowed to use the staff CLI, comma-separated names (the CLI acts as --as NAME or $STAFF_USER).',
   ),
+  TIME_ZONE: z
+    .string()
+    .default(DEFAULT_TIME_ZONE)
+    .refine(isTimeZone, 'an IANA time zone, like Europe/Berlin')
+    .describe(
+      'Time zone of every time shown to people and staff (summaries, case documents, CLI, feed); stored times stay UTC.',
+    ),
   CASE_RETENTION_DAYS: int(1, 3650)
     .default(90)
     .describe('Days after closing until a case and its files are erased.'),
@@ -327,6 +335,8 @@ export interface TextValues {
   readonly controller?: string;
   /** The privacy notice's address; unset, the texts say where to ask. */
   readonly privacyUrl?: string;
+  /** The time zone times are shown in (IANA name). */
+  readonly timeZone: string;
 }
 
 /** What the texts promise to people from the configuration: retention periods, controller, notice. */
@@ -334,6 +344,7 @@ export const textValues = (config: Config): TextValues => ({
   draftDays: config.DRAFT_TTL_DAYS,
   caseDays: config.CASE_RETENTION_DAYS,
   reportFileMb: config.REPORT_FILE_BUDGET_MB,
+  timeZone: config.TIME_ZONE,
   ...(config.PRIVACY_CONTROLLER === undefined ? {} : { controller: config.PRIVACY_CONTROLLER }),
   ...(config.PRIVACY_NOTICE_URL === undefined ? {} : { privacyUrl: config.PRIVACY_NOTICE_URL }),
 });

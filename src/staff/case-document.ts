@@ -51,7 +51,7 @@ export function caseDocument(
       text('staff:doc.meta', {
         status: one(details.status),
         assignee: one(details.assignee ?? '-'),
-        submitted: r.submittedAt.slice(0, 16).replace('T', ' '),
+        submitted: i18n.time.formatNamed(r.submittedAt),
       }),
     ),
     ...(details.urgent ? [t(text('staff:doc.urgent'))] : []),
@@ -77,7 +77,7 @@ export function caseDocument(
           t(text('staff:doc.messages')),
           ...details.messages.map(
             (m) =>
-              `${one(m.at.slice(0, 16).replace('T', ' '))} ${m.from === 'staff' ? one(m.by ?? 'staff') : t(text('staff:doc.person'))}: ${block(m.text)}`,
+              `${one(i18n.time.format(m.at))} ${m.from === 'staff' ? one(m.by ?? 'staff') : t(text('staff:doc.person'))}: ${block(m.text)}`,
           ),
         ]
       : []),
@@ -86,7 +86,7 @@ export function caseDocument(
           '',
           t(text('staff:doc.notes')),
           ...details.notes.map(
-            (n) => `${one(n.at.slice(0, 16).replace('T', ' '))} ${one(n.by)}: ${block(n.text)}`,
+            (n) => `${one(i18n.time.format(n.at))} ${one(n.by)}: ${block(n.text)}`,
           ),
         ]
       : []),

@@ -56,7 +56,7 @@ export class NoticeLine implements NoticeRenderer<string> {
       this.#i18n.t(
         this.#lang,
         text('staff:notice', {
-          at: (notice.at ?? '').slice(0, 16).replace('T', ' '),
+          at: notice.at === undefined ? '' : this.#i18n.time.format(notice.at),
           kind: notice.kind ?? '',
           caseRef: notice.caseRef ?? '',
           urgent: notice.urgent === true ? '!' : '',

@@ -72,7 +72,8 @@ describe('staff notices', () => {
         expect(rendered, `${surface}: ${label}`).toContain(label);
     }
     expect(new NoticeLine(i18n, 'de').render(notice)).toBe(
-      '2026-11-22 10:00 !unclaimed 7KQ2-9XMD-4HTR-V SN threat,unheardOf',
+      // 10:00 UTC, shown in the contact point's time zone (Europe/Berlin, CET).
+      '2026-11-22 11:00 !unclaimed 7KQ2-9XMD-4HTR-V SN threat,unheardOf',
     );
   });
 });

@@ -1,0 +1,51 @@
+/**
+ * Times as people and staff read them: in the contact point's time zone (setting TIME_ZONE).
+ * Stored times stay UTC (ISO strings); only what is shown is converted, with Intl.
+ */
+
+/** The time zone when none is set: the contact point's. */
+export const DEFAULT_TIME_ZONE = 'Europe/Berlin';
+
+/** True when the runtime knows the zone (an IANA name such as Europe/Berlin, or UTC). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch (error) {
+    if (error instanceof RangeError) return false;
+    throw error;
+  }
+}
+
+/** Formats UTC instants as "YYYY-MM-DD HH:MM" in one zone. */
+export class LocalTime {
+  readonly zone: string;
+  readonly #format: Intl.DateTimeFormat;
+
+  constructor(zone: string = DEFAULT_TIME_ZONE) {
+    this.zone = zone;
+    this.#format = new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+  }
+
+  /** The instant in the zone, "2026-03-14 15:07"; a value that is no time is returned as it is. */
+  format(iso: string): string {
+    const ms = Date.parse(iso);
+    if (Number.isNaN(ms)) return iso;
+    const part = (type: Intl.DateTimeFormatPartTypes): string =>
+      this.#format.formatToParts(ms).find((p) => p.type === type)?.value ?? '';
+    return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
+  }
+
+  /** The instant with the zone named, for documents that leave the system. */
+  formatNamed(iso: string): string {
+    return `${this.format(iso)} (${this.zone})`;
+  }
+}
