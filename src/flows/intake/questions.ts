@@ -346,13 +346,30 @@ const state: ChoiceQuestion<'state', typeof STATES> = {
     }),
     onAnswer: (answer, { data }) => {
       const id = answer.kind === 'text' ? stateFromText(answer.text) : picked(answer, STATES);
-      return id === undefined ? invalid('state.unknown') : next({ ...data, state: id });
+      if (id !== undefined) return next({ ...data, state: id });
+      // A place that is no Land ("München"): said kindly, with the name, and asked again.
+      return answer.kind === 'text' && /^\p{L}[\p{L} .'-]*$/u.test(answer.text.trim())
+        ? { type: 'invalid', hint: k('state.notALand', { value: answer.text.trim() }) }
+        : invalid('state.unknown');
     },
   },
 };
 
-const municipalityDraft = { municipality: z.string().max(200).nullable().optional() };
+/** Länder that are cities too: their name is a fine answer for the municipality. */
+const CITY_STATES: readonly State[] = ['BE', 'HB', 'HH'];
+
+const municipalityDraft = {
+  municipality: z.string().max(200).nullable().optional(),
+  /** A Land given as the municipality, asked about once; the person may keep it. */
+  placeDoubt: z.string().max(200).optional(),
+};
 const municipalityReport = { municipality: z.string().max(200).nullable() };
+/** The draft with the municipality set and no doubt left open. */
+const withMunicipality = (data: IntakeData, value: string | null): IntakeData => {
+  const copy = { ...data, municipality: value };
+  delete copy.placeDoubt;
+  return copy;
+};
 const municipality: Question<'municipality', typeof municipalityDraft, typeof municipalityReport> =
   {
     id: 'municipality',
@@ -360,13 +377,33 @@ const municipality: Question<'municipality', typeof municipalityDraft, typeof mu
     answered: (d) => d.municipality !== undefined,
     draft: municipalityDraft,
     step: {
-      view: () => ({
-        say: [k('municipality.prompt')],
-        input: { kind: 'place', shortcuts: [skip] },
-      }),
+      view: ({ data }) =>
+        data.placeDoubt === undefined
+          ? { say: [k('municipality.prompt')], input: { kind: 'place', shortcuts: [skip] } }
+          : {
+              say: [k('municipality.again')],
+              input: {
+                kind: 'place',
+                shortcuts: [{ id: 'keep', label: k('municipality.keep') }, skip],
+              },
+            },
       onAnswer: (answer, { data }) => {
-        if (answer.kind === 'choice') return next({ ...data, municipality: null });
-        return answer.kind === 'place' ? next({ ...data, municipality: answer.text }) : notOffered;
+        if (answer.kind === 'choice' && answer.id === 'keep' && data.placeDoubt !== undefined)
+          return next(withMunicipality(data, data.placeDoubt));
+        if (answer.kind === 'choice') return next(withMunicipality(data, null));
+        if (answer.kind !== 'place') return notOffered;
+        const land = stateFromText(answer.text);
+        // A Land named as the municipality ("Bayern") is asked about once, kindly.
+        if (land !== undefined && !CITY_STATES.includes(land) && data.placeDoubt === undefined)
+          return {
+            type: 'goto',
+            step: 'municipality',
+            data: { ...data, placeDoubt: answer.text },
+            say: [
+              k('municipality.isLand', { value: answer.text, land: optionLabel('state', land) }),
+            ],
+          };
+        return next(withMunicipality(data, answer.text));
       },
     },
     summary: (d) =>
