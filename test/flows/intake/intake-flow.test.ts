@@ -201,7 +201,9 @@ describe('incident intake', () => {
     expectSame('intake.when', 'weit zurück');
     chat.text('gestern');
     chat.text('Atlantis');
-    expectSame('intake.state', 'Bundesland kenne ich nicht');
+    expectSame('intake.state', '„Atlantis“ kenne ich nicht als Bundesland');
+    chat.text('12345');
+    expectSame('intake.state', 'Dieses Bundesland kenne ich nicht');
     chat.text('Sachsen-Anhalt');
     expect(chat.data('intake')['state']).toBe('ST');
     chat.text('   ');
