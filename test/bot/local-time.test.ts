@@ -2,34 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { Translator } from '../../src/bot/i18n.ts';
 import { LocalTime } from '../../src/bot/local-time.ts';
 import { configSchema } from '../../src/config/schema.ts';
-import { reportSchema } from '../../src/flows/intake/report.ts';
 import { caseDocument } from '../../src/queue/case-document.ts';
 import { NoticeLine } from '../../src/queue/staff-notices.ts';
+import { sampleReport } from '../support/reports.ts';
 
-const report = reportSchema.parse({
-  v: 1,
-  caseRef: 'TIME-0001',
-  // 23:30 UTC on 31 March is 01:30 on 1 April in Berlin (summer time, UTC+2).
-  submittedAt: '2026-03-31T23:30:00.000Z',
-  language: 'de',
-  urgent: false,
-  danger: 'no',
-  description: 'Drohanruf im Rathaus.',
-  evidence: { files: [], links: [] },
-  contact: 'chat',
-  contactValue: null,
-  ...Object.fromEntries(
-    ['role', 'kinds', 'channel', 'platform', 'link', 'when', 'state', 'municipality'].map((f) => [
-      f,
-      null,
-    ]),
-  ),
-  ...Object.fromEntries(
-    ['perpetrator', 'police', 'fileNumber', 'family', 'help'].map((f) => [f, null]),
-  ),
-  strafantragDeadline: null,
-  reminder: false,
-});
+// 23:30 UTC on 31 March is 01:30 on 1 April in Berlin (summer time, UTC+2).
+const report = sampleReport('TIME-0001', { submittedAt: '2026-03-31T23:30:00.000Z' });
 const details = {
   caseRef: 'TIME-0001',
   status: 'new' as const,
