@@ -57,6 +57,9 @@ export type FileWelcome =
 export function fileWelcome(loaded: Loaded, platform: Platform, deps: CoreDeps): FileWelcome {
   if (loaded.kind !== 'ok') return { kind: 'not-here' };
   const input = new Conversation(loaded.session, deps, platform).expected();
+  // The description takes a voice message as the answer; the step checks that it is audio.
+  if (input.kind === 'text' && input.voice === true)
+    return { kind: 'welcome', bytesLeft: deps.fileBudgetBytes ?? Number.POSITIVE_INFINITY };
   if (input.kind !== 'files') return { kind: 'not-here' };
   const budget = deps.fileBudgetBytes ?? Number.POSITIVE_INFINITY;
   return { kind: 'welcome', bytesLeft: Math.max(budget - (input.heldBytes ?? 0), 0) };

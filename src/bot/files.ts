@@ -6,6 +6,8 @@ export interface IncomingFile {
   readonly name: string;
   readonly mime: string;
   readonly bytes: Uint8Array;
+  /** Length in seconds of a voice message or recording, as the messenger declares it. */
+  readonly seconds?: number;
 }
 
 export type { FileRejection };
@@ -126,6 +128,9 @@ export class FileIntake {
       size: file.bytes.byteLength,
       sha256,
       receivedAt: this.#clock().toISOString(),
+      ...(file.seconds !== undefined && Number.isInteger(file.seconds) && file.seconds >= 0
+        ? { seconds: file.seconds }
+        : {}),
       ref,
     };
   }

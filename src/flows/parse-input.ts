@@ -110,6 +110,13 @@ export function parseInput(
     }
     case 'text':
     case 'place': {
+      // A voice message where one is welcome: one audio file.
+      if (spec.kind === 'text' && spec.voice === true && raw.kind === 'files') {
+        const [file, ...more] = raw.files;
+        return file !== undefined && more.length === 0 && file.mime.startsWith('audio/')
+          ? { ok: true, answer: { kind: 'files', files: [file], links: [] } }
+          : invalid('expectedVoice');
+      }
       if (typed === undefined) return invalid('expectedText');
       const max = spec.kind === 'text' ? spec.max : 200;
       const min = spec.kind === 'text' ? spec.min : 2;

@@ -41,7 +41,13 @@ export type InputSpec =
     }
   | { readonly kind: 'multi'; readonly options: readonly Option[]; readonly min: number }
   | { readonly kind: 'confirm'; readonly options: readonly Option[] }
-  | ({ readonly kind: 'text'; readonly min: number; readonly max: number } & WithShortcuts)
+  | ({
+      readonly kind: 'text';
+      readonly min: number;
+      readonly max: number;
+      /** A voice message (one audio file) is taken as the answer too. */
+      readonly voice?: boolean;
+    } & WithShortcuts)
   | ({ readonly kind: 'date' } & WithShortcuts)
   | ({ readonly kind: 'place' } & WithShortcuts)
   | ({
@@ -69,6 +75,8 @@ export interface FileRef {
   readonly size: number;
   readonly sha256: string;
   readonly receivedAt: string;
+  /** Length in seconds of a voice message or recording, when the messenger says it. */
+  readonly seconds?: number;
   /** Where the stored bytes are (opaque to flows). */
   readonly ref: string;
 }

@@ -1,6 +1,7 @@
 import type { Translator } from '../bot/i18n.ts';
 import { printable } from '../bot/printable.ts';
 import { INTAKE, type IntakeSpec } from '../flows/intake/intake-spec.ts';
+import { voiceLine } from '../flows/intake/questions.ts';
 import { text, type Language, type Text, type TextParam } from '../flows/types.ts';
 import { evidenceFileName } from './evidence-files.ts';
 import type { CaseDetails } from './ports.ts';
@@ -63,7 +64,8 @@ export function caseDocument(
     ...intake.documentLines(r, lang).map((line) => t(printableText(line))),
     '',
     t(text('staff:doc.description')),
-    block(r.description),
+    // A voice message as the description: named here, the file is listed with the evidence.
+    r.voiceSeconds === undefined ? block(r.description) : t(voiceLine(r.voiceSeconds)),
     '',
     t(text('staff:doc.evidence')),
     ...r.evidence.files.map(

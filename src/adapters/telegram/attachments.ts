@@ -10,6 +10,8 @@ export interface Attachment {
   readonly mime: string;
   /** The declared name, cleaned (no path, no control or bidi characters). */
   readonly name: string;
+  /** Length in seconds of a voice message or audio file, as Telegram reports it. */
+  readonly seconds?: number;
 }
 
 /**
@@ -46,6 +48,7 @@ export function attachmentOf(message: Message): Attachment | undefined {
       ...size(v.file_size),
       mime: mediaType(v.mime_type ?? 'audio/ogg'),
       name: `voice-${id}.ogg`,
+      seconds: v.duration,
     };
   }
   if (message.audio !== undefined) {
@@ -55,6 +58,7 @@ export function attachmentOf(message: Message): Attachment | undefined {
       ...size(a.file_size),
       mime: mediaType(a.mime_type ?? 'audio/mpeg'),
       name: cleanFileName(a.file_name ?? `audio-${id}.mp3`),
+      seconds: a.duration,
     };
   }
   if (message.video !== undefined) {

@@ -77,6 +77,11 @@ export async function download(
   }
   return {
     ok: true,
-    file: { name: attachment.name, mime: attachment.mime, bytes: Buffer.concat(chunks) },
+    file: {
+      name: attachment.name,
+      mime: attachment.mime,
+      bytes: Buffer.concat(chunks),
+      ...(attachment.seconds === undefined ? {} : { seconds: attachment.seconds }),
+    },
   };
 }

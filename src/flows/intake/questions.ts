@@ -417,31 +417,74 @@ const municipality: Question<'municipality', typeof municipalityDraft, typeof mu
 
 /** Longest part of the description repeated in the summary. */
 const DESCRIPTION_PREVIEW = 300;
-const descriptionDraft = { description: z.string().max(4000).optional() };
-const descriptionReport = { description: z.string().max(4000) };
-/** The description has a section of its own in the case document, not a line. */
+const descriptionDraft = {
+  description: z.string().max(4000).optional(),
+  /** The description as a voice message: its length in seconds (null: not known). */
+  voiceSeconds: z.number().int().nonnegative().nullable().optional(),
+};
+const descriptionReport = {
+  description: z.string().max(4000),
+  voiceSeconds: z.number().int().nonnegative().nullable().optional(),
+};
+/** "0:42": a voice message's length. */
+export const clockLength = (seconds: number): string =>
+  `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+/** The line naming a voice message, with its length when known. */
+export const voiceLine = (seconds: number | null): Text =>
+  seconds === null
+    ? k('description.voice')
+    : k('description.voiceLength', { length: clockLength(seconds) });
+/**
+ * The description has a section of its own in the case document, not a line. A voice message is
+ * taken as the description: it is kept as evidence (with its hash), the summary names it.
+ */
 const description: Question<'description', typeof descriptionDraft, typeof descriptionReport> = {
   id: 'description',
   editable: true,
   answered: (d) => d.description !== undefined,
   draft: descriptionDraft,
   step: {
-    view: () => ({ say: [k('description.prompt')], input: { kind: 'text', min: 10, max: 3000 } }),
-    onAnswer: (answer, { data }) =>
-      answer.kind === 'text' ? next({ ...data, description: answer.text }) : notOffered,
+    view: () => ({
+      say: [k('description.prompt')],
+      input: { kind: 'text', min: 10, max: 3000, voice: true },
+    }),
+    onAnswer: (answer, { data }) => {
+      if (answer.kind === 'text') {
+        const copy = { ...data, description: answer.text };
+        delete copy.voiceSeconds;
+        return next(copy);
+      }
+      const voice = answer.kind === 'files' ? answer.files[0] : undefined;
+      if (voice === undefined) return notOffered;
+      const saved = data.evidence ?? { files: [], links: [] };
+      const files = saved.files.some((f) => f.sha256 === voice.sha256)
+        ? saved.files
+        : [...saved.files, voice];
+      return next({
+        ...data,
+        description: '',
+        voiceSeconds: voice.seconds ?? null,
+        evidence: { ...saved, files },
+      });
+    },
   },
   summary: (d) =>
     d.description === undefined
       ? []
-      : [
-          summaryLine(
-            'description',
-            d.description.length > DESCRIPTION_PREVIEW
-              ? `${d.description.slice(0, DESCRIPTION_PREVIEW)}…`
-              : d.description,
-          ),
-        ],
-  report: { fields: descriptionReport, value: (d) => ({ description: d.description }) },
+      : d.voiceSeconds !== undefined
+        ? [summaryLine('description', voiceLine(d.voiceSeconds))]
+        : [
+            summaryLine(
+              'description',
+              d.description.length > DESCRIPTION_PREVIEW
+                ? `${d.description.slice(0, DESCRIPTION_PREVIEW)}…`
+                : d.description,
+            ),
+          ],
+  report: {
+    fields: descriptionReport,
+    value: (d) => ({ description: d.description, voiceSeconds: d.voiceSeconds }),
+  },
 };
 
 const fileRefSchema = z.object({
@@ -450,6 +493,7 @@ const fileRefSchema = z.object({
   size: z.number().int().nonnegative(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   receivedAt: z.iso.datetime(),
+  seconds: z.number().int().nonnegative().optional(),
   ref: z.string().max(200),
 });
 const evidenceSchema = z.object({
