@@ -76,6 +76,6 @@ describe('attachments', () => {
           },
         }),
       ),
-    ).toEqual({ fileId: 'a', mime: 'application/octet-stream', name: 'file' });
+    ).toEqual({ fileId: 'a', mime: 'application/octet-stream', name: 'file', seconds: 3 });
   });
 });

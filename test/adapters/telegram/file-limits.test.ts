@@ -28,6 +28,15 @@ async function start(options: Partial<HarnessOptions> = {}): Promise<TelegramHar
 /** A sentence as the app says it (with the app's configured values, e.g. the budget). */
 const said = (key: string, params?: Record<string, string | number>) =>
   (h ?? fail()).app.i18n.t('de', { key, ...(params ? { params } : {}) });
+/** The evidence status with its counts in plural forms. */
+const evidenceStatus = (files: number, links: number) =>
+  (h ?? fail()).app.i18n.t('de', {
+    key: 'intake:evidence.status',
+    params: {
+      files: { key: 'intake:count.files', params: { count: files } },
+      links: { key: 'intake:count.links', params: { count: links } },
+    },
+  });
 function fail(): never {
   throw new Error('no harness');
 }
@@ -88,7 +97,7 @@ describe('file limits before download (Telegram)', () => {
     expect(fetched()).toEqual(['rate-1', 'rate-2']);
     const texts = (await ben.messages()).map((m) => m.text);
     expect(texts.filter((t) => t === said('common:rateLimited'))).toHaveLength(1);
-    expect(texts).toContain(said('intake:evidence.status', { files: 2, links: 0 }));
+    expect(texts).toContain(evidenceStatus(2, 0));
     expect(await stored(redis.client, redis.prefix, 702)).toHaveLength(2);
   });
 
@@ -98,9 +107,7 @@ describe('file limits before download (Telegram)', () => {
     await toEvidence(clara);
     const kb = (n: number, fill: number) => Buffer.alloc(n * 1024, fill);
     await clara.sendContent(document('big-1', kb(700, 1)));
-    expect((await clara.lastQuestion()).text).toBe(
-      said('intake:evidence.status', { files: 1, links: 0 }),
-    );
+    expect((await clara.lastQuestion()).text).toBe(evidenceStatus(1, 0));
     // Declared larger than what is left: refused before getFile, with the budget named.
     await clara.sendContent(document('big-2', kb(400, 2)));
     expect((await clara.lastQuestion()).text).toBe(said('common:file.budget'));
@@ -117,7 +124,7 @@ describe('file limits before download (Telegram)', () => {
         ],
       });
     }
-    const status = said('intake:evidence.status', { files: 2, links: 0 });
+    const status = evidenceStatus(2, 0);
     const last = await eventually(
       async () => (await clara.lastQuestion()).text,
       (text) => text === status,
@@ -149,7 +156,7 @@ describe('file limits before download (Telegram)', () => {
         photo: [{ file_id: id, file_unique_id: id, width: 800, height: 600 }],
       });
     }
-    const status = said('intake:evidence.status', { files: 3, links: 0 });
+    const status = evidenceStatus(3, 0);
     const last = await eventually(
       async () => (await emil.lastQuestion()).text,
       (text) => text === status,
@@ -178,16 +185,12 @@ describe('file limits before download (Telegram)', () => {
     expect(fetched()).toEqual([]);
     // Typed answers still work: a link is taken as evidence.
     await dora.send('https://example.org/post/1');
-    expect((await dora.lastQuestion()).text).toBe(
-      said('intake:evidence.status', { files: 0, links: 1 }),
-    );
+    expect((await dora.lastQuestion()).text).toBe(evidenceStatus(0, 1));
     // With room again, files are taken again.
     await own.del(...ballast);
     await sleep(1_100);
     await dora.sendContent(document('mem-2', Buffer.from('%PDF-1.7 with room')));
-    expect((await dora.lastQuestion()).text).toBe(
-      said('intake:evidence.status', { files: 1, links: 1 }),
-    );
+    expect((await dora.lastQuestion()).text).toBe(evidenceStatus(1, 1));
     expect(fetched()).toEqual(['mem-2']);
   });
 });
