@@ -55,7 +55,15 @@ describe('Matrix channel: file limits before download', () => {
         }),
       );
     const fits = await send('fits.pdf', 700);
-    expect(fits.at(-1)?.body).toContain(t('intake:evidence.status', { files: 1, links: 0 }));
+    expect(fits.at(-1)?.body).toContain(
+      bot.i18n.t('de', {
+        key: 'intake:evidence.status',
+        params: {
+          files: { key: 'intake:count.files', params: { count: 1 } },
+          links: { key: 'intake:count.links', params: { count: 0 } },
+        },
+      }),
+    );
     expect(downloads).toBe(1);
     const over = await send('over.pdf', 400);
     expect(over.map((m) => m.body)).toEqual([t('common:file.budget')]);
