@@ -123,6 +123,8 @@ async function main(argv: string[], out: Out): Promise<number> {
   });
   const app = createApp(config, handle.redis, logger, { role: 'worker', keys });
   const commands = new StaffCommands({ roster, desk: app.desk, logger });
+  /** With the settings: times in TIME_ZONE. */
+  const shown = app.i18n;
   /** A case command through the staff commands, as in the chat rooms. */
   const run = async (): Promise<StaffAnswer> => {
     const typed = parseStaffCommand([command, ...rest].join(' '), CLI_SURFACE.prefix);
@@ -180,7 +182,7 @@ async function main(argv: string[], out: Out): Promise<number> {
           for (const c of rows)
             out(
               // Plain fields from Redis, each kept on its line.
-              `${c.urgent ? '!' : ' '} ${printable(c.caseRef)}  ${printable(c.status.padEnd(8))} ${printable(c.state)}  ${printable(c.kinds.join(','))}  ${printable(i18n.time.format(c.createdAt))}  ${printable(c.assignee ?? '-')}${c.eraseRequested ? `  ${say('list.erase')}` : ''}`,
+              `${c.urgent ? '!' : ' '} ${printable(c.caseRef)}  ${printable(c.status.padEnd(8))} ${printable(c.state)}  ${printable(c.kinds.join(','))}  ${printable(shown.time.format(c.createdAt))}  ${printable(c.assignee ?? '-')}${c.eraseRequested ? `  ${say('list.erase')}` : ''}`,
             );
         return 0;
       }
@@ -205,7 +207,7 @@ async function main(argv: string[], out: Out): Promise<number> {
         if (values.json)
           out(JSON.stringify(files === undefined ? result.value : { ...result.value, files }));
         else {
-          out(caseDocument(result.value, lang, i18n));
+          out(caseDocument(result.value, lang, shown));
           if (files !== undefined) {
             const dir = values.files ?? '';
             for (const f of files.saved) out(say('files.saved', { dir, ...f }));
@@ -234,7 +236,7 @@ async function main(argv: string[], out: Out): Promise<number> {
           `${base}.json`,
           `${printable(JSON.stringify({ ...result.value, audit: await app.cases.audit(caseRef) }, null, 2), { lines: true })}\n`,
         );
-        folder.stage(`${base}.txt`, `${caseDocument(result.value, lang, i18n)}\n`);
+        folder.stage(`${base}.txt`, `${caseDocument(result.value, lang, shown)}\n`);
         const written = folder.commit().map((name) => join(dir, name));
         out(
           values.json
@@ -309,7 +311,7 @@ async function main(argv: string[], out: Out): Promise<number> {
                 out(
                   values.json
                     ? notice
-                    : new NoticeLine(i18n, lang).render(JSON.parse(notice) as CaseNotice),
+                    : new NoticeLine(shown, lang).render(JSON.parse(notice) as CaseNotice),
                 );
               }
             }

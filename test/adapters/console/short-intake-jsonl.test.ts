@@ -34,8 +34,9 @@ async function caseOf(caseRef: string) {
   throw new Error(`no case ${caseRef}`);
 }
 
-const staff = (args: readonly string[]) =>
+const staff = (args: readonly string[], more: Readonly<Record<string, string>> = {}) =>
   staffCli(args, {
+    ...more,
     REDIS_KEY_PREFIX: redis.prefix,
     STAFF_PRIVATE_KEY: keys.privateKey,
     STAFF_USERS: 'ben',
@@ -98,6 +99,8 @@ describe('the short way through the intake, over the console JSON-lines channel'
     const shown = await staff(['show', caseRef]);
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain('Parkplatz');
+    // Times in the contact point's zone, named in the document.
+    expect(shown.stdout).toMatch(/Eingang: \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(Europe\/Berlin\)/);
     expect(shown.stdout).toMatch(/Beim Absenden noch offen.*Funktion/);
     expect(shown.stdout).toContain('Ergänzte Angaben');
     expect(shown.stdout).toMatch(/Funktion: [^\n]*Gemeinderat|Funktion: [^\n]*Rat/);
@@ -126,6 +129,9 @@ describe('the short way through the intake, over the console JSON-lines channel'
     const caseRef =
       sent.find((l): l is MessageLine => l.type === 'message' && l.case !== undefined)?.case ?? '';
     await caseOf(caseRef);
+    const utc = await staff(['show', caseRef, '--lang', 'en'], { TIME_ZONE: 'UTC' });
+    expect(utc.stdout).toMatch(/Received: \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(UTC\)/);
+    expect(utc.stdout).toMatch(/Still open when sent .*Role/);
     const stats = await staff(['stats']);
     expect(stats.code).toBe(0);
     for (const line of ['role,unknown,1', 'state,unknown,1', 'channel,unknown,1', 'kind,unknown,1'])
