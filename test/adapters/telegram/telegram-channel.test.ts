@@ -33,6 +33,15 @@ async function start(options: Partial<HarnessOptions> = {}): Promise<TelegramHar
 
 const t = (key: string, params?: Record<string, string | number>) =>
   (h ?? failNoHarness()).i18n.t('de', { key, ...(params ? { params } : {}) });
+/** The evidence status with its counts in plural forms. */
+const evidenceStatus = (files: number, links: number) =>
+  (h ?? failNoHarness()).i18n.t('de', {
+    key: 'intake:evidence.status',
+    params: {
+      files: { key: 'intake:count.files', params: { count: files } },
+      links: { key: 'intake:count.links', params: { count: links } },
+    },
+  });
 const tEn = (key: string) => (h ?? failNoHarness()).i18n.t('en', { key });
 function failNoHarness(): never {
   throw new Error('no harness');
@@ -162,9 +171,7 @@ describe('Telegram channel', () => {
       ],
     });
     expect(h!.callsOf('getFile').map((c) => c.payload['file_id'])).toEqual(['photo-big']);
-    expect((await dora.lastQuestion()).text).toContain(
-      t('intake:evidence.status', { files: 1, links: 0 }),
-    );
+    expect((await dora.lastQuestion()).text).toContain(evidenceStatus(1, 0));
 
     h!.files.set('letter', { bytes: Buffer.from('%PDF-1.7 letter') });
     await dora.sendContent({
@@ -178,9 +185,7 @@ describe('Telegram channel', () => {
       // A link in the caption is evidence too.
       caption: 'Der Beitrag: https://example.org/post/9',
     });
-    expect((await dora.lastQuestion()).text).toContain(
-      t('intake:evidence.status', { files: 2, links: 1 }),
-    );
+    expect((await dora.lastQuestion()).text).toContain(evidenceStatus(2, 1));
 
     // Too large: refused from the size Telegram reports, before anything is downloaded.
     const before = h!.callsOf('getFile').length;
@@ -218,7 +223,7 @@ describe('Telegram channel', () => {
       });
     const after = await dora.waitForMessages(count);
     expect(after).toHaveLength(count + 1);
-    expect(after.at(-1)?.text).toContain(t('intake:evidence.status', { files: 4, links: 1 }));
+    expect(after.at(-1)?.text).toContain(evidenceStatus(4, 1));
 
     // An album split by a restart (as webhook replicas may split one): each part counts.
     h!.files.set('b1', { bytes: Buffer.from('album b one') });
@@ -232,7 +237,7 @@ describe('Telegram channel', () => {
     await h!.startBot();
     await dora.sendContent(photo('b2'));
     const split = await dora.waitForMessages(count + 2);
-    expect(split.at(-1)?.text).toContain(t('intake:evidence.status', { files: 6, links: 1 }));
+    expect(split.at(-1)?.text).toContain(evidenceStatus(6, 1));
   });
 
   it('answers a forged button with an alert and changes nothing', async () => {
