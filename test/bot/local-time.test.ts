@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Translator } from '../../src/bot/i18n.ts';
 import { LocalTime } from '../../src/bot/local-time.ts';
 import { configSchema } from '../../src/config/schema.ts';
-import { caseDocument } from '../../src/queue/case-document.ts';
-import { NoticeLine } from '../../src/queue/staff-notices.ts';
+import { caseDocument } from '../../src/staff/case-document.ts';
+import { NoticeLine } from '../../src/staff/notices.ts';
 import { sampleReport } from '../support/reports.ts';
 
 // 23:30 UTC on 31 March is 01:30 on 1 April in Berlin (summer time, UTC+2).
