@@ -10,8 +10,9 @@ export interface CaseDetailsPorts extends CaseMessagePorts {
 
 /**
  * Adds details given after a short report to the case, as one message from the person in their
- * language. A case the worker has not made yet refuses them (the answer is not stored and can be
- * sent again); a closed case is named. A repeated event adds nothing.
+ * language. A report the worker has not made into a case yet takes them too (the desk keeps them
+ * beside it); a closed or unknown (erased) case is named, as for a case message. A repeated event
+ * adds nothing.
  */
 export async function caseDetails(
   ports: CaseDetailsPorts,
@@ -24,7 +25,6 @@ export async function caseDetails(
   );
   if (!(await ports.firstTime(conversationKey(event), event.eventId))) return undefined;
   const result = await ports.desk.personMessage(details.caseRef, added);
-  if (result === 'unknown') throw new Error('details for a case that does not exist yet');
   return result === 'ok'
     ? undefined
     : [text(`case:status.${result}`, { caseRef: details.caseRef })];
