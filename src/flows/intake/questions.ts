@@ -717,9 +717,11 @@ const deadline: Question<'deadline', typeof deadlineDraft, typeof deadlineReport
         date: formatDay(notice.deadline, lang),
         reminder: formatDay(reminderDay(notice.deadline), lang),
       };
-      if (notice.stage !== 'ahead')
+      // Details after a short report: the report went out without a reminder, so none is offered.
+      const stage = notice.stage === 'ahead' && data.sent === true ? 'soon' : notice.stage;
+      if (stage !== 'ahead')
         return {
-          say: [...said, k(`deadline.${notice.stage}`, params), disclaimer],
+          say: [...said, k(`deadline.${stage}`, params), disclaimer],
           input: { kind: 'choice', options: options('deadline', ['ok']) },
         };
       return {

@@ -10,6 +10,7 @@ import {
   strafantragDeadline,
   strafantragMade,
 } from '../../../src/flows/intake/deadline.ts';
+import { INTAKE } from '../../../src/flows/intake/intake-spec.ts';
 
 const day = (date: string): IntakeData => ({ when: { kind: 'date', date } });
 const TODAY = '2026-11-30';
@@ -128,5 +129,29 @@ describe('deadline arithmetic', () => {
   it('writes a leap day as people read it', () => {
     expect(formatDay('2028-02-29', 'de')).toBe('29. Februar 2028');
     expect(formatDay('2028-02-29', 'en')).toBe('29 February 2028');
+  });
+});
+
+describe('the deadline notice among the details after a short report', () => {
+  const deadline = INTAKE.questions.find((q) => q.id === 'deadline');
+  const context = (data: IntakeData) => ({
+    data,
+    lang: 'de' as const,
+    now: new Date(`${TODAY}T10:00:00.000Z`),
+    cases: [],
+    newCaseRef: () => 'R',
+  });
+
+  it('offers a reminder before sending, and after sending names the day without the offer', () => {
+    const before = deadline?.step.view(context({ ...day('2026-11-20'), police: 'no' }));
+    expect(before?.input).toMatchObject({ kind: 'confirm' });
+    const after = deadline?.step.view(
+      context({ ...day('2026-11-20'), police: 'no', way: 'short', sent: true }),
+    );
+    expect(after?.input).toEqual({
+      kind: 'choice',
+      options: [expect.objectContaining({ id: 'ok' })],
+    });
+    expect(after?.say.map((t) => t.key)).toContain('intake:deadline.soon');
   });
 });
