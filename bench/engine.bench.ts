@@ -13,7 +13,7 @@ import { createApp, type App } from '../src/app.ts';
 import { createLogger } from '../src/bot/logger.ts';
 import { connectRedis, StartupError } from '../src/infra/redis/connect.ts';
 import type { InboundEvent, InboundInput, OutboundMessage } from '../src/bot/types.ts';
-import { loadConfig } from '../src/config/load.ts';
+import { benchConfig } from './support/config.ts';
 
 const USAGE = `usage: npm run bench:engine -- [options]
   --conversations N  conversations per scenario (default 200)
@@ -251,16 +251,7 @@ async function eraseKeys(redis: Redis, prefix: string): Promise<number> {
 
 async function main(): Promise<void> {
   const prefix = `bench-${randomBytes(6).toString('hex')}`;
-  const config = loadConfig(
-    {
-      REDIS_URL: process.env['REDIS_URL'],
-      REDIS_KEY_PREFIX: prefix,
-      REDIS_AUTOSTART: 'false',
-      LOG_LEVEL: 'silent',
-      RATE_LIMIT_MESSAGES: '10000',
-    },
-    null,
-  );
+  const config = benchConfig(process.env['REDIS_URL'], prefix);
   const logger = createLogger('silent');
   const handle = await connectRedis({
     url: config.REDIS_URL,

@@ -10,7 +10,7 @@ import { connectRedis, type RedisHandle } from '../src/infra/redis/connect.ts';
 import { sessionContext } from '../src/infra/redis/conversation-store.ts';
 import { StateSeal } from '../src/bot/state-seal.ts';
 import type { InboundEvent, OutboundMessage } from '../src/bot/types.ts';
-import { loadConfig } from '../src/config/load.ts';
+import { benchConfig } from './support/config.ts';
 import type { CaseNotice } from '../src/staff/ports.ts';
 import { INTAKE } from './intake-script.ts';
 import type { IntakeSystem } from './load.ts';
@@ -66,16 +66,7 @@ export class LotseSystem implements IntakeSystem {
 
   /** Starts Lotse on the Redis at `url` under `prefix`, with its workers unless told not to. */
   static async start(url: string, prefix: string, workers = true): Promise<LotseSystem> {
-    const config = loadConfig(
-      {
-        REDIS_URL: url,
-        REDIS_KEY_PREFIX: prefix,
-        REDIS_AUTOSTART: 'false',
-        LOG_LEVEL: 'silent',
-        RATE_LIMIT_MESSAGES: '10000',
-      },
-      null,
-    );
+    const config = benchConfig(url, prefix);
     const logger = createLogger('silent');
     const handle = await connectRedis({
       url: config.REDIS_URL,

@@ -17,7 +17,7 @@ import { SECRET_HEADER } from '../src/adapters/telegram/webhook-server.ts';
 import { createApp } from '../src/app.ts';
 import { createLogger } from '../src/bot/logger.ts';
 import { StateSeal } from '../src/bot/state-seal.ts';
-import { loadConfig } from '../src/config/load.ts';
+import { benchConfig } from './support/config.ts';
 import { percentiles, type Percentiles } from './support/measure.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -87,16 +87,7 @@ export async function measureWebhook(
   prefix: string,
   people: number,
 ): Promise<WebhookPath> {
-  const config = loadConfig(
-    {
-      REDIS_URL: url,
-      REDIS_KEY_PREFIX: prefix,
-      REDIS_AUTOSTART: 'false',
-      LOG_LEVEL: 'silent',
-      RATE_LIMIT_MESSAGES: '10000',
-    },
-    null,
-  );
+  const config = benchConfig(url, prefix);
   const logger = createLogger('silent');
   const redis = new Redis(url, { maxRetriesPerRequest: null });
   const app = createApp(config, redis, logger, { sessionKey: StateSeal.generateKey() });
