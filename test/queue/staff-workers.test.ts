@@ -83,6 +83,31 @@ async function setup() {
   return { app, staff, channel };
 }
 
+/** The console's outbound worker of `app`, stopped after the test. */
+function startOutbound(app: App, options: { perChatGapMs?: number } = {}): void {
+  running.workers.push(
+    startOutboundWorker({
+      platform: 'console',
+      connection: blocking(),
+      redis: redis.client,
+      prefix: redis.prefix,
+      outbound: app.router,
+      i18n: app.i18n,
+      caseOpened: (event) => app.engine.handle(event),
+      logger,
+      ...options,
+    }),
+  );
+}
+
+/** A staff reply to the console person `chatId`. */
+const replyJob = (text: string, chatId: string) => ({
+  v: 1 as const,
+  address: { platform: 'console' as const, userId: chatId, chatId },
+  lang: 'de' as const,
+  message: { kind: 'staff-reply' as const, caseRef: 'AAAA-BBBB-CCCC-D', text },
+});
+
 async function submit(app: App, caseRef: string, overrides: Partial<Report> = {}): Promise<void> {
   await app.reports.submit({
     v: REPORT_JOB_VERSION,
@@ -207,25 +232,8 @@ describe('staff workers', () => {
   it('delivers staff replies once each, one per second per chat, retrying failures', async () => {
     const { app, channel } = await setup();
     channel.failures = 1;
-    running.workers.push(
-      startOutboundWorker({
-        platform: 'console',
-        connection: blocking(),
-        redis: redis.client,
-        prefix: redis.prefix,
-        outbound: app.router,
-        i18n: app.i18n,
-        caseOpened: (event) => app.engine.handle(event),
-        logger,
-        perChatGapMs: 400,
-      }),
-    );
-    const job = (text: string, chatId = 'p1') => ({
-      v: 1 as const,
-      address: { platform: 'console' as const, userId: chatId, chatId },
-      lang: 'de' as const,
-      message: { kind: 'staff-reply' as const, caseRef: 'AAAA-BBBB-CCCC-D', text },
-    });
+    startOutbound(app, { perChatGapMs: 400 });
+    const job = (text: string, chatId = 'p1') => replyJob(text, chatId);
     await app.outbound.enqueue(job('eins'), 'j1');
     await app.outbound.enqueue(job('zwei'), 'j2');
     await app.outbound.enqueue(job('andere'), 'j3');
@@ -245,24 +253,8 @@ describe('staff workers', () => {
 
   it('never lets one chat`s backlog of replies hold up another chat`s', async () => {
     const { app, channel } = await setup();
-    running.workers.push(
-      startOutboundWorker({
-        platform: 'console',
-        connection: blocking(),
-        redis: redis.client,
-        prefix: redis.prefix,
-        outbound: app.router,
-        i18n: app.i18n,
-        caseOpened: (event) => app.engine.handle(event),
-        logger,
-      }),
-    );
-    const job = (text: string, chatId: string) => ({
-      v: 1 as const,
-      address: { platform: 'console' as const, userId: chatId, chatId },
-      lang: 'de' as const,
-      message: { kind: 'staff-reply' as const, caseRef: 'AAAA-BBBB-CCCC-D', text },
-    });
+    startOutbound(app);
+    const job = replyJob;
     // 150 replies to one person: two and a half minutes at one a second.
     await app.outbound.queue('console').addBulk(
       Array.from({ length: 150 }, (_, n) => ({
