@@ -3,11 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCaseRef } from '../../../src/bot/case-ref.ts';
-import { reportSchema } from '../../../src/flows/intake/report.ts';
-import { CaseStore } from '../../../src/staff/case-store.ts';
-import { reportContext, reportPayloadSchema } from '../../../src/queue/reports-queue.ts';
-import { generateStaffKeyPair, openJson } from '../../../src/staff/seal.ts';
+import { generateStaffKeyPair } from '../../../src/staff/seal.ts';
 import { GERMAN_INTAKE, MARKER, walk } from '../../support/intake-script.ts';
+import { madeCase } from '../../support/made-case.ts';
 import { useJsonl, type MessageLine } from '../../support/jsonl-process.ts';
 import { useTestRedis } from '../../support/redis.ts';
 
@@ -19,22 +17,7 @@ const env = {
   DATA_DIR: mkdtempSync(join(tmpdir(), 'lotse-intake-')),
 };
 
-/** Waits for the staff worker (running in the same process) to turn the report into a case. */
-async function caseOf(caseRef: string) {
-  const cases = new CaseStore(redis.client, redis.prefix);
-  for (let i = 0; i < 200; i++) {
-    const record = await cases.get(caseRef);
-    const sealed = await cases.sealed(caseRef);
-    if (record && sealed) {
-      const payload = reportPayloadSchema.parse(
-        openJson(sealed, keys.privateKey, reportContext(caseRef)),
-      );
-      return { record, payload, report: reportSchema.parse(payload.report), cases };
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no case ${caseRef}`);
-}
+const caseOf = (caseRef: string) => madeCase(redis.client, redis.prefix, keys.privateKey, caseRef);
 
 const confirmationIn = (lines: readonly { type: string }[]) =>
   lines.find(

@@ -2,12 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { reportSchema } from '../../../src/flows/intake/report.ts';
-import { CaseStore } from '../../../src/staff/case-store.ts';
-import { reportContext, reportPayloadSchema } from '../../../src/queue/reports-queue.ts';
-import { generateStaffKeyPair, openJson } from '../../../src/staff/seal.ts';
+import { generateStaffKeyPair } from '../../../src/staff/seal.ts';
 import { walk } from '../../support/intake-script.ts';
 import { questionOf, useJsonl, type MessageLine } from '../../support/jsonl-process.ts';
+import { madeCase } from '../../support/made-case.ts';
 import { useTestRedis } from '../../support/redis.ts';
 import { staffCli } from '../../support/staff-cli.ts';
 
@@ -17,22 +15,7 @@ const keys = generateStaffKeyPair();
 const dataDir = mkdtempSync(join(tmpdir(), 'lotse-short-'));
 const env = { STAFF_PRIVATE_KEY: keys.privateKey, DATA_DIR: dataDir };
 
-/** Waits for the staff worker (in the same process) to turn the report into a case. */
-async function caseOf(caseRef: string) {
-  const cases = new CaseStore(redis.client, redis.prefix);
-  for (let i = 0; i < 200; i++) {
-    const record = await cases.get(caseRef);
-    const sealed = await cases.sealed(caseRef);
-    if (record && sealed) {
-      const payload = reportPayloadSchema.parse(
-        openJson(sealed, keys.privateKey, reportContext(caseRef)),
-      );
-      return { record, report: reportSchema.parse(payload.report) };
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no case ${caseRef}`);
-}
+const caseOf = (caseRef: string) => madeCase(redis.client, redis.prefix, keys.privateKey, caseRef);
 
 const staff = (args: readonly string[], more: Readonly<Record<string, string>> = {}) =>
   staffCli(args, {
