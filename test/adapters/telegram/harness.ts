@@ -604,3 +604,20 @@ export class FakeDesk implements StaffDesk {
     return Promise.resolve({ ok: true as const, value: undefined });
   }
 }
+
+/** A text message update from a private chat, as Telegram posts it to a webhook (commands marked). */
+export function textUpdate(updateId: number, userId: number, text: string): object {
+  return {
+    update_id: updateId,
+    message: {
+      message_id: updateId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: userId, type: 'private', first_name: 'Wera' },
+      from: { id: userId, is_bot: false, first_name: 'Wera', language_code: 'de' },
+      text,
+      ...(text.startsWith('/')
+        ? { entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }] }
+        : {}),
+    },
+  };
+}

@@ -14,7 +14,7 @@ import { generateStaffKeyPair } from '../../../src/staff/seal.ts';
 import { useJsonl, type JsonlProcess } from '../../support/jsonl-process.ts';
 import { useTestRedis } from '../../support/redis.ts';
 import { until } from '../../support/wait.ts';
-import { freePort, TOKEN } from './harness.ts';
+import { freePort, textUpdate, TOKEN } from './harness.ts';
 
 const redis = useTestRedis('tgstop');
 const start = useJsonl();
@@ -94,20 +94,6 @@ class HoldingProxy {
   }
 }
 
-function update(updateId: number, userId: number, text: string): object {
-  return {
-    update_id: updateId,
-    message: {
-      message_id: updateId,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: userId, type: 'private', first_name: 'Wera' },
-      from: { id: userId, is_bot: false, first_name: 'Wera', language_code: 'de' },
-      text,
-      entities: [{ type: 'bot_command', offset: 0, length: text.length }],
-    },
-  };
-}
-
 /** Starts the program in webhook mode; resolves once its webhook server answers. */
 async function startBot(
   shutdownSeconds = SHUTDOWN_SECONDS,
@@ -172,7 +158,7 @@ describe('SIGTERM during a webhook request', () => {
   it('finishes the update in hand within the bound, answers it, and exits 0', async () => {
     const { bot, post } = await startBot();
     proxy!.delayMs = 300;
-    const answered = post(update(21, 401, '/start'));
+    const answered = post(textUpdate(21, 401, '/start'));
     await until(() => proxy!.held > 0);
     bot.child.kill('SIGTERM');
     expect(await answered).toBe(200);
@@ -183,7 +169,7 @@ describe('SIGTERM during a webhook request', () => {
   it('exits within the bound when Telegram does not answer, and says in one line what was left', async () => {
     const { bot, post } = await startBot();
     proxy!.delayMs = Infinity;
-    const answered = post(update(22, 402, '/start'));
+    const answered = post(textUpdate(22, 402, '/start'));
     await until(() => proxy!.held > 0);
     const signalled = Date.now();
     bot.child.kill('SIGTERM');
@@ -205,7 +191,7 @@ describe('SIGTERM during a webhook request', () => {
   it('a second SIGTERM ends it at once', async () => {
     const { bot, post } = await startBot(60);
     proxy!.delayMs = Infinity;
-    void post(update(23, 403, '/start'));
+    void post(textUpdate(23, 403, '/start'));
     await until(() => proxy!.held > 0);
     bot.child.kill('SIGTERM');
     await until(() => bot.stderr.includes('"msg":"stopping"'));

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Transformer } from '../../../src/adapters/telegram/telegram-channel.ts';
 import { SECRET_HEADER } from '../../../src/adapters/telegram/webhook-server.ts';
 import { useTestRedis } from '../../support/redis.ts';
-import { TelegramHarness } from './harness.ts';
+import { TelegramHarness, textUpdate } from './harness.ts';
 
 const redis = useTestRedis('tgwh');
 const SECRET = 'webhook-secret_0123456789';
@@ -29,22 +29,6 @@ async function start(transformers: Transformer[] = []): Promise<TelegramHarness>
 
 const url = (path = '/telegram/hook') => `http://127.0.0.1:${h?.channel.webhookPort ?? 0}${path}`;
 
-function update(updateId: number, userId: number, text: string): object {
-  return {
-    update_id: updateId,
-    message: {
-      message_id: updateId,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: userId, type: 'private', first_name: 'Wera' },
-      from: { id: userId, is_bot: false, first_name: 'Wera', language_code: 'de' },
-      text,
-      ...(text.startsWith('/')
-        ? { entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }] }
-        : {}),
-    },
-  };
-}
-
 function post(body: object | string, secret: string | null = SECRET, path?: string) {
   return fetch(url(path), {
     method: 'POST',
@@ -65,9 +49,9 @@ describe('Telegram webhook', () => {
       secret_token: SECRET,
       allowed_updates: ['message', 'callback_query'],
     });
-    expect((await post(update(1, 301, '/start'), null)).status).toBe(401);
-    expect((await post(update(1, 301, '/start'), 'wrong-secret_0123456789')).status).toBe(401);
-    expect((await post(update(1, 301, '/start'), SECRET, '/elsewhere')).status).toBe(404);
+    expect((await post(textUpdate(1, 301, '/start'), null)).status).toBe(401);
+    expect((await post(textUpdate(1, 301, '/start'), 'wrong-secret_0123456789')).status).toBe(401);
+    expect((await post(textUpdate(1, 301, '/start'), SECRET, '/elsewhere')).status).toBe(404);
     expect((await fetch(url(), { headers: { [SECRET_HEADER]: SECRET } })).status).toBe(405);
     expect((await post('{"no": "update"}')).status).toBe(400);
     expect((await post('not json')).status).toBe(400);
@@ -77,12 +61,12 @@ describe('Telegram webhook', () => {
 
   it('answers an update delivered twice only once', async () => {
     await start();
-    const first = await post(update(7, 302, '/start'));
+    const first = await post(textUpdate(7, 302, '/start'));
     expect(first.status).toBe(200);
-    const again = await post(update(7, 302, '/start'));
+    const again = await post(textUpdate(7, 302, '/start'));
     expect(again.status).toBe(200);
     // And twice at the same moment.
-    const both = await Promise.all([post(update(8, 302, '3')), post(update(8, 302, '3'))]);
+    const both = await Promise.all([post(textUpdate(8, 302, '3')), post(textUpdate(8, 302, '3'))]);
     expect(both.map((r) => r.status)).toEqual([200, 200]);
     const messages = await h!.botMessages(302);
     const texts = messages.map((m) => m.text);
@@ -100,9 +84,9 @@ describe('Telegram webhook', () => {
     };
     await start([slowSend]);
     const port = h!.channel.webhookPort;
-    expect((await post(update(11, 303, '/start'))).status).toBe(200);
+    expect((await post(textUpdate(11, 303, '/start'))).status).toBe(200);
     slow = true;
-    const inFlight = post(update(12, 303, '3'));
+    const inFlight = post(textUpdate(12, 303, '3'));
     await sleep(100);
     const stopped = h!.stopBot();
     const response = await inFlight;
