@@ -204,14 +204,20 @@ export class Engine {
   /**
    * Decides whether a file may be fetched, before an adapter downloads a byte of it. The file
    * counts against the person's rate limit at once; it is taken only at a step that asks for
-   * files, within the report's byte budget, and while Redis has room. A refused file gets one
-   * sentence here; the conversation itself is untouched and goes on.
+   * files, within the report's byte budget, and while Redis has room. The step is the one the file
+   * will arrive at: the stored session with the person's events still queued before the file
+   * (an answer sent just before it, not yet handled) played through the pure core. A refused file
+   * gets one sentence here; the conversation itself is untouched and goes on.
    */
   async admitFile(sender: FileSender, offer: FileOffer): Promise<FileAdmission> {
     const key = conversationKey(sender);
     const log = this.#log.child({ conv: this.#pseudonym(key) });
     const charged = await this.#d.store.charge(key);
-    const loaded = loadSession(charged.session);
+    const ahead =
+      charged.kind === 'ok'
+        ? this.#ahead(charged.session, charged.queued, log)
+        : { loaded: loadSession(charged.session), queuedFileBytes: 0 };
+    const loaded = ahead.loaded;
     const lang = languageOf(loaded) ?? pickLanguage(sender.languageHint, this.#d.defaultLanguage);
     const refuse = async (reason: FileRefusal, tell = true): Promise<FileAdmission> => {
       log.info({ reason, platform: sender.platform }, 'file refused before download');
@@ -243,7 +249,9 @@ export class Engine {
       const none = () => Promise.resolve();
       return { kind: 'take', maxBytes: bytes, stored: none, release: none };
     }
-    if (!(await gate.reserve(key, bytes, welcome.bytesLeft))) return refuse('budget');
+    // Files of queued events are still reserved in flight and counted in the state ahead as well.
+    const budgetLeft = welcome.bytesLeft + ahead.queuedFileBytes;
+    if (!(await gate.reserve(key, bytes, budgetLeft))) return refuse('budget');
     let held = bytes;
     const giveBack = async (amount: number) => {
       if (amount <= 0) return;
@@ -261,6 +269,42 @@ export class Engine {
       stored: (size) => giveBack(held - Math.max(size, 0)),
       release: () => giveBack(held),
     };
+  }
+
+  /**
+   * The session as it will be once the queued events are handled: each played through the pure
+   * core (effects are not run; they change no session). Also the bytes of queued files that state
+   * holds: they are still reserved by their adapters, and must not count twice.
+   */
+  #ahead(
+    rawSession: string | null,
+    queued: readonly string[],
+    log: Logger,
+  ): { readonly loaded: Loaded; readonly queuedFileBytes: number } {
+    let loaded = loadSession(rawSession);
+    let queuedFileBytes = 0;
+    const deps = this.#coreDeps();
+    for (const raw of queued) {
+      const parsed = inboundEventSchema.safeParse(safeJson(raw));
+      // A damaged event is dropped by the worker too; one that fails leaves the session as it is.
+      if (!parsed.success) continue;
+      const event = parsed.data as InboundEvent;
+      const before = fileWelcome(loaded, event.platform, deps);
+      let outcome: Outcome;
+      try {
+        outcome = converse(loaded, event, deps);
+      } catch (error) {
+        log.debug({ err: error }, 'a queued event could not be played ahead');
+        continue;
+      }
+      loaded =
+        outcome.session === null ? { kind: 'none' } : { kind: 'ok', session: outcome.session };
+      if (event.input.kind !== 'files' || before.kind !== 'welcome') continue;
+      const after = fileWelcome(loaded, event.platform, deps);
+      const taken = after.kind === 'welcome' ? before.bytesLeft - after.bytesLeft : 0;
+      if (Number.isFinite(taken) && taken > 0) queuedFileBytes += taken;
+    }
+    return { loaded, queuedFileBytes };
   }
 
   /**

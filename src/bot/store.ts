@@ -16,7 +16,10 @@ export const UNREADABLE = '\u0000unreadable';
 export type BeginResult =
   /** The event id was seen before: nothing to do. */
   | { readonly kind: 'duplicate' }
-  /** Too many messages in the window; `notify` is true once per window. */
+  /**
+   * Too many messages in the window; nothing was kept of the event. `notify` is true once per
+   * flood: for the first message over the limit, and again only after a whole window without one.
+   */
   | {
       readonly kind: 'rate-limited';
       readonly notify: boolean;
@@ -54,14 +57,23 @@ export type CommitResult =
   | { readonly kind: 'lost' };
 
 export type ChargeResult =
-  /** Counted within the limit; the stored session, to decide what the file is for. */
-  | { readonly kind: 'ok'; readonly session: string | null }
-  /** Over the limit, as for `begin`: `notify` once per window, the session only then. */
+  /**
+   * Counted within the limit; the stored session and the events still queued before it (oldest
+   * first, at most {@link CHARGE_QUEUED_MAX}): together they say what the file will arrive at.
+   */
+  | { readonly kind: 'ok'; readonly session: string | null; readonly queued: readonly string[] }
+  /** Over the limit, as for `begin`: `notify` once per flood, the session only then. */
   | {
       readonly kind: 'rate-limited';
       readonly notify: boolean;
       readonly session: string | null;
     };
+
+/**
+ * How many queued events `charge` hands out at most. An inbox is rarely longer than the rate limit
+ * lets it grow; beyond this, a file is decided against the state after the first ones.
+ */
+export const CHARGE_QUEUED_MAX = 100;
 
 export interface BeginOptions {
   /** The event was counted against the rate limit already (by `charge`, file by file). */
@@ -81,7 +93,8 @@ export interface ConversationStore {
   ): Promise<BeginResult>;
   /**
    * Counts one unit against the conversation's rate limit without queuing anything: a file is
-   * counted before it is downloaded. Reads the session without taking the lock.
+   * counted before it is downloaded. Reads the session and the queued events (in one step, so that
+   * they fit together) without taking the lock.
    */
   charge(key: string): Promise<ChargeResult>;
   /**

@@ -7,7 +7,8 @@ import { loadSession, type Session } from '../../src/bot/session.ts';
 import { UNREADABLE, type CommitResult } from '../../src/bot/store.ts';
 import type { InboundEvent, InboundInput, Outbound, OutboundMessage } from '../../src/bot/types.ts';
 import { defineFlow, type FlowRegistry } from '../../src/flows/define.ts';
-import { text, type Language } from '../../src/flows/types.ts';
+import { text, type FileRef, type Language } from '../../src/flows/types.ts';
+import type { FileGate } from '../../src/bot/file-gate.ts';
 import { echo, frame, registryWith, sessionAt } from '../support/flows.ts';
 import { MemoryConversationStore, type MemoryStoreOptions } from '../support/memory-store.ts';
 
@@ -88,6 +89,7 @@ interface Setup {
   readonly busyWaitMs?: number;
   readonly pseudonym?: Pseudonymizer;
   readonly deliver?: (event: InboundEvent, messages: readonly OutboundMessage[]) => void;
+  readonly files?: { readonly budgetBytes: number; readonly gate?: FileGate };
 }
 
 function setup(options: Setup = {}) {
@@ -124,6 +126,7 @@ function setup(options: Setup = {}) {
       ...(options.effects ? { effects: options.effects } : {}),
       busyWaitMs: options.busyWaitMs ?? 2_000,
       ...(options.pseudonym ? { pseudonym: options.pseudonym } : {}),
+      ...(options.files ? { files: options.files } : {}),
     });
   return { store, engine: engineFor(store), engineFor, sent, logs, timeline };
 }
@@ -139,6 +142,67 @@ const event = (input: InboundInput, extra: Partial<InboundEvent> = {}): InboundE
 });
 const say = (value: string, extra: Partial<InboundEvent> = {}) =>
   event({ kind: 'text', text: value }, extra);
+
+/** A name, then files: the shape of the intake's question before evidence and its evidence step. */
+const dropFlow = defineFlow<{ name: string; files: FileRef[] }>({
+  id: 'drop',
+  initialData: () => ({ name: '', files: [] }),
+  parseData: (raw) => raw as { name: string; files: FileRef[] },
+  start: () => 'name',
+  steps: {
+    name: {
+      view: () => ({ say: [text('common:nav.menu')], input: { kind: 'text', min: 1, max: 100 } }),
+      onAnswer: (answer, ctx) =>
+        answer.kind === 'text'
+          ? { type: 'goto', step: 'files', data: { ...ctx.data, name: answer.text } }
+          : { type: 'invalid', hint: text('common:invalid.expectedText') },
+    },
+    files: {
+      view: (ctx) => ({
+        say: [text('common:nav.menu')],
+        input: {
+          kind: 'files',
+          maxFiles: 20,
+          heldBytes: ctx.data.files.reduce((sum, f) => sum + f.size, 0),
+        },
+      }),
+      onAnswer: (answer, ctx) =>
+        answer.kind === 'files'
+          ? {
+              type: 'goto',
+              step: 'files',
+              data: { ...ctx.data, files: [...ctx.data.files, ...answer.files] },
+            }
+          : { type: 'invalid', hint: text('common:invalid.expectedText') },
+    },
+  },
+});
+const fileRef = (size: number): FileRef => ({
+  name: 'beweis.pdf',
+  mime: 'application/pdf',
+  size,
+  sha256: 'a'.repeat(64),
+  receivedAt: NOW.toISOString(),
+  ref: `file-${String(++seq)}`,
+});
+
+/** Reservations in memory, as RedisFileGate keeps them. */
+class MemoryFileGate implements FileGate {
+  readonly held = new Map<string, number>();
+  roomForFiles() {
+    return Promise.resolve(true);
+  }
+  reserve(key: string, bytes: number, bytesLeft: number) {
+    const held = this.held.get(key) ?? 0;
+    if (held + bytes > bytesLeft) return Promise.resolve(false);
+    this.held.set(key, held + bytes);
+    return Promise.resolve(true);
+  }
+  release(key: string, bytes: number) {
+    this.held.set(key, (this.held.get(key) ?? 0) - bytes);
+    return Promise.resolve();
+  }
+}
 
 describe('Engine', () => {
   it('handles a first contact: saves the session, then sends the rendered replies', async () => {
@@ -430,6 +494,48 @@ describe('Engine', () => {
     expect(seenIn(store.session(KEY))).toEqual(['vom anderen', 'wartet']);
     expect(sent).toHaveLength(2);
     expect(await engine.sweep()).toBe(0);
+  });
+
+  it('admits a file at the step the queued answer before it leads to', async () => {
+    const { engine, store, sent } = setup({ flows: registryWith(dropFlow) });
+    store.setSession(KEY, JSON.stringify(sessionAt([frame('drop', 'name')])));
+    // The answer to the question before the files is queued; a worker holds the lock, still at it.
+    const answer = say('Anna');
+    expect((await store.begin(KEY, answer.eventId, JSON.stringify(answer))).kind).toBe('go');
+    const admission = await engine.admitFile(
+      { platform: 'console', userId: 'anna', chatId: 'anna', eventId: 'file-1' },
+      { size: 100 },
+    );
+    expect(admission.kind).toBe('take');
+    expect(sent).toEqual([]);
+    // Without the queued answer, the same file is refused at the step before, in one sentence.
+    store.setSession('console:ben', JSON.stringify(sessionAt([frame('drop', 'name')])));
+    const refused = await engine.admitFile(
+      { platform: 'console', userId: 'ben', chatId: 'ben', eventId: 'file-2' },
+      { size: 100 },
+    );
+    expect(refused.kind).toBe('refused');
+    expect(sent.map((s) => s.messages[0]?.text)).toEqual([tr('de', 'common:file.notHere')]);
+  });
+
+  it('counts the bytes of a queued file once against the budget, not twice', async () => {
+    const gate = new MemoryFileGate();
+    const { engine, store } = setup({
+      flows: registryWith(dropFlow),
+      files: { budgetBytes: 1_000, gate },
+    });
+    store.setSession(KEY, JSON.stringify(sessionAt([frame('drop', 'files')])));
+    // A file of 600 bytes is queued, and still reserved by the adapter that handed it on.
+    const queued = event({ kind: 'files', files: [fileRef(600)] });
+    expect(
+      (await store.begin(KEY, queued.eventId, JSON.stringify(queued), { counted: true })).kind,
+    ).toBe('go');
+    gate.held.set(KEY, 600);
+    const sender = { platform: 'console', userId: 'anna', chatId: 'anna' } as const;
+    const fits = await engine.admitFile({ ...sender, eventId: 'f-300' }, { size: 300 });
+    expect(fits.kind).toBe('take');
+    const over = await engine.admitFile({ ...sender, eventId: 'f-200' }, { size: 200 });
+    expect(over.kind).toBe('refused');
   });
 
   it('survives a failing delivery: the answer is stored all the same', async () => {

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type {
-  BeginOptions,
-  BeginResult,
-  ChargeResult,
-  CommitResult,
-  ConversationStore,
+import {
+  CHARGE_QUEUED_MAX,
+  type BeginOptions,
+  type BeginResult,
+  type ChargeResult,
+  type CommitResult,
+  type ConversationStore,
 } from '../../src/bot/store.ts';
 
 /** Tunables of the in-memory store; the defaults are those of the Redis store. */
@@ -35,6 +36,8 @@ interface Conversation {
   outbox: string | undefined;
   lock: { token: string; expiresAt: number } | undefined;
   rate: { count: number; expiresAt: number } | undefined;
+  /** When the mark "told to slow down" runs out (renewed by every message over the limit). */
+  toldUntil: number;
   /** Event ids seen, with the time they are forgotten. */
   readonly seen: Map<string, number>;
 }
@@ -80,11 +83,12 @@ export class MemoryConversationStore implements ConversationStore {
       const id = eventId ?? '-';
       const forgetAt = c.seen.get(id);
       if (forgetAt !== undefined && forgetAt > now) return { kind: 'duplicate' };
-      c.seen.set(id, now + this.#o.seenTtlMs);
       if (options.counted !== true) {
         const over = this.#count(c, now);
+        // Refused events leave no trace (no seen mark).
         if (over !== undefined) return over;
       }
+      c.seen.set(id, now + this.#o.seenTtlMs);
       c.inbox.push(event);
     }
     if (c.lock !== undefined && c.lock.expiresAt > now) return { kind: 'busy' };
@@ -108,16 +112,26 @@ export class MemoryConversationStore implements ConversationStore {
     await this.#latency();
     const now = this.#o.now();
     const c = this.#conversation(key);
-    return this.#count(c, now) ?? { kind: 'ok', session: this.#liveSession(c, now) };
+    return (
+      this.#count(c, now) ?? {
+        kind: 'ok',
+        session: this.#liveSession(c, now),
+        queued: c.inbox.slice(0, CHARGE_QUEUED_MAX),
+      }
+    );
   }
 
-  /** Counts one message; the rate-limited answer when it is over the limit. */
+  /**
+   * Counts one message; the rate-limited answer when it is over the limit, telling the person once
+   * per flood (until a window passes without a message over the limit).
+   */
   #count(c: Conversation, now: number): Extract<BeginResult, { kind: 'rate-limited' }> | undefined {
     if (c.rate === undefined || c.rate.expiresAt <= now)
       c.rate = { count: 0, expiresAt: now + this.#o.rateWindowMs };
     c.rate.count++;
     if (c.rate.count <= this.#o.rateLimit) return undefined;
-    const notify = c.rate.count === this.#o.rateLimit + 1;
+    const notify = c.toldUntil <= now;
+    c.toldUntil = now + this.#o.rateWindowMs;
     return { kind: 'rate-limited', notify, session: notify ? this.#liveSession(c, now) : null };
   }
 
@@ -224,6 +238,7 @@ export class MemoryConversationStore implements ConversationStore {
         outbox: undefined,
         lock: undefined,
         rate: undefined,
+        toldUntil: 0,
         seen: new Map(),
       };
       this.#conversations.set(key, c);

@@ -87,7 +87,7 @@ export function conversationStoreContract(name: string, make: StoreFactory): voi
       expect(await s.begin('console:b', 'same', ev(1))).toMatchObject({ kind: 'go' });
     });
 
-    it('rate-limits per conversation and window, notifying once per window', async () => {
+    it('rate-limits per conversation and window, notifying once', async () => {
       const s = store();
       const { rateLimit, rateWindowMs } = CONTRACT_LIMITS;
       const kinds: string[] = [];
@@ -123,6 +123,35 @@ export function conversationStoreContract(name: string, make: StoreFactory): voi
       expect(queued).toEqual([ev(1), ev(2), ev(3), ev(4), ev(5), ev(201)]);
     });
 
+    it('tells a flood once across windows, again after a quiet window; refused events leave no mark', async () => {
+      const s = store();
+      const { rateWindowMs } = CONTRACT_LIMITS;
+      let n = 0;
+      /** Messages as fast as they go for `ms`: how often the person was told, the first refused id. */
+      const flood = async (ms: number) => {
+        let told = 0;
+        let refused: string | undefined;
+        for (const end = Date.now() + ms; Date.now() < end;) {
+          const id = `f${String(++n)}`;
+          const begun = await s.begin('console:f', id, ev(n));
+          if (begun.kind === 'rate-limited') {
+            refused ??= id;
+            if (begun.notify) told++;
+          }
+          await sleep(5);
+        }
+        return { told, refused };
+      };
+      // Two and a half windows of flood: each window lets its share through, one notice in all.
+      const first = await flood(rateWindowMs * 2.5);
+      expect(first.told).toBe(1);
+      // A refused event was not remembered: delivered again later, it is taken, not a duplicate.
+      await sleep(rateWindowMs + 100);
+      expect(await s.begin('console:f', first.refused, ev(0))).not.toEqual({ kind: 'duplicate' });
+      // After a quiet window, a new flood is told again, once.
+      expect((await flood(rateWindowMs)).told).toBe(1);
+    });
+
     it('counts files by charge before anything is fetched, and not again when they arrive', async () => {
       const s = store();
       const { rateLimit } = CONTRACT_LIMITS;
@@ -131,7 +160,7 @@ export function conversationStoreContract(name: string, make: StoreFactory): voi
       expect(await s.commit('console:a', first.token, '{"s":1}')).toEqual({ kind: 'done' });
       // The rest of the window goes to files; each charge sees the stored session.
       for (let n = 2; n <= rateLimit; n++)
-        expect(await s.charge('console:a')).toEqual({ kind: 'ok', session: '{"s":1}' });
+        expect(await s.charge('console:a')).toEqual({ kind: 'ok', session: '{"s":1}', queued: [] });
       expect(await s.charge('console:a')).toEqual({
         kind: 'rate-limited',
         notify: true,
@@ -149,7 +178,26 @@ export function conversationStoreContract(name: string, make: StoreFactory): voi
       });
       expect(await s.begin('console:a', 'e3', ev(3))).toMatchObject({ kind: 'rate-limited' });
       // Another person is not affected.
-      expect(await s.charge('console:b')).toEqual({ kind: 'ok', session: null });
+      expect(await s.charge('console:b')).toEqual({ kind: 'ok', session: null, queued: [] });
+    });
+
+    it('hands out the events still queued with the session on charge, oldest first', async () => {
+      const s = store();
+      const first = await s.begin('console:a', 'e1', ev(1));
+      if (first.kind !== 'go') throw new Error(first.kind);
+      expect(await s.begin('console:a', 'e2', ev(2))).toEqual({ kind: 'busy' });
+      expect(await s.charge('console:a')).toEqual({
+        kind: 'ok',
+        session: null,
+        queued: [ev(1), ev(2)],
+      });
+      // The head handled: the session and the rest of the queue move on together.
+      expect(await s.commit('console:a', first.token, '{"s":1}')).toMatchObject({ kind: 'next' });
+      expect(await s.charge('console:a')).toEqual({
+        kind: 'ok',
+        session: '{"s":1}',
+        queued: [ev(2)],
+      });
     });
 
     it('saves the session on commit and erases it when committed as null', async () => {

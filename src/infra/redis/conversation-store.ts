@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../../bot/logger.ts';
 import { StateSeal } from '../../bot/state-seal.ts';
 import {
+  CHARGE_QUEUED_MAX,
   UNREADABLE,
   type BeginOptions,
   type BeginResult,
@@ -28,20 +29,35 @@ export interface RedisStoreOptions {
   readonly logger?: Logger;
 }
 
-// KEYS: session, inbox, lock, rate, seen, outbox
+/**
+ * Counts one message against the rate limit (Lua, shared by BEGIN and CHARGE). Over the limit, the
+ * person is told once per flood, not once per window: the `told` mark lives a window and every
+ * message over the limit renews it, so it runs out only after a window without one.
+ * Arguments: rate key, told key, limit, window ms. Returns nil within the limit.
+ */
+const OVER_LIMIT = `
+local function overLimit(rate, told, limit, windowMs)
+  local n = redis.call('INCR', rate)
+  if n == 1 then redis.call('PEXPIRE', rate, windowMs) end
+  if n <= tonumber(limit) then return nil end
+  if redis.call('SET', told, '1', 'NX', 'PX', windowMs) then return '1' end
+  redis.call('PEXPIRE', told, windowMs)
+  return '0'
+end
+`;
+
+// KEYS: session, inbox, lock, rate, seen, outbox, told
 // ARGV: event, token, lockMs, seenSec, limit, windowMs, inboxSec, counted ('1': charged already)
-const BEGIN = `
+// An event over the limit leaves nothing behind (no seen mark): a flood does not grow Redis.
+const BEGIN = `${OVER_LIMIT}
 if ARGV[1] ~= '' then
-  if not redis.call('SET', KEYS[5], '1', 'NX', 'EX', ARGV[4]) then return {'duplicate'} end
+  if redis.call('EXISTS', KEYS[5]) == 1 then return {'duplicate'} end
   if ARGV[8] ~= '1' then
-    local n = redis.call('INCR', KEYS[4])
-    if n == 1 then redis.call('PEXPIRE', KEYS[4], ARGV[6]) end
-    local limit = tonumber(ARGV[5])
-    if n > limit then
-      if n == limit + 1 then return {'rate', '1', redis.call('GET', KEYS[1]) or ''} end
-      return {'rate', '0'}
-    end
+    local over = overLimit(KEYS[4], KEYS[7], ARGV[5], ARGV[6])
+    if over == '1' then return {'rate', '1', redis.call('GET', KEYS[1]) or ''} end
+    if over then return {'rate', '0'} end
   end
+  redis.call('SET', KEYS[5], '1', 'EX', ARGV[4])
   redis.call('RPUSH', KEYS[2], ARGV[1])
   redis.call('EXPIRE', KEYS[2], ARGV[7])
 end
@@ -57,16 +73,14 @@ if not s then s = '' end
 return {'go', head or '', s, out or ''}
 `;
 
-// KEYS: session, rate   ARGV: limit, windowMs
-const CHARGE = `
-local n = redis.call('INCR', KEYS[2])
-if n == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
-local limit = tonumber(ARGV[1])
-if n > limit then
-  if n == limit + 1 then return {'rate', '1', redis.call('GET', KEYS[1]) or ''} end
-  return {'rate', '0'}
-end
-return {'ok', redis.call('GET', KEYS[1]) or ''}
+// KEYS: session, rate, told, inbox   ARGV: limit, windowMs, queuedMax
+// The session and the events queued before it are read together: a worker's COMMIT moves an event
+// from the one to the other in one step.
+const CHARGE = `${OVER_LIMIT}
+local over = overLimit(KEYS[2], KEYS[3], ARGV[1], ARGV[2])
+if over == '1' then return {'rate', '1', redis.call('GET', KEYS[1]) or ''} end
+if over then return {'rate', '0'} end
+return {'ok', redis.call('GET', KEYS[1]) or '', redis.call('LRANGE', KEYS[4], 0, tonumber(ARGV[3]) - 1)}
 `;
 
 // KEYS: session, inbox, lock, outbox   ARGV: token, session ('' erases), sessionSec, lockMs, outbox ('' none), outboxSec
@@ -118,7 +132,7 @@ return 1
 interface ScriptedRedis extends Redis {
   lotseBegin(...args: (string | number)[]): Promise<string[]>;
   lotseCommit(...args: (string | number)[]): Promise<string[]>;
-  lotseCharge(...args: (string | number)[]): Promise<string[]>;
+  lotseCharge(...args: (string | number)[]): Promise<(string | string[])[]>;
   lotseSettle(...args: (string | number)[]): Promise<string[]>;
   lotseSealValue(...args: (string | number)[]): Promise<number>;
   lotseSealItem(...args: (string | number)[]): Promise<number>;
@@ -149,9 +163,9 @@ export class RedisConversationStore implements ConversationStore {
     const { logger, ...rest } = options;
     this.#o = { lockTtlMs: 10_000, seenTtlSeconds: 86_400, ...rest };
     this.#log = logger?.child({ module: 'conversation-store' });
-    redis.defineCommand('lotseBegin', { numberOfKeys: 6, lua: BEGIN });
+    redis.defineCommand('lotseBegin', { numberOfKeys: 7, lua: BEGIN });
     redis.defineCommand('lotseCommit', { numberOfKeys: 4, lua: COMMIT });
-    redis.defineCommand('lotseCharge', { numberOfKeys: 2, lua: CHARGE });
+    redis.defineCommand('lotseCharge', { numberOfKeys: 4, lua: CHARGE });
     redis.defineCommand('lotseSettle', { numberOfKeys: 3, lua: SETTLE });
     redis.defineCommand('lotseSealValue', { numberOfKeys: 1, lua: SEAL_VALUE });
     redis.defineCommand('lotseSealItem', { numberOfKeys: 1, lua: SEAL_ITEM });
@@ -167,6 +181,8 @@ export class RedisConversationStore implements ConversationStore {
       lock: `${base}:lock`,
       outbox: `${base}:outbox`,
       rate: `${base}:rate`,
+      /** Set while the person has been told to slow down (see OVER_LIMIT). */
+      told: `${base}:rate-told`,
       seen: (id: string) => `${base}:seen:${id}`,
     };
   }
@@ -190,6 +206,7 @@ export class RedisConversationStore implements ConversationStore {
       k.rate,
       k.seen(eventId ?? '-'),
       k.outbox,
+      k.told,
       sealed,
       token,
       this.#o.lockTtlMs,
@@ -233,17 +250,26 @@ export class RedisConversationStore implements ConversationStore {
     const reply = await this.#redis.lotseCharge(
       k.session,
       k.rate,
+      k.told,
+      k.inbox,
       this.#o.rateLimit,
       this.#o.rateWindowMs,
+      CHARGE_QUEUED_MAX,
     );
-    if (reply[0] === 'ok') return { kind: 'ok', session: this.#openSession(key, reply[1]) };
-    if (reply[0] === 'rate')
+    const [kind, first, second] = reply;
+    if (kind === 'ok')
+      return {
+        kind: 'ok',
+        session: this.#openSession(key, typeof first === 'string' ? first : undefined),
+        queued: (Array.isArray(second) ? second : []).map((e) => this.#openEvent(key, e)),
+      };
+    if (kind === 'rate')
       return {
         kind: 'rate-limited',
-        notify: reply[1] === '1',
-        session: this.#openSession(key, reply[2]),
+        notify: first === '1',
+        session: this.#openSession(key, typeof second === 'string' ? second : undefined),
       };
-    throw new Error(`unexpected charge reply ${String(reply[0])}`);
+    throw new Error(`unexpected charge reply ${String(kind)}`);
   }
 
   async commit(
