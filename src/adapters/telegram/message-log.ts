@@ -8,9 +8,15 @@ export interface LoggedMessage {
 }
 
 /**
+ * How many message ids a chat's log keeps, the newest: far more than a conversation of two days
+ * (Telegram lets a bot delete messages for 48 hours), and a bound on what a flood can store.
+ */
+export const MESSAGE_LOG_MAX = 1_000;
+
+/**
  * The ids of the messages in each private chat with Lotse – the bot's and the person's – so that
  * the person can have them deleted from the chat (a phone may be seized). Ids and times only, no
- * content; kept as long as sessions.
+ * content; kept as long as sessions, at most the newest {@link MESSAGE_LOG_MAX} of a chat.
  */
 export class MessageLog {
   readonly #redis: Redis;
@@ -34,6 +40,7 @@ export class MessageLog {
     await this.#redis
       .multi()
       .zadd(key, ...members)
+      .zremrangebyrank(key, 0, -(MESSAGE_LOG_MAX + 1))
       .expire(key, this.#ttlSeconds)
       .exec();
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Api } from 'grammy';
 import { DELETABLE_SECONDS, wipeChat } from '../../../src/adapters/telegram/chat-wipe.ts';
-import { MessageLog } from '../../../src/adapters/telegram/message-log.ts';
+import { MESSAGE_LOG_MAX, MessageLog } from '../../../src/adapters/telegram/message-log.ts';
 import { QuestionState } from '../../../src/adapters/telegram/question-state.ts';
 import { TelegramSender } from '../../../src/adapters/telegram/sender.ts';
 import { Translator } from '../../../src/bot/i18n.ts';
@@ -69,5 +69,20 @@ describe('deleting a chat`s messages', () => {
     expect(await questions.get('42')).toBeUndefined();
     // The log now holds only the explanation, for a later wipe.
     expect((await messages.takeAll('42')).map((m) => m.messageId)).toEqual([101]);
+  });
+});
+
+describe('the message log of a chat', () => {
+  it('keeps the newest ids only, so that a flood cannot grow it without end', async () => {
+    const messages = new MessageLog(redis.client, redis.prefix, 3600);
+    const flood = Array.from({ length: MESSAGE_LOG_MAX + 250 }, (_, n) => ({
+      messageId: n + 1,
+      at: nowSeconds - 3600 + n,
+    }));
+    for (let i = 0; i < flood.length; i += 100) await messages.add('77', flood.slice(i, i + 100));
+    const kept = await messages.takeAll('77');
+    expect(kept).toHaveLength(MESSAGE_LOG_MAX);
+    expect(kept[0]?.messageId).toBe(251);
+    expect(kept.at(-1)?.messageId).toBe(MESSAGE_LOG_MAX + 250);
   });
 });
