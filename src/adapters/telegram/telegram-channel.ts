@@ -75,6 +75,8 @@ export interface TelegramChannelOptions {
   readonly transformers?: readonly Transformer[];
   /** Called after each update has been handled completely (tests, metrics). */
   readonly onUpdateDone?: (updateId: number) => void;
+  /** Updates of one chat that may wait to be handled here; more are dropped (default 100). */
+  readonly maxChatBacklog?: number;
 }
 
 /** The updates Lotse asks Telegram for; edits, reactions, channel posts … never arrive. */
@@ -98,6 +100,11 @@ export class TelegramChannel implements ChannelAdapter {
   readonly #reporter: ReporterChat;
   readonly #staff: StaffGroup | undefined;
   readonly #inflight = new Set<Promise<void>>();
+  /** Updates per chat taken and not yet handled (each chat's are handled one after another). */
+  readonly #backlog = new Map<string, number>();
+  /** Chats whose backlog overflowed; told in the log once until it is worked off. */
+  readonly #overflowing = new Set<string>();
+  readonly #messages: MessageLog;
   #sink: EventSink | undefined;
   #runner: RunnerHandle | undefined;
   #webhook: WebhookServer | undefined;
@@ -119,6 +126,7 @@ export class TelegramChannel implements ChannelAdapter {
     const { redis, prefix, retentionSeconds: ttl } = options;
     const questions = new QuestionState(redis, prefix, ttl);
     const messages = new MessageLog(redis, prefix, ttl);
+    this.#messages = messages;
     const seen = new SeenUpdates(redis, prefix);
     const common = { api, i18n: options.i18n, defaultLanguage: options.defaultLanguage };
     this.#sender = new TelegramSender({
@@ -171,6 +179,7 @@ export class TelegramChannel implements ChannelAdapter {
         : new TelegramStaffNotices(api, staff.chatId, options.i18n, options.defaultLanguage);
 
     this.#bot.use((ctx, next) => this.#track(ctx, next));
+    this.#bot.use((ctx, next) => this.#bounded(ctx, next));
     this.#bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
     this.#bot.use((ctx) => this.#dispatch(ctx));
     this.#bot.catch((error) => {
@@ -290,6 +299,44 @@ export class TelegramChannel implements ChannelAdapter {
     } finally {
       this.#inflight.delete(work);
       this.#o.onUpdateDone?.(ctx.update.update_id);
+    }
+  }
+
+  /**
+   * Bounds each chat's backlog. A chat's updates are handled one after another, and each waiting
+   * one holds a place among the runner's concurrent updates (or an open webhook request): a person
+   * sending thousands of messages at once would take all of them, and everyone else's messages
+   * would wait behind the flood. Beyond `maxChatBacklog` waiting updates, a chat's updates are
+   * dropped – that person is over the rate limit long before and has been told to slow down – and
+   * only their message ids are kept, for the chat wipe. The staff group is never bounded.
+   */
+  async #bounded(ctx: Context, next: NextFunction): Promise<void> {
+    const chat = ctx.chat?.id.toString();
+    if (chat === undefined || chat === this.#o.staff?.chatId) return next();
+    const waiting = this.#backlog.get(chat) ?? 0;
+    if (waiting >= (this.#o.maxChatBacklog ?? 100)) {
+      if (!this.#overflowing.has(chat)) {
+        this.#overflowing.add(chat);
+        this.#log.warn(
+          { backlog: waiting },
+          'a chat sends faster than it is handled; its updates are dropped until it catches up',
+        );
+      }
+      const message = ctx.update.message;
+      if (message !== undefined && ctx.chat?.type === 'private')
+        await this.#messages.add(chat, [{ messageId: message.message_id, at: message.date }]);
+      return;
+    }
+    this.#backlog.set(chat, waiting + 1);
+    try {
+      await next();
+    } finally {
+      const left = (this.#backlog.get(chat) ?? 1) - 1;
+      if (left > 0) this.#backlog.set(chat, left);
+      else {
+        this.#backlog.delete(chat);
+        this.#overflowing.delete(chat);
+      }
     }
   }
 
