@@ -272,29 +272,50 @@ export class TelegramHarness {
     ]);
   }
 
-  /** The id of the update the emulator queued last. */
-  lastUpdateId(): number {
-    const last = this.server.storage.userMessages.at(-1);
-    if (last === undefined) throw new Error('no update queued');
-    return last.updateId;
+  /**
+   * The id of the update the emulator queued last – of one person (`userId`) where others may be
+   * sending at the same moment.
+   */
+  lastUpdateId(userId?: number): number {
+    const updates = this.server.storage.userMessages;
+    for (let i = updates.length - 1; i >= 0; i--) {
+      const update = updates[i] as (typeof updates)[number] & {
+        message?: { from?: { id?: number } };
+        callbackQuery?: { from?: { id?: number } };
+      };
+      const from = update.message?.from?.id ?? update.callbackQuery?.from?.id;
+      if (userId === undefined || from === userId) return update.updateId;
+    }
+    throw new Error('no update queued');
   }
 
-  /** Every bot message of a chat as it stands now (edits applied, deleted ones gone), via HTTP. */
-  async botMessages(chatId: number | string): Promise<BotMessage[]> {
-    const client = this.server.getClient(TOKEN);
-    const history = (await client.getUpdatesHistory()) as unknown as {
+  /** How many updates the channel has handled completely. */
+  get handledCount(): number {
+    return this.#done.size;
+  }
+
+  /**
+   * Every bot message of a chat as it stands now (edits applied, deleted ones gone), read from the
+   * emulator's storage in this process: what its history endpoint serves, without sending every
+   * person's updates over HTTP each time (a flood test holds thousands).
+   */
+  botMessages(chatId: number | string): Promise<BotMessage[]> {
+    const stored = this.server.storage.botMessages as unknown as {
       messageId: number;
-      message?: Record<string, unknown>;
+      botToken: string;
+      message: Record<string, unknown>;
     }[];
-    return history
-      .flatMap((h) =>
-        h.message !== undefined &&
-        'chat_id' in h.message &&
-        String(h.message['chat_id']) === String(chatId)
-          ? [toBotMessage(h.messageId, h.message)]
-          : [],
-      )
-      .sort((a, b) => a.messageId - b.messageId);
+    return Promise.resolve(
+      stored
+        .filter(
+          (h) =>
+            h.botToken === TOKEN &&
+            'chat_id' in h.message &&
+            String(h.message['chat_id']) === String(chatId),
+        )
+        .map((h) => toBotMessage(h.messageId, h.message))
+        .sort((a, b) => a.messageId - b.messageId),
+    );
   }
 
   /** Calls of one Bot API method. */
@@ -369,6 +390,8 @@ export interface UserOptions {
   readonly languageCode?: string;
   readonly firstName?: string;
   readonly userName?: string;
+  /** Where to note, in ms, how long each send or tap took from the post until it was handled. */
+  readonly latencies?: number[];
 }
 
 /** What a person has on screen: the last bot message's text and the options of its buttons. */
@@ -415,14 +438,21 @@ export class TelegramUser {
 
   /** Sends a text (a command when it starts with "/") and waits until it has been handled. */
   async send(text: string): Promise<number> {
+    const started = performance.now();
     if (text.startsWith('/')) {
       await this.#client.sendCommand(this.#client.makeCommand(text, { from: this.#from() }));
     } else {
       await this.#client.sendMessage(this.#client.makeMessage(text, { from: this.#from() }));
     }
-    const id = this.h.lastUpdateId();
+    const id = this.h.lastUpdateId(this.o.userId);
     await this.h.handled(id);
+    this.o.latencies?.push(performance.now() - started);
     return id;
+  }
+
+  /** Sends a text without waiting for it to be handled (a flood). */
+  async post(text: string): Promise<void> {
+    await this.#client.sendMessage(this.#client.makeMessage(text, { from: this.#from() }));
   }
 
   /** Sends a message with other content (photo, document, media_group_id …) and waits. */
@@ -433,13 +463,14 @@ export class TelegramUser {
     }) as Record<string, unknown>;
     delete message['text'];
     await this.#client.sendMessage(message);
-    const id = this.h.lastUpdateId();
+    const id = this.h.lastUpdateId(this.o.userId);
     if (wait) await this.h.handled(id);
     return id;
   }
 
   /** Sends callback data as if a button of the message had been tapped, and waits. */
   async callback(data: string, message: BotMessage): Promise<number> {
+    const started = performance.now();
     const query = this.#client.makeCallbackQuery(data, {
       from: this.#from(),
       message: {
@@ -451,8 +482,9 @@ export class TelegramUser {
       },
     });
     await this.#client.sendCallback(query);
-    const id = this.h.lastUpdateId();
+    const id = this.h.lastUpdateId(this.o.userId);
     await this.h.handled(id);
+    this.o.latencies?.push(performance.now() - started);
     return id;
   }
 
