@@ -11,6 +11,12 @@ export interface EventSink {
    * on `refused` it fetches nothing: the person has been told.
    */
   admitFile(sender: FileSender, offer: FileOffer): Promise<FileAdmission>;
+  /**
+   * Asks whether a message the adapter answers by itself (content no question can use) may be
+   * answered: it counts against the person's rate limit. On false the adapter answers nothing: the
+   * person has been told to slow down.
+   */
+  admitMessage(sender: FileSender): Promise<boolean>;
 }
 
 /**

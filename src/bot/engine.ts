@@ -272,6 +272,32 @@ export class Engine {
   }
 
   /**
+   * Counts a message the channel answers by itself (content no question can use) against the
+   * person's rate limit before it answers, so that such messages cannot flood a chat with answers
+   * either. False when over the limit: the channel answers nothing; the person is told to slow
+   * down here, once per flood.
+   */
+  async admitMessage(sender: FileSender): Promise<boolean> {
+    const key = conversationKey(sender);
+    const charged = await this.#d.store.charge(key);
+    if (charged.kind === 'ok') return true;
+    const log = this.#log.child({ conv: this.#pseudonym(key) });
+    this.#telemetry.rateLimited(sender.platform);
+    log.info({ notify: charged.notify, platform: sender.platform }, 'rate limited');
+    if (charged.notify) {
+      const lang =
+        languageOf(loadSession(charged.session)) ??
+        pickLanguage(sender.languageHint, this.#d.defaultLanguage);
+      await this.#send(
+        { ...sender, input: { kind: 'hello' } },
+        this.#messages([{ texts: [text('common:rateLimited')], input: { kind: 'none' } }], lang),
+        log,
+      );
+    }
+    return false;
+  }
+
+  /**
    * The session as it will be once the queued events are handled: each played through the pure
    * core (effects are not run; they change no session). Also the bytes of queued files that state
    * holds: they are still reserved by their adapters, and must not count twice.

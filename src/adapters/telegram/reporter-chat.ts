@@ -134,8 +134,11 @@ export class ReporterChat {
         });
       return;
     }
-    // Stickers, locations, contacts, polls …: nothing the questions can use.
-    if (await this.#d.seen.first(updateId)) await this.#notice(base, 'telegram:unsupported');
+    // Stickers, locations, contacts, polls …: nothing the questions can use. They count against
+    // the rate limit like any message; one over it leaves no mark behind.
+    const sender = { ...base, eventId: String(updateId) };
+    if ((await this.#d.sink().admitMessage(sender)) && (await this.#d.seen.first(updateId)))
+      await this.#notice(base, 'telegram:unsupported');
   }
 
   async onCallback(query: CallbackQuery, updateId: number): Promise<void> {

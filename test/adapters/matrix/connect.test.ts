@@ -47,6 +47,7 @@ async function channel(homeserverUrl: string, userId: string, password: string) 
     .start({
       handle: () => Promise.resolve(),
       admitFile: () => Promise.resolve({ kind: 'refused' }),
+      admitMessage: () => Promise.resolve(true),
     })
     .then(() => {
       started = true;

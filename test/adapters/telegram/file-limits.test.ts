@@ -101,6 +101,29 @@ describe('file limits before download (Telegram)', () => {
     expect(await stored(redis.client, redis.prefix, 702)).toHaveLength(2);
   });
 
+  it('answers content no question can use only within the rate limit, leaving no mark beyond', async () => {
+    await start({ config: { RATE_LIMIT_MESSAGES: '5', RATE_LIMIT_WINDOW_SECONDS: '3600' } });
+    const dora = h!.user({ userId: 704 });
+    await dora.send('/start');
+    for (let n = 1; n <= 8; n++) {
+      const sticker = {
+        file_id: `sticker-${String(n)}`,
+        file_unique_id: `u-sticker-${String(n)}`,
+        type: 'regular',
+        width: 512,
+        height: 512,
+        is_animated: false,
+        is_video: false,
+      };
+      await dora.sendContent({ sticker });
+    }
+    // /start and four stickers fill the window; the other four get nothing but one slow-down.
+    const texts = (await dora.messages()).map((m) => m.text);
+    expect(texts.filter((t) => t === said('telegram:unsupported'))).toHaveLength(4);
+    expect(texts.filter((t) => t === said('common:rateLimited'))).toHaveLength(1);
+    expect(await keysUnder(redis.client, `${redis.prefix}:tg:seen:`)).toHaveLength(4);
+  });
+
   it('keeps a report within its byte budget, files of an album still in flight included', async () => {
     await start({ config: { REPORT_FILE_BUDGET_MB: '1' }, albumWaitMs: 400 });
     const clara = h!.user({ userId: 703 });

@@ -558,6 +558,7 @@ describe('Telegram channel', () => {
     const started = channel.start({
       handle: () => Promise.resolve(),
       admitFile: () => Promise.resolve({ kind: 'refused' }),
+      admitMessage: () => Promise.resolve(true),
     });
     await expect(started).rejects.toBeInstanceOf(StartupError);
     await expect(started).rejects.toThrow(

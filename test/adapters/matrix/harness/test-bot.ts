@@ -131,6 +131,7 @@ export class TestBot {
         return engine.handle(event);
       },
       admitFile: (sender, offer) => engine.admitFile(sender, offer),
+      admitMessage: (sender) => engine.admitMessage(sender),
     });
     return channel;
   }
