@@ -169,7 +169,7 @@ describe.skipIf(!hasRedisServer)('a flood from one person (Telegram)', () => {
     const quiet = p99(unloaded);
     const loaded = p99(during);
     reportFigures('flood', [
-      `${MESSAGES.toLocaleString('en')} messages (${String(STICKERS)} of them stickers) + ${String(FILES)} files from one person (Telegram emulator, rate limit ${String(RATE_LIMIT)}/min): posted in ${ms(postedMs)}, all handled after ${ms(handledMs)}; ${String(told)} slow-down message, ${String(messages.length)} bot messages to them in all, ${String(stickerNotices)} sticker notices, ${String(downloads)} of ${String(FILES)} files downloaded`,
+      `${MESSAGES.toLocaleString('en')} messages (${String(STICKERS)} of them stickers) + ${String(FILES)} files from one person (Telegram emulator, rate limit ${String(RATE_LIMIT)}/min): posted in ${ms(postedMs)}, all handled after ${ms(handledMs)}; ${String(told)} slow-down message, ${String(messages.length)} bot messages to them in all, sticker notices: ${String(stickerNotices)}, ${String(downloads)} of ${String(FILES)} files downloaded`,
       `Redis used_memory: ${kb(before)} before, ${kb(peak)} at the peak, ${kb(after)} after (other people's conversations included); the flooder's ${String(theirs.length)} keys: ${kb(footprint)}, message log ${String(logged)} ids; longest inbox ${String(longestInbox)}`,
       `others: answer p99 ${ms(quiet)} unloaded (${String(unloaded.length)} answers), ${ms(loaded)} during the flood (${String(during.length)} answers): ${(loaded / quiet).toFixed(1)}× (allowed: ${String(FACTOR)}×, at least ${ms(FLOOR_MS)})`,
     ]);
