@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis';
 /**
  * Erases the markers a conversation leaves besides its session and files – which events were
  * handled (de-duplication) and which effects ran – whose key names the person's account. The rate
- * counter stays until its window ends: erasing it would let anyone reset the limit at will.
+ * counter (and the mark that the person was told to slow down) stays until its window ends:
+ * erasing it would let anyone reset the limit at will.
  */
 export async function eraseConversationTraces(
   redis: Redis,
