@@ -178,18 +178,7 @@ export class Engine {
         log.debug('duplicate event ignored');
         return;
       case 'rate-limited':
-        this.#telemetry.rateLimited(event.platform);
-        log.info({ notify: begun.notify }, 'rate limited');
-        if (begun.notify)
-          await this.#send(
-            event,
-            this.#messages(
-              [{ texts: [text('common:rateLimited')], input: { kind: 'none' } }],
-              languageOf(loadSession(begun.session)) ??
-                pickLanguage(event.languageHint, this.#d.defaultLanguage),
-            ),
-            log,
-          );
+        await this.#overLimit(event, begun, log);
         return;
       case 'empty':
         return;
@@ -282,19 +271,30 @@ export class Engine {
     const charged = await this.#d.store.charge(key);
     if (charged.kind === 'ok') return true;
     const log = this.#log.child({ conv: this.#pseudonym(key) });
-    this.#telemetry.rateLimited(sender.platform);
-    log.info({ notify: charged.notify, platform: sender.platform }, 'rate limited');
-    if (charged.notify) {
-      const lang =
-        languageOf(loadSession(charged.session)) ??
-        pickLanguage(sender.languageHint, this.#d.defaultLanguage);
-      await this.#send(
-        { ...sender, input: { kind: 'hello' } },
-        this.#messages([{ texts: [text('common:rateLimited')], input: { kind: 'none' } }], lang),
-        log,
-      );
-    }
+    await this.#overLimit({ ...sender, input: { kind: 'hello' } }, charged, log);
     return false;
+  }
+
+  /**
+   * A message over the rate limit: counted, and the person told to slow down when `notify` (once
+   * per flood), in the language of their session.
+   */
+  async #overLimit(
+    event: InboundEvent,
+    limited: { readonly notify: boolean; readonly session: string | null },
+    log: Logger,
+  ): Promise<void> {
+    this.#telemetry.rateLimited(event.platform);
+    log.info({ notify: limited.notify, platform: event.platform }, 'rate limited');
+    if (!limited.notify) return;
+    const lang =
+      languageOf(loadSession(limited.session)) ??
+      pickLanguage(event.languageHint, this.#d.defaultLanguage);
+    await this.#send(
+      event,
+      this.#messages([{ texts: [text('common:rateLimited')], input: { kind: 'none' } }], lang),
+      log,
+    );
   }
 
   /**
