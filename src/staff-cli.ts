@@ -28,7 +28,7 @@ import { StaffRoster } from './staff/roster.ts';
 const CLI_SURFACE: StaffSurface = {
   name: 'cli',
   prefix: '',
-  words: ['claim', 'reply', 'note', 'close', 'show', 'erase', 'help'],
+  words: ['claim', 'handback', 'reply', 'note', 'close', 'show', 'erase', 'help'],
   eraseTwice: false,
   quietOnUnknown: false,
   mayShow: () => Promise.resolve(undefined),
@@ -39,6 +39,7 @@ const USAGE = `Usage: npm run staff -- <command> [options]   (--as NAME or $STAF
   list [--status S] [--urgent]   cases, newest first
   show REF [--files DIR]         the decrypted report, notes, messages (files checked, saved to DIR)
   claim REF                      take on a case
+  handback REF                   give a case you claimed back (it is new again)
   note REF TEXT                  an internal note
   reply REF TEXT                 answer the person in their chat
   close REF OUTCOME              close with an outcome (erased after CASE_RETENTION_DAYS)
@@ -49,7 +50,7 @@ const USAGE = `Usage: npm run staff -- <command> [options]   (--as NAME or $STAF
   failed                         reports that could not be read, kept aside
   failed retry ID                hand a kept-aside report to the worker again (e.g. after a key fix)
   failed remove ID               delete a kept-aside report for good
-The case commands take the German words of the chat rooms too: uebernehmen, notiz, antworten,
+The case commands take the German words of the chat rooms too: uebernehmen, zurueckgeben, notiz, antworten,
 schliessen, zeigen, loeschen.`;
 
 type Out = (line: string) => void;
@@ -217,6 +218,7 @@ async function main(argv: string[], out: Out): Promise<number> {
         return 0;
       }
       case 'claim':
+      case 'handback':
       case 'note':
       case 'reply':
       case 'close':

@@ -41,6 +41,8 @@ export const caseRecordSchema = z.object({
   closedAt: z.string().optional(),
   waitingSince: z.string().optional(),
   assignee: z.string().optional(),
+  /** The actor id of the assignee (the one who may hand the case back); absent in older cases. */
+  assigneeId: z.string().optional(),
   /** The outcome staff wrote when closing, sealed (it may name people or steps taken). */
   outcome: z.string().optional(),
   eraseRequested: z.boolean(),
@@ -57,7 +59,22 @@ export interface AuditEntry {
   readonly detail?: string;
 }
 
-export type TransitionResult = 'ok' | 'unknown' | { readonly from: CaseStatus };
+/**
+ * What a transition did: moved (or kept) the case, found no case, found it in a status the action
+ * may not start from, or found it claimed by someone other than the one the action is reserved for.
+ */
+export type TransitionResult = 'ok' | 'unknown' | 'not-assignee' | { readonly from: CaseStatus };
+
+/** Optional conditions and removals of a transition, checked and done in the same atomic step. */
+export interface TransitionOptions {
+  /**
+   * Only the assignee may do it: the case's assignee id must be this actor id (older cases that
+   * carry no assignee id: their assignee name must be `name`).
+   */
+  readonly assignee?: { readonly id: string; readonly name: string };
+  /** Fields removed from the case (e.g. the claim, when a case is handed back). */
+  readonly remove?: readonly string[];
+}
 
 /**
  * Keeps a conversation's reference index (a sorted set: reference → when its data is gone, in ms,
@@ -119,14 +136,24 @@ settle(KEYS[1], ARGV[3])
 return 1
 `;
 
-// KEYS: case, audit   ARGV: allowed csv, new status ('' keeps), now, audit json, field/value pairs…
+// KEYS: case, audit   ARGV: allowed csv, new status ('' keeps), now, audit json, assignee id
+// ('' for anyone), assignee name, fields to remove (csv, '' for none), field/value pairs…
 const TRANSITION = `
 local st = redis.call('HGET', KEYS[1], 'status')
 if not st then return 'unknown' end
 if not string.find(',' .. ARGV[1] .. ',', ',' .. st .. ',', 1, true) then return 'from:' .. st end
+if ARGV[5] ~= '' then
+  local id = redis.call('HGET', KEYS[1], 'assigneeId')
+  if id then
+    if id ~= ARGV[5] then return 'not-assignee' end
+  elseif redis.call('HGET', KEYS[1], 'assignee') ~= ARGV[6] then
+    return 'not-assignee'
+  end
+end
 if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'status', ARGV[2]) end
 redis.call('HSET', KEYS[1], 'updatedAt', ARGV[3])
-for i = 5, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+for field in string.gmatch(ARGV[7], '[^,]+') do redis.call('HDEL', KEYS[1], field) end
+for i = 8, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 redis.call('RPUSH', KEYS[2], ARGV[4])
 return 'ok'
 `;
@@ -326,7 +353,8 @@ export class CaseStore {
 
   /**
    * Changes a case when its status is one of `allowed`, writing the audit line in the same step.
-   * Returns the status found when the change is not allowed.
+   * Returns the status found when the change is not allowed, `not-assignee` when the options
+   * reserve it for the assignee and the actor is someone else.
    */
   async transition(
     caseRef: string,
@@ -334,6 +362,7 @@ export class CaseStore {
     to: CaseStatus | undefined,
     audit: AuditEntry,
     fields: Record<string, string> = {},
+    options: TransitionOptions = {},
   ): Promise<TransitionResult> {
     const k = this.keys(caseRef);
     const result = await this.#redis.lotseCaseTransition(
@@ -343,9 +372,12 @@ export class CaseStore {
       to ?? '',
       audit.at,
       JSON.stringify(audit),
+      options.assignee?.id ?? '',
+      options.assignee?.name ?? '',
+      (options.remove ?? []).join(','),
       ...Object.entries(fields).flat(),
     );
-    if (result === 'ok' || result === 'unknown') return result;
+    if (result === 'ok' || result === 'unknown' || result === 'not-assignee') return result;
     return { from: z.enum(CASE_STATUSES).parse(result.slice('from:'.length)) };
   }
 

@@ -3,6 +3,8 @@ import { CASE_STATUSES, type CaseStatus, type DeskRefusal } from './ports.ts';
 /** What happens to a case: staff commands, and what the person does through the bot. */
 export const CASE_ACTIONS = [
   'claim',
+  /** The assignee gives a claimed case back: it is new again, for anyone to claim. */
+  'hand-back',
   'note',
   'reply',
   'close',
@@ -39,6 +41,12 @@ export const TRANSITIONS: Readonly<Record<CaseAction, Readonly<Record<CaseStatus
     new: to('claimed'),
     claimed: refused('already-claimed'),
     waiting: refused('already-claimed'),
+    closed: refused('closed'),
+  },
+  'hand-back': {
+    new: refused('not-claimed'),
+    claimed: to('new'),
+    waiting: to('new'),
     closed: refused('closed'),
   },
   note: { new: stays, claimed: stays, waiting: stays, closed: refused('closed') },

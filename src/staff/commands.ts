@@ -6,6 +6,7 @@ import { parseCaseRef } from '../bot/case-ref.ts';
  */
 export const STAFF_WORDS = {
   claim: ['claim', 'uebernehmen'],
+  handback: ['handback', 'zurueckgeben'],
   reply: ['reply', 'antworten'],
   note: ['note', 'notiz'],
   close: ['close', 'schliessen', 'abschliessen'],
@@ -18,7 +19,7 @@ export const STAFF_WORDS = {
 
 export type StaffWord = keyof typeof STAFF_WORDS;
 /** The commands that act on one case. */
-export type CaseCommand = 'claim' | 'reply' | 'note' | 'close' | 'show' | 'erase';
+export type CaseCommand = 'claim' | 'handback' | 'reply' | 'note' | 'close' | 'show' | 'erase';
 
 const WORDS: ReadonlyMap<string, StaffWord> = new Map(
   (Object.entries(STAFF_WORDS) as [StaffWord, readonly string[]][]).flatMap(([word, aliases]) =>
@@ -36,7 +37,7 @@ export type StaffPrefix = '' | '/' | '!';
 
 /** A staff command as typed, read. */
 export type StaffCommand =
-  | { readonly kind: 'claim' | 'show' | 'erase'; readonly caseRef: string }
+  | { readonly kind: 'claim' | 'handback' | 'show' | 'erase'; readonly caseRef: string }
   /** The reply, note or outcome: everything after the reference, line breaks kept. */
   | { readonly kind: 'reply' | 'note' | 'close'; readonly caseRef: string; readonly text: string }
   | { readonly kind: 'help' }
@@ -57,7 +58,7 @@ const USER_ID = /^@[^\s:]+:\S+$/;
 const escape = (prefix: StaffPrefix): string => prefix.replace(/[/!]/g, '\\$&');
 
 /**
- * Reads a staff command: `claim REF`, `reply REF text`, `note REF text`, `close REF outcome`,
+ * Reads a staff command: `claim REF`, `handback REF`, `reply REF text`, `note REF text`, `close REF outcome`,
  * `show REF`, `erase REF`, `trust @user:server`, `help`, or a German alias, after the surface's
  * prefix (a Telegram command may name the bot: `/reply@LotseBot`). Undefined for ordinary talk
  * between staff. Texts may span several lines; the case reference may be typed in lower case.
@@ -83,6 +84,7 @@ export function parseStaffCommand(typed: string, prefix: StaffPrefix): StaffComm
   if (caseRef === undefined) return { kind: 'bad-ref', command: word };
   switch (word) {
     case 'claim':
+    case 'handback':
     case 'show':
     case 'erase':
       return { kind: word, caseRef };

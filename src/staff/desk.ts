@@ -1,5 +1,5 @@
 import { reportSchema } from '../flows/intake/report.ts';
-import type { CaseRecord, CaseStore } from './case-store.ts';
+import type { CaseRecord, CaseStore, TransitionOptions } from './case-store.ts';
 import { allowedFrom, refusalOf, targetOf, type CaseAction } from './case-transitions.ts';
 import type { OutboundQueue } from '../queue/outbound.ts';
 import type { Reminders } from '../queue/reminders.ts';
@@ -99,10 +99,35 @@ export class CaseDesk implements StaffDesk {
     const at = this.#now();
     const result = await this.#move('claim', caseRef, actor.name, at, {
       assignee: actor.name,
+      assigneeId: actor.id,
       claimedAt: at,
     });
     if (result !== 'ok') return this.#refusal('claim', result);
     await this.#announce('claimed', caseRef, at);
+    return done;
+  }
+
+  /**
+   * Gives a claimed case back: only its assignee may, and the case is new again, its claim and
+   * waiting time gone. Staff channels hear of it as an unclaimed case, which anyone may claim.
+   */
+  async handBack(actor: StaffActor, caseRef: string): Promise<DeskResult> {
+    if (!this.isStaff(actor.id)) return refused('not-staff');
+    const at = this.#now();
+    const result = await this.#move(
+      'hand-back',
+      caseRef,
+      actor.name,
+      at,
+      {},
+      {
+        assignee: { id: actor.id, name: actor.name },
+        remove: ['assignee', 'assigneeId', 'claimedAt', 'waitingSince'],
+      },
+    );
+    if (result !== 'ok') return this.#refusal('hand-back', result);
+    const record = await this.#d.cases.get(caseRef);
+    if (record) await this.#d.notifier.notify('unclaimed', record, at);
     return done;
   }
 
@@ -340,6 +365,7 @@ export class CaseDesk implements StaffDesk {
     actor: string,
     at: string,
     fields?: Record<string, string>,
+    options?: TransitionOptions,
   ): ReturnType<DeskCases['transition']> {
     return this.#d.cases.transition(
       caseRef,
@@ -347,6 +373,7 @@ export class CaseDesk implements StaffDesk {
       targetOf(action),
       { at, actor, action },
       fields,
+      options,
     );
   }
 
@@ -354,7 +381,9 @@ export class CaseDesk implements StaffDesk {
     action: CaseAction,
     result: Exclude<Awaited<ReturnType<DeskCases['transition']>>, 'ok'>,
   ): DeskResult<never> {
-    return refused(result === 'unknown' ? 'unknown-case' : refusalOf(action, result.from));
+    if (result === 'unknown') return refused('unknown-case');
+    if (result === 'not-assignee') return refused('not-assignee');
+    return refused(refusalOf(action, result.from));
   }
 
   #now(): string {

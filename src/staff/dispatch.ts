@@ -50,7 +50,7 @@ export type StaffAnswer =
   | { readonly kind: 'quiet' }
   | {
       readonly kind: 'done';
-      readonly command: 'claim' | 'note' | 'reply' | 'close' | 'erase';
+      readonly command: 'claim' | 'handback' | 'note' | 'reply' | 'close' | 'erase';
       readonly caseRef: string;
     }
   /** The first `erase` in a chat room: the same command again within five minutes erases. */
@@ -182,6 +182,9 @@ export class StaffCommands {
     switch (command.kind) {
       case 'claim':
         result = await desk.claim(actor, caseRef);
+        break;
+      case 'handback':
+        result = await desk.handBack(actor, caseRef);
         break;
       case 'note':
       case 'reply':

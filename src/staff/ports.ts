@@ -64,6 +64,8 @@ export type DeskRefusal =
   | 'already-claimed'
   | 'closed'
   | 'not-claimed'
+  /** Only the staff member who claimed the case may do this (hand it back). */
+  | 'not-assignee'
   | 'empty'
   | 'no-key'
   | 'wrong-key';
@@ -92,6 +94,8 @@ export interface StaffDesk {
   /** True when the id is on the staff list. */
   isStaff(actorId: string): boolean;
   claim(actor: StaffActor, caseRef: string): Promise<DeskResult>;
+  /** Gives a claimed case back (its assignee only): it is new again, for anyone to claim. */
+  handBack(actor: StaffActor, caseRef: string): Promise<DeskResult>;
   note(actor: StaffActor, caseRef: string, text: string): Promise<DeskResult>;
   /** Queues a reply to the person in their chat. */
   reply(actor: StaffActor, caseRef: string, text: string): Promise<DeskResult>;

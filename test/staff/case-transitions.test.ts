@@ -23,6 +23,8 @@ import { MemoryCaseStore } from '../support/memory-case-store.ts';
 
 const keys = generateStaffKeyPair();
 const anna = { id: 'anna', name: 'anna' };
+/** Who claimed the cases that start claimed (see `record`): the one who may hand them back. */
+const ben = { id: 'ben', name: 'ben' };
 const CONV = 'conv-1';
 
 function record(caseRef: string, status: CaseStatus): CaseRecord {
@@ -41,7 +43,9 @@ function record(caseRef: string, status: CaseStatus): CaseRecord {
     updatedAt: '2026-11-22T10:00:00.000Z',
     eraseRequested: false,
     conv: CONV,
-    ...(status === 'new' ? {} : { assignee: 'ben', claimedAt: '2026-11-22T11:00:00.000Z' }),
+    ...(status === 'new'
+      ? {}
+      : { assignee: 'ben', assigneeId: 'ben', claimedAt: '2026-11-22T11:00:00.000Z' }),
   };
 }
 
@@ -70,7 +74,7 @@ function deskWith(status: CaseStatus) {
     reminders: { waiting: () => Promise.resolve(), removeFor: () => Promise.resolve(0) },
     publicKey: keys.publicKey,
     privateKey: keys.privateKey,
-    roster: new StaffRoster({ cli: ['anna'] }),
+    roster: new StaffRoster({ cli: ['anna', 'ben'] }),
     retentionSeconds: 90 * 86_400,
     clock: () => new Date('2026-11-23T09:00:00.000Z'),
   });
@@ -87,6 +91,8 @@ async function act(
   switch (action) {
     case 'claim':
       return of(await desk.claim(anna, caseRef));
+    case 'hand-back':
+      return of(await desk.handBack(ben, caseRef));
     case 'note':
       return of(await desk.note(anna, caseRef, 'Rückruf vereinbart'));
     case 'reply':
@@ -123,6 +129,7 @@ describe('case transitions', () => {
         'waiting ✗ already-claimed',
         'closed ✗ closed',
       ],
+      'hand-back': ['new ✗ not-claimed', 'claimed → new', 'waiting → new', 'closed ✗ closed'],
       note: ['new =', 'claimed =', 'waiting =', 'closed ✗ closed'],
       reply: ['new ✗ not-claimed', 'claimed → waiting', 'waiting → waiting', 'closed ✗ closed'],
       close: ['new → closed', 'claimed → closed', 'waiting → closed', 'closed ✗ closed'],
@@ -139,6 +146,7 @@ describe('case transitions', () => {
     // Each action leads to one status from every status it may start from (one atomic step).
     expect(CASE_ACTIONS.map((a) => [a, allowedFrom(a), targetOf(a)])).toEqual([
       ['claim', ['new'], 'claimed'],
+      ['hand-back', ['claimed', 'waiting'], 'new'],
       ['note', ['new', 'claimed', 'waiting'], undefined],
       ['reply', ['claimed', 'waiting'], 'waiting'],
       ['close', ['new', 'claimed', 'waiting'], 'closed'],
@@ -181,6 +189,30 @@ describe('case transitions', () => {
     expect(cases.audit(caseRef).map((line) => line.action)).toEqual(
       action === 'message' && status === 'waiting' ? ['message', 'answered'] : [action],
     );
+  });
+
+  it('lets only the assignee hand a case back, which clears the claim and tells staff', async () => {
+    const { desk, cases, caseRef, notices } = deskWith('waiting');
+    const before = await cases.get(caseRef);
+    expect(await desk.handBack(anna, caseRef)).toEqual({ ok: false, reason: 'not-assignee' });
+    expect(await cases.get(caseRef)).toEqual(before);
+    expect(cases.audit(caseRef)).toEqual([]);
+    expect(await desk.handBack(ben, newCaseRef())).toEqual({ ok: false, reason: 'unknown-case' });
+    expect(await desk.handBack(ben, caseRef)).toEqual({ ok: true, value: undefined });
+    const after = await cases.get(caseRef);
+    expect(after?.status).toBe('new');
+    expect(after?.assignee).toBeUndefined();
+    expect(after?.assigneeId).toBeUndefined();
+    expect(after?.claimedAt).toBeUndefined();
+    expect(cases.audit(caseRef)).toEqual([
+      { at: '2026-11-23T09:00:00.000Z', actor: 'ben', action: 'hand-back' },
+    ]);
+    expect(notices).toEqual(['unclaimed']);
+    // Anyone may claim it now, and the new assignee is the one who may give it back.
+    expect((await desk.claim(anna, caseRef)).ok).toBe(true);
+    expect((await cases.get(caseRef))?.assigneeId).toBe('anna');
+    expect(await desk.handBack(ben, caseRef)).toEqual({ ok: false, reason: 'not-assignee' });
+    expect((await desk.handBack(anna, caseRef)).ok).toBe(true);
   });
 
   it('refuses an unknown case, someone not on the staff list and an empty text, changing nothing', async () => {

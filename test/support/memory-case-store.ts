@@ -3,7 +3,12 @@
  * transition table. It moves a case as the Redis script does: the status must be one of those
  * allowed, else the answer names the status it was in; a move adds a line to the audit trail.
  */
-import type { AuditEntry, CaseRecord, TransitionResult } from '../../src/staff/case-store.ts';
+import type {
+  AuditEntry,
+  CaseRecord,
+  TransitionOptions,
+  TransitionResult,
+} from '../../src/staff/case-store.ts';
 import type { CaseStatus } from '../../src/staff/ports.ts';
 import type { DeskCases } from '../../src/staff/desk.ts';
 
@@ -47,14 +52,25 @@ export class MemoryCaseStore implements DeskCases {
     to: CaseStatus | undefined,
     audit: AuditEntry,
     fields: Record<string, string> = {},
+    options: TransitionOptions = {},
   ): Promise<TransitionResult> {
     const stored = this.#cases.get(caseRef);
     if (stored === undefined) return Promise.resolve('unknown');
     if (!allowed.includes(stored.record.status))
       return Promise.resolve({ from: stored.record.status });
+    const guard = options.assignee;
+    if (guard !== undefined) {
+      const { assigneeId, assignee } = stored.record;
+      if (assigneeId === undefined ? assignee !== guard.name : assigneeId !== guard.id)
+        return Promise.resolve('not-assignee');
+    }
     const { eraseRequested, ...rest } = fields;
+    const removed = new Set(options.remove ?? []);
+    const kept = Object.fromEntries(
+      Object.entries(stored.record).filter(([field]) => !removed.has(field)),
+    ) as CaseRecord;
     stored.record = {
-      ...stored.record,
+      ...kept,
       ...rest,
       ...(to === undefined ? {} : { status: to }),
       ...(eraseRequested === undefined ? {} : { eraseRequested: eraseRequested === '1' }),

@@ -86,6 +86,18 @@ export function staffScenarios(surface: string, driver: () => StaffSurfaceDriver
       expect(await d.staff(['claim', caseRef])).toBe(t('staff:refused.closed'));
     });
 
+    it('hands a claimed case back: it is new again and can be claimed afresh', async () => {
+      const d = driver();
+      const caseRef = await d.newCase();
+      expect(await d.staff(['handback', caseRef])).toBe(t('staff:refused.not-claimed'));
+      expect(await d.staff(['claim', caseRef])).toBe(t('staff:done.claim', { caseRef }));
+      expect(await d.staff(['zurueckgeben', caseRef])).toBe(t('staff:done.handback', { caseRef }));
+      expect(await d.status(caseRef)).toBe('new');
+      expect(await d.stranger(['handback', caseRef])).toBe(t('staff:refused.not-staff'));
+      expect(await d.staff(['claim', caseRef])).toBe(t('staff:done.claim', { caseRef }));
+      expect(await d.status(caseRef)).toBe('claimed');
+    });
+
     it('erases a case: in a chat room on the second erase, in the CLI at once', async () => {
       const d = driver();
       const caseRef = await d.newCase();

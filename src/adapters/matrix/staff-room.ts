@@ -169,7 +169,7 @@ export class MatrixStaffRoom implements StaffChannel, NoticeRenderer<StaffMessag
     return {
       name: 'matrix',
       prefix: '!',
-      words: ['claim', 'show', 'reply', 'note', 'close', 'erase', 'help', 'trust'],
+      words: ['claim', 'handback', 'show', 'reply', 'note', 'close', 'erase', 'help', 'trust'],
       eraseTwice: true,
       quietOnUnknown: false,
       admit: async () => {

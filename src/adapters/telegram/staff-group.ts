@@ -25,7 +25,7 @@ import type { SeenUpdates } from './seen-updates.ts';
 export const TELEGRAM_STAFF_SURFACE: StaffSurface = {
   name: 'telegram',
   prefix: '/',
-  words: ['claim', 'reply', 'note', 'close', 'show', 'erase', 'help'],
+  words: ['claim', 'handback', 'reply', 'note', 'close', 'show', 'erase', 'help'],
   eraseTwice: true,
   quietOnUnknown: true,
   mayShow: () => Promise.resolve('show-not-here'),
@@ -147,7 +147,7 @@ export async function registerStaffCommands(
 ): Promise<void> {
   try {
     await api.setMyCommands(
-      (['claim', 'reply', 'note', 'close', 'erase'] as const).map((command) => ({
+      (['claim', 'handback', 'reply', 'note', 'close', 'erase'] as const).map((command) => ({
         command,
         description: i18n.t(lang, text(`telegram:staff.commands.${command}`)),
       })),

@@ -605,6 +605,13 @@ export class FakeDesk implements StaffDesk {
     return Promise.resolve({ ok: true as const, value: undefined });
   }
 
+  handBack(actor: { id: string }, caseRef: string) {
+    this.calls.push({ action: 'handback', actor: actor.id, caseRef });
+    if (!this.claimed.delete(caseRef))
+      return Promise.resolve({ ok: false as const, reason: 'not-claimed' as const });
+    return Promise.resolve({ ok: true as const, value: undefined });
+  }
+
   note(actor: { id: string }, caseRef: string, text: string) {
     this.calls.push({ action: 'note', actor: actor.id, caseRef, text });
     return Promise.resolve({ ok: true as const, value: undefined });

@@ -10,7 +10,7 @@ import type {
 
 export type DeskCall =
   | {
-      readonly op: 'claim' | 'show' | 'erase';
+      readonly op: 'claim' | 'handback' | 'show' | 'erase';
       readonly actor: StaffActor;
       readonly caseRef: string;
     }
@@ -41,6 +41,11 @@ export class FakeDesk implements StaffDesk {
 
   claim(actor: StaffActor, caseRef: string): Promise<DeskResult> {
     this.calls.push({ op: 'claim', actor, caseRef });
+    return Promise.resolve({ ok: true, value: undefined });
+  }
+
+  handBack(actor: StaffActor, caseRef: string): Promise<DeskResult> {
+    this.calls.push({ op: 'handback', actor, caseRef });
     return Promise.resolve({ ok: true, value: undefined });
   }
 
