@@ -18,9 +18,10 @@ import { evidenceLimits, textValues, type Config } from './config/schema.ts';
 import { createFlowRegistry } from './flows/index.ts';
 import { effectRunner } from './effects/index.ts';
 import { undeliverable } from './effects/undeliverable.ts';
+import { deliveryReason, recordDelivery } from './staff/delivery.ts';
 import { CaseStore } from './staff/case-store.ts';
 import { FeedStaffChannel } from './staff/feed-channel.ts';
-import { OutboundQueue, startOutboundWorker } from './queue/outbound.ts';
+import { gaveUp, OutboundQueue, startOutboundWorker } from './queue/outbound.ts';
 import { Reminders, startReminderWorker } from './queue/reminders.ts';
 import { startReportWorker } from './queue/report-worker.ts';
 import { ReportsQueue } from './queue/reports-queue.ts';
@@ -212,13 +213,25 @@ export function createApp(
       outbound: router,
       i18n,
       caseOpened: (event) => engine.handle(event),
-      undeliverable: (caseRef) => undeliverable({ cases, notifier, clock }, caseRef),
+      delivered: async (caseRef, id) => {
+        await recordDelivery(cases, publicKey, caseRef, id, {
+          status: 'sent',
+          at: clock().toISOString(),
+        });
+      },
+      undeliverable: async (caseRef, id, reason) => {
+        await recordDelivery(cases, publicKey, caseRef, id, {
+          status: 'undeliverable',
+          at: clock().toISOString(),
+          reason: deliveryReason(reason),
+        });
+        await undeliverable({ cases, notifier, clock }, caseRef);
+      },
       logger,
     });
     // A failed attempt with attempts left is a retry.
-    worker.on('failed', (job) => {
-      if (job !== undefined && job.attemptsMade < (job.opts.attempts ?? 1))
-        telemetry.outboundRetry(platform);
+    worker.on('failed', (job, error) => {
+      if (job !== undefined && !gaveUp(job, error)) telemetry.outboundRetry(platform);
     });
     workers.push(worker);
   };

@@ -1,4 +1,11 @@
-import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import {
+  DelayedError,
+  Queue,
+  UnrecoverableError,
+  Worker,
+  type ConnectionOptions,
+  type Job,
+} from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -106,8 +113,16 @@ export interface OutboundWorkerDeps {
   readonly logger: Logger;
   /** Gap between two messages to one chat (Telegram allows about one per second). */
   readonly perChatGapMs?: number;
-  /** Told when a message could not be delivered after every retry (staff should know). */
-  readonly undeliverable?: (caseRef: string) => Promise<void>;
+  /**
+   * Told when a staff reply reached the person's channel, with the job's id (the reply's message
+   * id): its delivery status becomes `sent`.
+   */
+  readonly delivered?: (caseRef: string, jobId: string) => Promise<void>;
+  /**
+   * Told when a message could not be delivered after every retry (staff should know), with the
+   * job's id and the channel's last error message.
+   */
+  readonly undeliverable?: (caseRef: string, jobId: string, reason: string) => Promise<void>;
 }
 
 // KEYS: the chat's next free time   ARGV: now (ms), gap (ms)
@@ -139,7 +154,11 @@ export function startOutboundWorker(deps: OutboundWorkerDeps): Worker {
       }
       const { address, lang, message } = parsed.data;
       const sentKey = `${deps.prefix}:outbound:sent:${String(job.id)}`;
-      if ((await deps.redis.exists(sentKey)) === 1) return;
+      // Delivered before, and the status perhaps not written then: written now (it is idempotent).
+      if ((await deps.redis.exists(sentKey)) === 1) {
+        if (message.kind === 'staff-reply') await deps.delivered?.(message.caseRef, String(job.id));
+        return;
+      }
       const chat = `${address.platform}:${address.chatId}`;
       const slot = await reserveSlot(deps, chat, job, gap);
       if (slot > Date.now()) {
@@ -177,6 +196,7 @@ export function startOutboundWorker(deps: OutboundWorkerDeps): Worker {
       await deps.redis.set(sentKey, '1', 'EX', 7 * 86_400);
       await deps.redis.del(slotKeyOf(deps.prefix, job));
       if (message.kind === 'staff-reply') {
+        await deps.delivered?.(message.caseRef, String(job.id));
         await deps.caseOpened({
           ...event,
           input: { kind: 'case-opened', caseRef: message.caseRef },
@@ -195,12 +215,13 @@ export function startOutboundWorker(deps: OutboundWorkerDeps): Worker {
       { job: job?.id, reason: error.message, attempts: job?.attemptsMade },
       'outbound delivery failed',
     );
-    if (job === undefined || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    if (job === undefined || !gaveUp(job, error)) return;
     // Given up: staff are told, and the message (it may hold a staff reply) does not stay in Redis.
     const parsed = outboundJobSchema.safeParse(job.data);
     void (async () => {
       try {
-        if (parsed.success) await deps.undeliverable?.(parsed.data.message.caseRef);
+        if (parsed.success)
+          await deps.undeliverable?.(parsed.data.message.caseRef, String(job.id), error.message);
         await job.remove();
       } catch (failure) {
         log.error({ err: failure, job: job.id }, 'could not report an undeliverable message');
@@ -211,6 +232,14 @@ export function startOutboundWorker(deps: OutboundWorkerDeps): Worker {
     log.error({ err: { name: error.name, message: error.message } }, 'outbound worker error');
   });
   return worker;
+}
+
+/**
+ * True when a failed delivery will not be tried again: every attempt is spent, or the channel said
+ * the failure is final (it threw BullMQ's UnrecoverableError, e.g. the person blocked the bot).
+ */
+export function gaveUp(job: Pick<Job, 'attemptsMade' | 'opts'>, error: Error): boolean {
+  return error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
 }
 
 /**

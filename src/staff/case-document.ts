@@ -42,6 +42,11 @@ export function caseDocument(
   intake: IntakeSpec = INTAKE,
 ): string {
   const t = (value: Text): string => i18n.t(lang, value);
+  /** A staff reply's delivery status after it, e.g. " [zugestellt]". */
+  const delivered = ({ delivery }: CaseDetails['messages'][number]): string =>
+    delivery === undefined
+      ? ''
+      : ` [${t(text(`staff:delivery.${delivery.status}`, { reason: one(delivery.reason ?? '') }))}]`;
   const parsed = intake.reportSchema.safeParse(details.report);
   // A report this version cannot read (damaged, or from another version) is shown as it is.
   if (!parsed.success) return printable(JSON.stringify(details, null, 2), { lines: true });
@@ -79,7 +84,7 @@ export function caseDocument(
           t(text('staff:doc.messages')),
           ...details.messages.map(
             (m) =>
-              `${one(i18n.time.format(m.at))} ${m.from === 'staff' ? one(m.by ?? 'staff') : t(text('staff:doc.person'))}: ${block(m.text)}`,
+              `${one(i18n.time.format(m.at))} ${m.from === 'staff' ? one(m.by ?? 'staff') : t(text('staff:doc.person'))}: ${block(m.text)}${delivered(m)}`,
           ),
         ]
       : []),

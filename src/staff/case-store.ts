@@ -158,7 +158,18 @@ redis.call('RPUSH', KEYS[2], ARGV[4])
 return 'ok'
 `;
 
+// KEYS: case, deliveries   ARGV: message id, sealed status, '1' to add a new entry ('0' updates only)
+const SET_DELIVERY = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if ARGV[3] ~= '1' and redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
+return 1
+`;
+
 interface ScriptedRedis extends Redis {
+  lotseCaseSetDelivery(...args: (string | number)[]): Promise<number>;
   lotseCaseCreate(...args: (string | number)[]): Promise<number>;
   lotseCaseTransition(...args: (string | number)[]): Promise<string>;
   lotseCaseTrack(...args: (string | number)[]): Promise<unknown>;
@@ -185,6 +196,7 @@ export class CaseStore {
     redis.defineCommand('lotseCaseCreate', { numberOfKeys: 6, lua: CREATE });
     redis.defineCommand('lotseCaseTransition', { numberOfKeys: 2, lua: TRANSITION });
     redis.defineCommand('lotseCaseTrack', { numberOfKeys: 1, lua: TRACK });
+    redis.defineCommand('lotseCaseSetDelivery', { numberOfKeys: 2, lua: SET_DELIVERY });
     // Key counts vary with the case's files: given per call.
     redis.defineCommand('lotseCaseErase', { lua: ERASE });
     redis.defineCommand('lotseCaseExpire', { lua: EXPIRE });
@@ -207,6 +219,8 @@ export class CaseStore {
       audit: `${base}:audit`,
       notes: `${base}:notes`,
       messages: `${base}:messages`,
+      /** The delivery status of each staff reply, by message id (src/staff/delivery.ts). */
+      deliveries: `${base}:deliveries`,
       file: (id: string) => `${base}:file:${id}`,
     };
   }
@@ -397,6 +411,33 @@ export class CaseStore {
     return this.#redis.lrange(this.keys(caseRef).messages, 0, -1);
   }
 
+  /**
+   * Stores a reply's sealed delivery status, in one step with the checks: only while the case
+   * exists (an erased case gets no key back), and unless `add`, only for a reply already listed;
+   * the entry expires with a closed case. False when nothing was stored.
+   */
+  async setDelivery(
+    caseRef: string,
+    messageId: string,
+    sealed: string,
+    add: boolean,
+  ): Promise<boolean> {
+    const k = this.keys(caseRef);
+    const stored = await this.#redis.lotseCaseSetDelivery(
+      k.case,
+      k.deliveries,
+      messageId,
+      sealed,
+      add ? '1' : '0',
+    );
+    return stored === 1;
+  }
+
+  /** The sealed delivery status of each staff reply of a case, by message id. */
+  async deliveries(caseRef: string): Promise<Record<string, string>> {
+    return this.#redis.hgetall(this.keys(caseRef).deliveries);
+  }
+
   async audit(caseRef: string): Promise<AuditEntry[]> {
     const lines = await this.#redis.lrange(this.keys(caseRef).audit, 0, -1);
     return lines.map((line) => JSON.parse(line) as AuditEntry);
@@ -427,10 +468,10 @@ export class CaseStore {
     );
   }
 
-  /** Every key of a case: record, audit, notes, messages and files. */
+  /** Every key of a case: record, audit, notes, messages, delivery statuses and files. */
   async #allKeys(caseRef: string): Promise<string[]> {
     const k = this.keys(caseRef);
-    return [k.case, k.audit, k.notes, k.messages, ...(await this.#fileKeys(caseRef))];
+    return [k.case, k.audit, k.notes, k.messages, k.deliveries, ...(await this.#fileKeys(caseRef))];
   }
 
   /** The keys of a case's evidence files. */

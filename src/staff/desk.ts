@@ -14,6 +14,8 @@ import type { StaffNotifier } from './notifier.ts';
 import type { CaseDetails, DeskResult, StaffActor, StaffDesk } from './ports.ts';
 import type { StaffRoster } from './roster.ts';
 import { z } from 'zod';
+import { randomUUID } from 'node:crypto';
+import { deliveryContext, deliverySchema, recordDelivery } from './delivery.ts';
 
 /** What "delete my data" did with the person's reports and what waited for them. */
 export interface PersonErasure {
@@ -44,6 +46,8 @@ export type DeskCases = Pick<
   | 'refsOf'
   | 'withdraw'
   | 'untrack'
+  | 'setDelivery'
+  | 'deliveries'
 >;
 
 export interface StaffDeskDeps {
@@ -63,6 +67,8 @@ export interface StaffDeskDeps {
 
 const noteSchema = z.object({ at: z.string(), by: z.string(), text: z.string() });
 const messageSchema = z.object({
+  /** Staff replies: the outbound job's id, which keys the reply's delivery status. */
+  id: z.string().optional(),
   at: z.string(),
   from: z.enum(['person', 'staff']),
   by: z.string().optional(),
@@ -152,20 +158,26 @@ export class CaseDesk implements StaffDesk {
     if (result !== 'ok') return this.#refusal('reply', result);
     const record = await this.#d.cases.get(caseRef);
     if (record === undefined) return refused('unknown-case');
+    const id = randomUUID();
     await this.#d.cases.addMessage(
       caseRef,
       sealJson(
-        { at, from: 'staff', by: actor.name, text: text.trim() },
+        { id, at, from: 'staff', by: actor.name, text: text.trim() },
         this.#d.publicKey,
         messageContext(caseRef),
       ),
     );
-    await this.#d.outbound.enqueue({
-      v: 1,
-      address: record.address,
-      lang: record.lang,
-      message: { kind: 'staff-reply', caseRef, text: text.trim() },
-    });
+    // Queued is written before the job exists, so the worker's "sent" always finds it.
+    await recordDelivery(this.#d.cases, this.#d.publicKey, caseRef, id, { status: 'queued', at });
+    await this.#d.outbound.enqueue(
+      {
+        v: 1,
+        address: record.address,
+        lang: record.lang,
+        message: { kind: 'staff-reply', caseRef, text: text.trim() },
+      },
+      id,
+    );
     await this.#d.reminders.waiting(caseRef, at);
     return done;
   }
@@ -200,9 +212,14 @@ export class CaseDesk implements StaffDesk {
       notes = (await this.#d.cases.notes(caseRef)).map((box) =>
         noteSchema.parse(openJson(box, key, noteContext(caseRef))),
       );
-      messages = (await this.#d.cases.messages(caseRef)).map((box) =>
-        messageSchema.parse(openJson(box, key, messageContext(caseRef))),
-      );
+      const deliveries = await this.#d.cases.deliveries(caseRef);
+      messages = (await this.#d.cases.messages(caseRef)).map((box) => {
+        const { id, ...message } = messageSchema.parse(openJson(box, key, messageContext(caseRef)));
+        const delivery = id === undefined ? undefined : deliveries[id];
+        if (id === undefined || delivery === undefined) return message;
+        const opened = openJson(delivery, key, deliveryContext(caseRef, id));
+        return { ...message, delivery: deliverySchema.parse(opened) };
+      });
     } catch (error) {
       // Sealed to a key this process does not hold (an old key dropped too early, a wrong key).
       if (error instanceof SealError) return refused('wrong-key');

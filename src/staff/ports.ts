@@ -74,6 +74,21 @@ export type DeskRefusal =
 export type DeskResult<T = undefined> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: DeskRefusal };
 
+/** A message of the conversation between the person and staff, decrypted. */
+export interface CaseMessage {
+  readonly at: string;
+  readonly from: 'person' | 'staff';
+  /** Staff replies: who wrote it. */
+  readonly by?: string;
+  readonly text: string;
+  /** Staff replies: queued, sent, or undeliverable with the channel's reason. */
+  readonly delivery?: {
+    readonly status: 'queued' | 'sent' | 'undeliverable';
+    readonly at: string;
+    readonly reason?: string;
+  };
+}
+
 /** Case details for staff, decrypted; shown only where staff read confidentially. */
 export interface CaseDetails {
   readonly caseRef: string;
@@ -83,7 +98,7 @@ export interface CaseDetails {
   /** The decrypted report (src/flows/intake/report.ts) as JSON. */
   readonly report: unknown;
   readonly notes: readonly { at: string; by: string; text: string }[];
-  readonly messages: readonly { at: string; from: 'person' | 'staff'; by?: string; text: string }[];
+  readonly messages: readonly CaseMessage[];
   readonly eraseRequested: boolean;
   /** The outcome written when closing. */
   readonly outcome?: string;

@@ -17,6 +17,7 @@ interface StoredCase {
   sealed: string;
   notes: string[];
   messages: string[];
+  deliveries: Record<string, string>;
   audit: AuditEntry[];
   /** Seconds until it expires, once closed. */
   expiresIn?: number;
@@ -30,7 +31,14 @@ export class MemoryCaseStore implements DeskCases {
 
   /** Puts a case in the given status, as if it had got there. */
   put(record: CaseRecord, sealed: string): void {
-    this.#cases.set(record.caseRef, { record, sealed, notes: [], messages: [], audit: [] });
+    this.#cases.set(record.caseRef, {
+      record,
+      sealed,
+      notes: [],
+      messages: [],
+      deliveries: {},
+      audit: [],
+    });
   }
 
   audit(caseRef: string): AuditEntry[] {
@@ -88,6 +96,18 @@ export class MemoryCaseStore implements DeskCases {
   addMessage(caseRef: string, sealed: string): Promise<void> {
     this.#cases.get(caseRef)?.messages.push(sealed);
     return Promise.resolve();
+  }
+
+  setDelivery(caseRef: string, messageId: string, sealed: string, add: boolean): Promise<boolean> {
+    const stored = this.#cases.get(caseRef);
+    if (stored === undefined || (!add && stored.deliveries[messageId] === undefined))
+      return Promise.resolve(false);
+    stored.deliveries[messageId] = sealed;
+    return Promise.resolve(true);
+  }
+
+  deliveries(caseRef: string): Promise<Record<string, string>> {
+    return Promise.resolve({ ...this.#cases.get(caseRef)?.deliveries });
   }
 
   sealed(caseRef: string): Promise<string | undefined> {
