@@ -8,7 +8,7 @@ import { FileIntake } from './bot/files.ts';
 import { Translator } from './bot/i18n.ts';
 import { keyedPseudonym, type Logger, type Pseudonymizer } from './bot/logger.ts';
 import { noTelemetry, type Telemetry } from './bot/telemetry.ts';
-import { RedisFileVault } from './infra/redis/file-vault.ts';
+import { fileContext, RedisFileVault } from './infra/redis/file-vault.ts';
 import { effectMarks } from './infra/redis/effect-marks.ts';
 import { waitForReplicas } from './infra/redis/replicas.ts';
 import { RedisConversationStore } from './infra/redis/conversation-store.ts';
@@ -25,7 +25,8 @@ import { gaveUp, OutboundQueue, startOutboundWorker } from './queue/outbound.ts'
 import { Reminders, startReminderWorker } from './queue/reminders.ts';
 import { startReportWorker } from './queue/report-worker.ts';
 import { ReportsQueue } from './queue/reports-queue.ts';
-import { generateStaffKeyPair, seal } from './staff/seal.ts';
+import { generateStaffKeyPair, open, seal } from './staff/seal.ts';
+import type { FileRef } from './flows/types.ts';
 import { CaseDesk } from './staff/desk.ts';
 import type { StaffKeys } from './staff/keys.ts';
 import { StaffNotifier } from './staff/notifier.ts';
@@ -139,7 +140,17 @@ export function createApp(
     notifier,
     reminders,
     publicKey,
-    ...(privateKey === undefined ? {} : { privateKey }),
+    ...(privateKey === undefined
+      ? {}
+      : {
+          privateKey,
+          readFile: async (caseRef: string, file: FileRef) => {
+            const sealed = await cases.getFile(caseRef, file.ref);
+            return sealed === null
+              ? null
+              : open(sealed.toString(), privateKey, fileContext(file.ref));
+          },
+        }),
     roster,
     retentionSeconds: config.CASE_RETENTION_DAYS * DAY,
     clock,

@@ -9,6 +9,8 @@ export const CASE_ACTIONS = [
   'reply',
   'close',
   'show',
+  /** Staff opened one evidence file (the audit line names the file by its Lotse-made name). */
+  'file',
   /** The person wrote (the bot seals it; staff read it). */
   'message',
   /** A case waiting for the person goes back to staff when the person has written. */
@@ -63,6 +65,7 @@ export const TRANSITIONS: Readonly<Record<CaseAction, Readonly<Record<CaseStatus
     closed: refused('closed'),
   },
   show: { new: stays, claimed: stays, waiting: stays, closed: stays },
+  file: { new: stays, claimed: stays, waiting: stays, closed: stays },
   message: { new: stays, claimed: stays, waiting: stays, closed: refused('closed') },
   answered: {
     new: refused('not-claimed'),

@@ -1,4 +1,13 @@
-import { reportSchema } from '../flows/intake/report.ts';
+import { reportSchema, type Report } from '../flows/intake/report.ts';
+import type { FileRef } from '../flows/types.ts';
+import {
+  linkView,
+  listEvidence,
+  openEvidence,
+  type EvidenceBytes,
+  type EvidenceItem,
+  type LinkView,
+} from './evidence.ts';
 import type { CaseRecord, CaseStore, TransitionOptions } from './case-store.ts';
 import { allowedFrom, refusalOf, targetOf, type CaseAction } from './case-transitions.ts';
 import type { OutboundQueue } from '../queue/outbound.ts';
@@ -59,6 +68,11 @@ export interface StaffDeskDeps {
   readonly publicKey: string;
   /** Only where staff read (worker, staff CLI); `show` is refused without it. */
   readonly privateKey?: string;
+  /**
+   * An evidence file's bytes, opened (the case store keeps them sealed); null when they are not
+   * stored. Only where staff read.
+   */
+  readonly readFile?: (caseRef: string, file: FileRef) => Promise<Buffer | null>;
   /** Who may act: the one staff list of every surface. */
   readonly roster: StaffRoster;
   readonly retentionSeconds: number;
@@ -242,6 +256,57 @@ export class CaseDesk implements StaffDesk {
           : { outcome: z.string().parse(openJson(record.outcome, key, outcomeContext(caseRef))) }),
       },
     };
+  }
+
+  /** The case's evidence: its files (Lotse-made name, sent name, type, size, SHA-256, receipt) and links. */
+  async evidence(
+    actor: StaffActor,
+    caseRef: string,
+  ): Promise<DeskResult<{ files: EvidenceItem[]; links: LinkView[] }>> {
+    const report = await this.#readable(actor, caseRef);
+    if (!report.ok) return report;
+    const { files, links } = report.value.evidence;
+    return { ok: true, value: { files: listEvidence(files), links: links.map(linkView) } };
+  }
+
+  /**
+   * One evidence file's bytes by its Lotse-made name, only when they match the SHA-256 and size
+   * the report recorded; the audit trail notes who opened which file.
+   */
+  async evidenceFile(
+    actor: StaffActor,
+    caseRef: string,
+    name: string,
+  ): Promise<DeskResult<EvidenceBytes>> {
+    const report = await this.#readable(actor, caseRef);
+    if (!report.ok) return report;
+    const read = this.#d.readFile;
+    if (read === undefined) return refused('no-key');
+    const opened = await openEvidence(report.value.evidence.files, name, (file) =>
+      read(caseRef, file),
+    );
+    if (opened.ok || opened.reason !== 'unknown-file')
+      await this.#d.cases.transition(caseRef, allowedFrom('file'), targetOf('file'), {
+        at: this.#now(),
+        actor: actor.name,
+        action: 'file',
+        detail: opened.item.name,
+      });
+    return { ok: true, value: opened };
+  }
+
+  /** The report of a case, opened for a staff member in a process that holds the key. */
+  async #readable(actor: StaffActor, caseRef: string): Promise<DeskResult<Report>> {
+    if (!this.isStaff(actor.id)) return refused('not-staff');
+    if (this.#d.privateKey === undefined) return refused('no-key');
+    const sealed = await this.#d.cases.sealed(caseRef);
+    if (sealed === undefined) return refused('unknown-case');
+    try {
+      return { ok: true, value: this.openReport(caseRef, sealed).report };
+    } catch (error) {
+      if (error instanceof SealError) return refused('wrong-key');
+      throw error;
+    }
   }
 
   /**

@@ -4,7 +4,10 @@
  * either moves the case where the table says, leaves it, or is refused with the table's reason and
  * changes nothing.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { evidenceFileName } from '../../src/staff/evidence-files.ts';
+import { sampleReport } from '../support/reports.ts';
 import { newCaseRef } from '../../src/bot/case-ref.ts';
 import type { CaseRecord } from '../../src/staff/case-store.ts';
 import {
@@ -26,6 +29,17 @@ const anna = { id: 'anna', name: 'anna' };
 /** Who claimed the cases that start claimed (see `record`): the one who may hand them back. */
 const ben = { id: 'ben', name: 'ben' };
 const CONV = 'conv-1';
+const PDF_BYTES = Buffer.from('%PDF-1.4 Drohbrief');
+/** The case's one evidence file; its Lotse-made name is `01-<12 hex>.pdf`. */
+const PDF = {
+  name: 'brief.pdf',
+  mime: 'application/pdf',
+  size: PDF_BYTES.byteLength,
+  sha256: createHash('sha256').update(PDF_BYTES).digest('hex'),
+  receivedAt: '2026-11-22T10:00:00.000Z',
+  ref: 'f1',
+};
+const PDF_NAME = evidenceFileName(0, PDF);
 
 function record(caseRef: string, status: CaseStatus): CaseRecord {
   return {
@@ -56,7 +70,10 @@ function deskWith(status: CaseStatus) {
   cases.put(
     record(caseRef, status),
     sealJson(
-      { report: { description: 'Ein Drohbrief.' }, address: record(caseRef, status).address },
+      {
+        report: sampleReport(caseRef, { evidence: { files: [PDF], links: [] } }),
+        address: record(caseRef, status).address,
+      },
       keys.publicKey,
       reportContext(caseRef),
     ),
@@ -75,6 +92,7 @@ function deskWith(status: CaseStatus) {
     publicKey: keys.publicKey,
     privateKey: keys.privateKey,
     roster: new StaffRoster({ cli: ['anna', 'ben'] }),
+    readFile: () => Promise.resolve(PDF_BYTES),
     retentionSeconds: 90 * 86_400,
     clock: () => new Date('2026-11-23T09:00:00.000Z'),
   });
@@ -101,6 +119,8 @@ async function act(
       return of(await desk.close(anna, caseRef, 'An die Polizei verwiesen.'));
     case 'show':
       return of(await desk.show(anna, caseRef));
+    case 'file':
+      return of(await desk.evidenceFile(anna, caseRef, PDF_NAME));
     case 'message':
       return desk.personMessage(caseRef, 'Danke!');
     case 'erase-request': {
@@ -134,6 +154,7 @@ describe('case transitions', () => {
       reply: ['new ✗ not-claimed', 'claimed → waiting', 'waiting → waiting', 'closed ✗ closed'],
       close: ['new → closed', 'claimed → closed', 'waiting → closed', 'closed ✗ closed'],
       show: ['new =', 'claimed =', 'waiting =', 'closed ='],
+      file: ['new =', 'claimed =', 'waiting =', 'closed ='],
       message: ['new =', 'claimed =', 'waiting =', 'closed ✗ closed'],
       answered: [
         'new ✗ not-claimed',
@@ -151,6 +172,7 @@ describe('case transitions', () => {
       ['reply', ['claimed', 'waiting'], 'waiting'],
       ['close', ['new', 'claimed', 'waiting'], 'closed'],
       ['show', ['new', 'claimed', 'waiting', 'closed'], undefined],
+      ['file', ['new', 'claimed', 'waiting', 'closed'], undefined],
       ['message', ['new', 'claimed', 'waiting'], undefined],
       ['answered', ['waiting'], 'claimed'],
       ['erase-request', ['new', 'claimed', 'waiting'], undefined],
