@@ -11,6 +11,8 @@ export const CASE_ACTIONS = [
   'show',
   /** Staff opened one evidence file (the audit line names the file by its Lotse-made name). */
   'file',
+  /** Staff made a referral document (the audit line names its purpose: police or counselling). */
+  'referral',
   /** The person wrote (the bot seals it; staff read it). */
   'message',
   /** A case waiting for the person goes back to staff when the person has written. */
@@ -66,6 +68,7 @@ export const TRANSITIONS: Readonly<Record<CaseAction, Readonly<Record<CaseStatus
   },
   show: { new: stays, claimed: stays, waiting: stays, closed: stays },
   file: { new: stays, claimed: stays, waiting: stays, closed: stays },
+  referral: { new: stays, claimed: stays, waiting: stays, closed: stays },
   message: { new: stays, claimed: stays, waiting: stays, closed: refused('closed') },
   answered: {
     new: refused('not-claimed'),

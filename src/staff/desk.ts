@@ -1,5 +1,6 @@
 import { reportSchema, type Report } from '../flows/intake/report.ts';
 import type { FileRef } from '../flows/types.ts';
+import type { ReferralPurpose } from './referral.ts';
 import {
   linkView,
   listEvidence,
@@ -293,6 +294,26 @@ export class CaseDesk implements StaffDesk {
         detail: opened.item.name,
       });
     return { ok: true, value: opened };
+  }
+
+  /**
+   * The report for a referral document (src/staff/referral.ts makes the PDF of it); the audit
+   * trail notes who made one, and for whom.
+   */
+  async referral(
+    actor: StaffActor,
+    caseRef: string,
+    purpose: ReferralPurpose,
+  ): Promise<DeskResult<Report>> {
+    const report = await this.#readable(actor, caseRef);
+    if (!report.ok) return report;
+    await this.#d.cases.transition(caseRef, allowedFrom('referral'), targetOf('referral'), {
+      at: this.#now(),
+      actor: actor.name,
+      action: 'referral',
+      detail: purpose,
+    });
+    return report;
   }
 
   /** The report of a case, opened for a staff member in a process that holds the key. */

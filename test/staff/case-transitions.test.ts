@@ -121,6 +121,8 @@ async function act(
       return of(await desk.show(anna, caseRef));
     case 'file':
       return of(await desk.evidenceFile(anna, caseRef, PDF_NAME));
+    case 'referral':
+      return of(await desk.referral(anna, caseRef, 'police'));
     case 'message':
       return desk.personMessage(caseRef, 'Danke!');
     case 'erase-request': {
@@ -155,6 +157,7 @@ describe('case transitions', () => {
       close: ['new → closed', 'claimed → closed', 'waiting → closed', 'closed ✗ closed'],
       show: ['new =', 'claimed =', 'waiting =', 'closed ='],
       file: ['new =', 'claimed =', 'waiting =', 'closed ='],
+      referral: ['new =', 'claimed =', 'waiting =', 'closed ='],
       message: ['new =', 'claimed =', 'waiting =', 'closed ✗ closed'],
       answered: [
         'new ✗ not-claimed',
@@ -173,6 +176,7 @@ describe('case transitions', () => {
       ['close', ['new', 'claimed', 'waiting'], 'closed'],
       ['show', ['new', 'claimed', 'waiting', 'closed'], undefined],
       ['file', ['new', 'claimed', 'waiting', 'closed'], undefined],
+      ['referral', ['new', 'claimed', 'waiting', 'closed'], undefined],
       ['message', ['new', 'claimed', 'waiting'], undefined],
       ['answered', ['waiting'], 'claimed'],
       ['erase-request', ['new', 'claimed', 'waiting'], undefined],

@@ -13,6 +13,7 @@ import type { FileRef } from '../../src/flows/types.ts';
 import { fileContext } from '../../src/infra/redis/file-vault.ts';
 import { REPORT_JOB_VERSION, reportContext } from '../../src/queue/reports-queue.ts';
 import { linkView, servingRule } from '../../src/staff/evidence.ts';
+import { referralPdf } from '../../src/staff/referral.ts';
 import { evidenceFileName } from '../../src/staff/evidence-files.ts';
 import { generateStaffKeyPair, seal, sealJson } from '../../src/staff/seal.ts';
 import { useTestRedis } from '../support/redis.ts';
@@ -155,6 +156,29 @@ describe('evidence for staff', () => {
       ['anna', svg],
     ]);
     expect(await a.desk.evidenceFile({ id: 'mallory', name: 'm' }, caseRef, png)).toEqual({
+      ok: false,
+      reason: 'not-staff',
+    });
+  });
+
+  it('hands staff the report for a referral PDF, with the file list, and notes it in the audit trail', async () => {
+    const { a, caseRef, files } = await caseWithFiles();
+    const report = await a.desk.referral(anna, caseRef, 'counselling');
+    if (!report.ok) throw new Error(report.reason);
+    const pdf = await referralPdf({
+      caseRef,
+      report: report.value,
+      purpose: 'counselling',
+      lang: 'de',
+      contactPoint: 'starke Stelle',
+      at: new Date().toISOString(),
+      i18n: a.i18n,
+    });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(report.value.evidence.files.map((f) => f.sha256)).toEqual(files.map((f) => f.sha256));
+    const audit = (await a.cases.audit(caseRef)).filter((line) => line.action === 'referral');
+    expect(audit.map((line) => [line.actor, line.detail])).toEqual([['anna', 'counselling']]);
+    expect(await a.desk.referral({ id: 'mallory', name: 'm' }, caseRef, 'police')).toEqual({
       ok: false,
       reason: 'not-staff',
     });
