@@ -1,7 +1,7 @@
 import type { Translator } from '../bot/i18n.ts';
 import { MESSENGERS } from '../bot/types.ts';
 import { CHANNELS, KINDS, ROLES, STATES } from '../flows/intake/options.ts';
-import { text, type Language } from '../flows/types.ts';
+import { text, type Language, type Text } from '../flows/types.ts';
 import type { CaseStore } from './case-store.ts';
 
 /**
@@ -15,13 +15,24 @@ import type { CaseStore } from './case-store.ts';
 
 /** The dimensions charted, each with its counter prefix and its options in the intake's order. */
 export const STAT_DIMENSIONS = {
-  kind: { counter: 'kind', options: KINDS, labels: 'intake:kinds.options' },
-  state: { counter: 'state', options: STATES, labels: 'intake:state.options' },
-  role: { counter: 'role', options: ROLES, labels: 'intake:role.options' },
-  channel: { counter: 'channel', options: CHANNELS, labels: 'intake:channel.options' },
+  kind: { counter: 'kind', options: KINDS, label: (key) => text(`intake:kinds.options.${key}`) },
+  state: { counter: 'state', options: STATES, label: (key) => text(`intake:state.options.${key}`) },
+  role: { counter: 'role', options: ROLES, label: (key) => text(`intake:role.options.${key}`) },
+  channel: {
+    counter: 'channel',
+    options: CHANNELS,
+    label: (key) => text(`intake:channel.options.${key}`),
+  },
   /** The messenger the report came through (Telegram, Matrix, the console). */
-  messenger: { counter: 'platform', options: MESSENGERS, labels: 'staff:stats.messengers' },
-} as const;
+  messenger: {
+    counter: 'platform',
+    options: MESSENGERS,
+    label: (key) => text(`staff:stats.messengers.${key}`),
+  },
+} as const satisfies Record<
+  string,
+  { counter: string; options: readonly string[]; label: (key: string) => Text }
+>;
 export type StatDimension = keyof typeof STAT_DIMENSIONS;
 export const STAT_DIMENSION_NAMES = Object.keys(STAT_DIMENSIONS) as StatDimension[];
 
@@ -98,7 +109,7 @@ export function monthlySeries(
     const label =
       key === UNKNOWN_VALUE
         ? i18n.t(lang, text('staff:stats.unknown'))
-        : i18n.t(lang, text(`${spec.labels}.${key}`));
+        : i18n.t(lang, spec.label(key));
     return [{ key, label, data }];
   });
   const monthName = new Intl.DateTimeFormat(lang, {
