@@ -58,9 +58,10 @@ export async function openEvidence(
   name: string,
   read: (file: FileRef) => Promise<Buffer | null>,
 ): Promise<EvidenceBytes> {
-  const index = listEvidence(files).findIndex((item) => item.name === name);
+  const items = listEvidence(files);
+  const index = items.findIndex((item) => item.name === name);
   const file = files[index];
-  const item = listEvidence(files)[index];
+  const item = items[index];
   if (file === undefined || item === undefined) return { ok: false, reason: 'unknown-file' };
   let bytes: Buffer | null;
   try {
