@@ -127,7 +127,7 @@ export class WebServer {
     app.use(
       secureHeaders({
         contentSecurityPolicy: CSP,
-        referrerPolicy: 'no-referrer',
+        referrerPolicy: 'same-origin',
         xFrameOptions: 'DENY',
         crossOriginResourcePolicy: 'same-origin',
         ...(secure() ? {} : { strictTransportSecurity: false }),

@@ -32,7 +32,7 @@ export function page(options: PageOptions): Html {
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
+        <meta name="referrer" content="same-origin" />
         <title>${options.title} · ${say('appName')}</title>
         <link rel="stylesheet" href="/static/app.css" />
         ${(options.scripts ?? []).map((src) => html`<script src="/static/${src}" defer></script>`)}
