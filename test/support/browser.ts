@@ -97,7 +97,7 @@ export async function axeCheck(page: Page): Promise<AxeViolation[]> {
       values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
     },
   });
-  const violations = (await page.evaluate(`(async () => {
+  const violations = await page.evaluate<AxeViolation[]>(`(async () => {
     const result = await window.axe.run(document, ${rules});
     return result.violations.map((v) => ({
       id: v.id,
@@ -105,7 +105,7 @@ export async function axeCheck(page: Page): Promise<AxeViolation[]> {
       help: v.help,
       nodes: v.nodes.map((n) => ({ target: n.target })),
     }));
-  })()`)) as AxeViolation[];
+  })()`);
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(
     serious.map(

@@ -7,7 +7,7 @@
 import { createServer } from 'node:net';
 import type { Redis } from 'ioredis';
 import { Secret, TOTP } from 'otpauth';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { StaffAccounts } from '../../src/staff/accounts.ts';
 import type { JsonlOptions, JsonlProcess } from './jsonl-process.ts';
 import { until } from './wait.ts';
@@ -115,8 +115,17 @@ export async function signIn(
   await page.getByLabel('Kontoname').fill(account.name);
   await page.getByLabel('Passphrase').fill(overrides.passphrase ?? account.passphrase);
   await page.getByLabel('Code aus der App').fill(overrides.code ?? (await account.codes.next()));
-  await Promise.all([
-    page.waitForNavigation(),
-    page.getByRole('button', { name: 'Anmelden', exact: true }).click(),
-  ]);
+  await submit(page, page.getByRole('button', { name: 'Anmelden', exact: true }));
+}
+
+/** Clicks a form's button and waits for the page it leads to (after any redirect). */
+export async function submit(page: Page, button: Locator): Promise<void> {
+  await Promise.all([page.waitForEvent('load'), button.click()]);
+}
+
+/** Removes an element from the page (a test's hostile edit of a form). */
+export async function removeElement(element: Locator): Promise<void> {
+  await element.evaluate((node: { remove(): void }) => {
+    node.remove();
+  });
 }

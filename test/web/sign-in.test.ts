@@ -18,6 +18,8 @@ import {
   enrolledAccount,
   signIn,
   startInboxProgram,
+  removeElement,
+  submit,
   TotpCodes,
   type TestAccount,
 } from '../support/web-inbox.ts';
@@ -74,19 +76,13 @@ describeBrowser('signing in to the staff inbox', { timeout: 60_000 }, () => {
     // Two different entries: refused, nothing set.
     await page.getByLabel('Neue Passphrase').fill('ein langer satz aus wörtern');
     await page.getByLabel('Passphrase wiederholen').fill('ein anderer satz aus wörtern');
-    await Promise.all([
-      page.waitForNavigation(),
-      page.getByRole('button', { name: 'Weiter' }).click(),
-    ]);
+    await submit(page, page.getByRole('button', { name: 'Weiter' }));
     expect(await page.getByRole('alert').textContent()).toContain('stimmen nicht überein');
 
     const passphrase = 'ein langer satz aus wörtern';
     await page.getByLabel('Neue Passphrase').fill(passphrase);
     await page.getByLabel('Passphrase wiederholen').fill(passphrase);
-    await Promise.all([
-      page.waitForNavigation(),
-      page.getByRole('button', { name: 'Weiter' }).click(),
-    ]);
+    await submit(page, page.getByRole('button', { name: 'Weiter' }));
     expect(await page.locator('h1').textContent()).toBe('Zweiten Faktor einrichten');
     const qr = page.getByRole('img', { name: 'QR-Code für die Authenticator-App' });
     expect(await qr.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
@@ -113,17 +109,11 @@ describeBrowser('signing in to the staff inbox', { timeout: 60_000 }, () => {
 
     const codes = new TotpCodes(base32);
     await page.getByLabel('Code aus der App').fill(codes.wrong());
-    await Promise.all([
-      page.waitForNavigation(),
-      page.getByRole('button', { name: 'Einrichtung abschließen' }).click(),
-    ]);
+    await submit(page, page.getByRole('button', { name: 'Einrichtung abschließen' }));
     expect(await page.getByRole('alert').textContent()).toContain('Der Code stimmt nicht');
 
     await page.getByLabel('Code aus der App').fill(await codes.next());
-    await Promise.all([
-      page.waitForNavigation(),
-      page.getByRole('button', { name: 'Einrichtung abschließen' }).click(),
-    ]);
+    await submit(page, page.getByRole('button', { name: 'Einrichtung abschließen' }));
     expect(new URL(page.url()).pathname).toBe('/inbox');
     expect(await page.locator('header').textContent()).toContain('Angemeldet als Anna Berg');
 
@@ -169,10 +159,7 @@ describeBrowser('signing in to the staff inbox', { timeout: 60_000 }, () => {
     expect(new URL(page.url()).pathname).toBe('/inbox');
 
     // Sign out, then the same code again: a code is taken once.
-    await Promise.all([
-      page.waitForNavigation(),
-      page.getByRole('button', { name: 'Abmelden' }).click(),
-    ]);
+    await submit(page, page.getByRole('button', { name: 'Abmelden' }));
     expect(await page.getByRole('status').textContent()).toContain('Sie sind abgemeldet');
     await signIn(page, url, ben, { code });
     expect(await page.getByRole('alert').textContent()).toContain('Anmeldung nicht möglich');
@@ -202,14 +189,10 @@ describeBrowser('signing in to the staff inbox', { timeout: 60_000 }, () => {
     expect(new URL(page.url()).pathname).toBe('/inbox');
 
     // The sign-out form without its token: refused, still signed in.
-    await page.locator('form[action="/sign-out"] input[name="csrf"]').evaluate((input) => {
-      input.remove();
-    });
-    const refused = await Promise.all([
-      page.waitForNavigation(),
-      page.getByRole('button', { name: 'Abmelden' }).click(),
-    ]);
-    expect(refused[0]?.status()).toBe(403);
+    await removeElement(page.locator('form[action="/sign-out"] input[name="csrf"]'));
+    const refused = page.waitForResponse((r) => r.request().method() === 'POST');
+    await submit(page, page.getByRole('button', { name: 'Abmelden' }));
+    expect((await refused).status()).toBe(403);
     expect(await page.getByRole('alert').textContent()).toContain('Es wurde nichts geändert');
     await page.goto(`${url}/inbox`);
     expect(new URL(page.url()).pathname).toBe('/inbox');
@@ -234,9 +217,7 @@ describeBrowser('signing in to the staff inbox', { timeout: 60_000 }, () => {
     // A sign-in form posted without its token is refused before any passphrase is checked.
     const anonymous = await browser.page();
     await anonymous.goto(`${url}/sign-in`);
-    await anonymous.locator('input[name="csrf"]').evaluate((input) => {
-      input.remove();
-    });
+    await removeElement(anonymous.locator('input[name="csrf"]'));
     await signIn(anonymous, url, dana);
     expect(await anonymous.getByRole('alert').textContent()).toContain('Es wurde nichts geändert');
   });
