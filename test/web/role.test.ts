@@ -98,8 +98,8 @@ describe('npm start -- --role web', () => {
     const events = await fetch(`${url}/events`, { headers: { cookie: session } });
     expect(events.headers.get('content-type')).toContain('text/event-stream');
     const reader = events.body?.getReader();
-    const first = await reader?.read();
-    expect(new TextDecoder().decode(first?.value)).toContain('event: ready');
+    const first = (await reader?.read())?.value as Uint8Array | undefined;
+    expect(new TextDecoder().decode(first)).toContain('event: ready');
 
     web.child.kill('SIGTERM');
     expect(await web.exited).toBe(0);
