@@ -359,7 +359,7 @@ async function startInbox(
     logger,
     host: config.WEB_HOST,
     port,
-    ...(config.WEB_ORIGIN === undefined ? {} : { origin: config.WEB_ORIGIN.replace(/\/$/, '') }),
+    ...(config.WEB_ORIGIN === undefined ? {} : { origin: new URL(config.WEB_ORIGIN).origin }),
     idleSeconds: config.WEB_SESSION_IDLE_MINUTES * 60,
   });
 }

@@ -393,9 +393,8 @@ async function accountCommand(
   const [action, rawName] = rest;
   if (keys.privateKey === undefined) throw new UsageError(say('refused.no-key'));
   const accounts = new StaffAccounts(redis, config.REDIS_KEY_PREFIX, keys.privateKey);
-  const origin = (
-    config.WEB_ORIGIN ?? `http://127.0.0.1:${String(config.WEB_PORT ?? 8090)}`
-  ).replace(/\/$/, '');
+  const origin = new URL(config.WEB_ORIGIN ?? `http://127.0.0.1:${String(config.WEB_PORT ?? 8090)}`)
+    .origin;
   const link = (token: string) => `${origin}/enrol/${token}`;
   const name = rawName?.trim().toLowerCase();
   if (action === 'list') {

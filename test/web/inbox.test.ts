@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { newCaseRef } from '../../src/bot/case-ref.ts';
 import { CaseStore, type NewCase } from '../../src/staff/case-store.ts';
 import { generateStaffKeyPair } from '../../src/staff/seal.ts';
 import { axeCheck, describeBrowser, screenshot, useBrowser } from '../support/browser.ts';
@@ -17,6 +18,7 @@ import { TestRedis, uniquePrefix } from '../support/redis.ts';
 import { enrolledAccount, signIn, startInboxProgram, submit } from '../support/web-inbox.ts';
 
 const keys = generateStaffKeyPair();
+const [OLD, NEW, URG] = [newCaseRef(), newCaseRef(), newCaseRef()];
 const dataDir = mkdtempSync(join(tmpdir(), 'lotse-web-inbox-'));
 
 /** A case as the report worker makes it (the sealed report is not opened in this test). */
@@ -67,11 +69,11 @@ describeBrowser('the staff inbox', { timeout: 90_000 }, () => {
   it('lists cases urgent and newest first, filters them, and finds one by its number', async () => {
     const cases = new CaseStore(db().client, db().prefix);
     await cases.create(
-      seeded('L-OLD1', { createdAt: new Date(Date.now() - 5 * 86_400_000).toISOString() }),
+      seeded(OLD, { createdAt: new Date(Date.now() - 5 * 86_400_000).toISOString() }),
     );
-    await cases.create(seeded('L-NEW2', { state: 'NW', kinds: ['threat'] }));
+    await cases.create(seeded(NEW, { state: 'NW', kinds: ['threat'] }));
     await cases.create(
-      seeded('L-URG3', {
+      seeded(URG, {
         urgent: true,
         createdAt: new Date(Date.now() - 26 * 3_600_000).toISOString(),
       }),
@@ -94,14 +96,14 @@ describeBrowser('the staff inbox', { timeout: 90_000 }, () => {
           trs.map((tr) => (tr as unknown as { dataset: { case: string } }).dataset.case),
         );
     // Urgent first (though older), then newest first.
-    expect(await rows()).toEqual(['L-URG3', 'L-NEW2', 'L-OLD1']);
-    const urgent = page.locator('tr[data-case="L-URG3"]');
+    expect(await rows()).toEqual([URG, NEW, OLD]);
+    const urgent = page.locator(`tr[data-case="${URG}"]`);
     expect(await urgent.textContent()).toContain('dringend');
     expect(await urgent.textContent()).toContain('unbearbeitet seit 26 Stunden');
-    expect(await page.locator('tr[data-case="L-OLD1"]').textContent()).toContain(
+    expect(await page.locator(`tr[data-case="${OLD}"]`).textContent()).toContain(
       'unbearbeitet seit 5 Tagen',
     );
-    expect(await page.locator('tr[data-case="L-NEW2"]').textContent()).toContain(
+    expect(await page.locator(`tr[data-case="${NEW}"]`).textContent()).toContain(
       'Nordrhein-Westfalen',
     );
     await axeCheck(page);
@@ -109,14 +111,14 @@ describeBrowser('the staff inbox', { timeout: 90_000 }, () => {
     // Filters: the Land, then the kind and the age; each choice is a plain GET form.
     await page.getByLabel('Bundesland').selectOption('NW');
     await submit(page, page.getByRole('button', { name: 'Filter anwenden' }));
-    expect(await rows()).toEqual(['L-NEW2']);
+    expect(await rows()).toEqual([NEW]);
     expect(new URL(page.url()).searchParams.get('state')).toBe('NW');
     await page.goto(`${url}/inbox?age=day`);
-    expect(await rows()).toEqual(['L-NEW2']);
+    expect(await rows()).toEqual([NEW]);
     await page.goto(`${url}/inbox?urgent=1`);
-    expect(await rows()).toEqual(['L-URG3']);
+    expect(await rows()).toEqual([URG]);
     await page.goto(`${url}/inbox?assignee=-&kind=insult`);
-    expect(await rows()).toEqual(['L-URG3', 'L-OLD1']);
+    expect(await rows()).toEqual([URG, OLD]);
     await page.goto(`${url}/inbox?status=closed`);
     expect(await rows()).toEqual([]);
     expect(await page.locator('#case-rows').textContent()).toContain(
@@ -125,9 +127,10 @@ describeBrowser('the staff inbox', { timeout: 90_000 }, () => {
 
     // Search by case number, with or without the dash, any case.
     await page.goto(`${url}/inbox`);
-    await page.getByLabel('Fallnummer').fill('lold1');
+    // Part of the number, lowercase, without the dash.
+    await page.getByLabel('Fallnummer').fill(OLD.slice(0, 9).replace('-', '').toLowerCase());
     await submit(page, page.getByRole('button', { name: 'Filter anwenden' }));
-    expect(await rows()).toEqual(['L-OLD1']);
+    expect(await rows()).toEqual([OLD]);
 
     // Hostile query values are dropped, never an error.
     const odd = await page.goto(

@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { parseCaseRef } from '../../bot/case-ref.ts';
 import { streamSSE } from 'hono/streaming';
 import type { CaseStore } from '../../staff/case-store.ts';
 import type { CaseDesk } from '../../staff/desk.ts';
@@ -104,7 +105,13 @@ export function inboxRoutes(app: Hono<WebEnv>, deps: InboxDeps): void {
     const signedIn = c.get('signedIn');
     if (signedIn === undefined) return c.redirect(signInPath(c), 303);
     const say = c.get('say');
-    const ref = c.req.param('ref').toUpperCase().slice(0, 32);
+    // A malformed number finds no case, like an unknown one: it never reaches a Redis key.
+    const ref = parseCaseRef(c.req.param('ref').slice(0, 64));
+    if (ref === undefined)
+      return c.html(
+        messagePage({ say, title: say('error.title'), message: say('error.unknownCase') }),
+        404,
+      );
     const shown = await deps.desk.show(
       { id: `web:${signedIn.account}`, name: signedIn.display },
       ref,
