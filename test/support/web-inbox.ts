@@ -62,13 +62,27 @@ export class TotpCodes {
     });
   }
 
-  /** A code the server has not seen yet. */
+  /**
+   * A code the server has not seen yet. The step before now only while at least 10 s of this step
+   * remain: the server may check it a moment later, in the next step, when only now and later
+   * steps are still in its window.
+   */
   async next(): Promise<string> {
-    const step = () => Math.floor(Date.now() / 30_000);
-    const counter = Math.max(this.#last + 1, step() - 1);
-    if (counter > step() + 1) await until(() => counter <= step() + 1, 40_000);
+    const counter = await this.#counter();
     this.#last = counter;
     return this.#totp.generate({ timestamp: counter * 30_000 });
+  }
+
+  /** The code `next` would give, without taking it (for an attempt the server will refuse). */
+  async peek(): Promise<string> {
+    return this.#totp.generate({ timestamp: (await this.#counter()) * 30_000 });
+  }
+
+  async #counter(): Promise<number> {
+    const step = () => Math.floor(Date.now() / 30_000);
+    const earliest = () => (Date.now() % 30_000 < 20_000 ? step() - 1 : step());
+    await until(() => Math.max(this.#last + 1, earliest()) <= step() + 1, 40_000);
+    return Math.max(this.#last + 1, earliest());
   }
 
   /** A code of no nearby time step: wrong, though well-formed. */

@@ -142,7 +142,10 @@ describeBrowser('signing in to the staff inbox', { timeout: 60_000 }, () => {
     await axeCheck(page);
     await screenshot(page, 'sign-in');
 
-    await signIn(page, url, ben, { passphrase: 'not the passphrase at all' });
+    await signIn(page, url, ben, {
+      passphrase: 'not the passphrase at all',
+      code: await ben.codes.peek(),
+    });
     expect(await page.getByRole('alert').textContent()).toContain('Anmeldung nicht möglich');
     // The name stays, the passphrase does not.
     expect(await page.getByLabel('Kontoname').inputValue()).toBe('ben');
@@ -151,7 +154,7 @@ describeBrowser('signing in to the staff inbox', { timeout: 60_000 }, () => {
     await signIn(page, url, ben, { code: ben.codes.wrong() });
     expect(await page.getByRole('alert').textContent()).toContain('Anmeldung nicht möglich');
     // An unknown name gets the same answer as a wrong passphrase.
-    await signIn(page, url, { ...ben, name: 'nobody' });
+    await signIn(page, url, { ...ben, name: 'nobody' }, { code: await ben.codes.peek() });
     expect(await page.getByRole('alert').textContent()).toContain('Anmeldung nicht möglich');
 
     const code = await ben.codes.next();
@@ -262,6 +265,18 @@ describeBrowser('signing in to the staff inbox', { timeout: 60_000 }, () => {
     expect(JSON.parse(listed.stdout)).toEqual(
       expect.arrayContaining([expect.objectContaining({ name: 'fritz', enabled: false })]),
     );
+  });
+
+  it("speaks the browser's language: English when asked, German otherwise", async () => {
+    const english = await browser.page('en-GB');
+    await english.goto(`${url}/sign-in`);
+    expect(await english.locator('html').getAttribute('lang')).toBe('en');
+    expect(await english.locator('h1').textContent()).toBe('Sign in');
+    expect(await english.getByLabel('Account name').count()).toBe(1);
+    await axeCheck(english);
+    const french = await browser.page('fr-FR');
+    await french.goto(`${url}/sign-in`);
+    expect(await french.locator('h1').textContent()).toBe('Anmelden');
   });
 
   it('answers every page with a strict CSP, no caching and no stack trace', async () => {
