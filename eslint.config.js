@@ -24,6 +24,16 @@ const infra = {
   group: ['**/infra/**'],
   message: 'Infrastructure implements the ports; only src/app.ts picks it.',
 };
+/** @type {Forbidden} */
+const web = {
+  group: ['**/web/**'],
+  message: 'Only the composition (src/main.ts, src/app.ts, src/staff-cli.ts) uses the staff inbox.',
+};
+/** @type {Forbidden} */
+const flows = {
+  group: ['**/flows/**'],
+  message: 'The staff inbox works through the staff desk, never the conversation flows.',
+};
 /** @type {(name: string) => Forbidden} */
 const otherAdapter = (name) => ({
   group: [`../${name}/**`, `**/adapters/${name}/**`],
@@ -52,7 +62,7 @@ export default tseslint.config(
   },
   // Layers visible in imports (docs/ARCHITECTURE.md, "The map"). Each folder lists what it must
   // not reach; one block per folder, because a later block replaces an earlier one's rule.
-  layer(['src/bot/**'], [sdk, adapters, redis, staffAndQueues, infra]),
+  layer(['src/bot/**'], [sdk, adapters, redis, staffAndQueues, infra, web]),
   layer(
     ['src/flows/**'],
     [
@@ -61,16 +71,33 @@ export default tseslint.config(
       redis,
       staffAndQueues,
       infra,
+      web,
       { group: ['pino'], message: 'Flows are pure: no I/O.' },
     ],
   ),
-  layer(['src/staff/**', 'src/queue/**'], [sdk, adapters, infra]),
-  layer(['src/infra/**'], [sdk, adapters, staffAndQueues]),
+  layer(['src/staff/**', 'src/queue/**'], [sdk, adapters, infra, web]),
+  layer(['src/web/**'], [sdk, adapters, flows]),
+  layer(['src/infra/**'], [sdk, adapters, staffAndQueues, web]),
   // Effect handlers reach Redis, the queues and the staff desk only through their ports.
-  layer(['src/effects/**'], [sdk, adapters, redis, infra]),
+  layer(['src/effects/**'], [sdk, adapters, redis, infra, web]),
   layer(['src/adapters/telegram/**'], [otherAdapter('matrix'), otherAdapter('console')]),
   layer(['src/adapters/matrix/**'], [otherAdapter('telegram'), otherAdapter('console')]),
   layer(['src/adapters/console/**'], [otherAdapter('telegram'), otherAdapter('matrix')]),
+  {
+    // The inbox's small browser scripts: plain JavaScript, served as they are (no build step).
+    files: ['src/web/assets/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parserOptions: { projectService: false, program: null },
+      sourceType: 'script',
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        fetch: 'readonly',
+        EventSource: 'readonly',
+      },
+    },
+  },
   {
     // The console adapter and the command-line scripts talk to the terminal on purpose.
     files: ['src/adapters/console/**', 'scripts/**', 'bench/**'],

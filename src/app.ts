@@ -32,8 +32,11 @@ import type { StaffKeys } from './staff/keys.ts';
 import { StaffNotifier } from './staff/notifier.ts';
 import { StaffRoster } from './staff/roster.ts';
 
-/** What a process does: talk to people, work for staff, or both (the default for a small office). */
-export type Role = 'all' | 'bot' | 'worker';
+/**
+ * What a process does: talk to people, work for staff, or both (the default for a small office);
+ * `web` serves the staff inbox in the browser alone (src/web/).
+ */
+export type Role = 'all' | 'bot' | 'worker' | 'web';
 
 export interface AppOptions {
   readonly role?: Role;
@@ -275,11 +278,11 @@ export function createApp(
       }, 30_000).unref();
     },
     async startWorkers() {
-      if (role !== 'worker') {
+      if (role === 'all' || role === 'bot') {
         delivering = true;
         for (const channel of channels) deliverFor(channel.platform);
       }
-      if (role !== 'bot') {
+      if (role === 'all' || role === 'worker') {
         if (privateKey === undefined)
           throw new Error('the worker role needs the staff private key');
         workers.push(

@@ -22,15 +22,19 @@ import { HealthServer } from './ops/health-server.ts';
 import { Metrics } from './ops/metrics.ts';
 import { relayFeed, type FeedRelay } from './staff/feed-channel.ts';
 import type { StaffChannel } from './staff/ports.ts';
-import { resolveStaffKeys } from './staff/keys.ts';
+import { resolveStaffKeys, type StaffKeys } from './staff/keys.ts';
+import { StaffAccounts } from './staff/accounts.ts';
+import { WebServer } from './web/server.ts';
 
-const USAGE = `Usage: npm start -- [--jsonl | --no-console] [--user ID] [--lang de|en] [--role all|bot|worker]
+const USAGE = `Usage: npm start -- [--jsonl | --no-console] [--user ID] [--lang de|en] [--role all|bot|worker|web]
   --jsonl      console channel in JSON-lines mode (one JSON object per line on stdin/stdout)
   --no-console messengers only, no console channel (for services; logs on stderr)
   --user ID    console user id (default "console")
   --lang de|en language to start in (default: German)
   --role R     all (default): bot and staff worker in one process; bot: channels only (needs
-               STAFF_PUBLIC_KEY); worker: the staff worker alone (needs the staff private key)`;
+               STAFF_PUBLIC_KEY); worker: the staff worker alone (needs the staff private key);
+               web: the staff inbox in the browser alone (needs the staff private key; WEB_PORT,
+               default 8090). WEB_PORT set: all and worker serve the inbox too.`;
 
 async function main(): Promise<number> {
   let args;
@@ -61,8 +65,8 @@ async function main(): Promise<number> {
   }
   const language = args.lang;
   const role = args.role;
-  if (role !== 'all' && role !== 'bot' && role !== 'worker') {
-    process.stderr.write(`--role must be all, bot or worker\n${USAGE}\n`);
+  if (role !== 'all' && role !== 'bot' && role !== 'worker' && role !== 'web') {
+    process.stderr.write(`--role must be all, bot, worker or web\n${USAGE}\n`);
     return 2;
   }
 
@@ -75,7 +79,9 @@ async function main(): Promise<number> {
   process.once('SIGTERM', early);
 
   const config = loadConfig();
-  const withConsole = role !== 'worker' && args.console;
+  // The staff-side roles talk to no person.
+  const staffOnly = role === 'worker' || role === 'web';
+  const withConsole = !staffOnly && args.console;
   // The interactive console is for people: log lines would run through the conversation.
   const interactive = withConsole && !args.jsonl;
   const logFile = logDestination(config.LOG_FILE, config.DATA_DIR, interactive);
@@ -91,7 +97,7 @@ async function main(): Promise<number> {
   // Keys fail closed before anything connects: a missing key stops start-up with one sentence.
   const keys = resolveStaffKeys(config, role, logger);
   // The worker talks to nobody: it holds no session key.
-  const sessionKey = role === 'worker' ? undefined : resolveSessionKey(config, logger);
+  const sessionKey = staffOnly ? undefined : resolveSessionKey(config, logger);
   const timeoutMs = config.SHUTDOWN_TIMEOUT_SECONDS * 1000;
   const redisHandle = await connectRedis({
     url: config.REDIS_URL,
@@ -104,6 +110,7 @@ async function main(): Promise<number> {
   const metrics = config.HEALTH_PORT === undefined ? undefined : new Metrics(logger);
   let started = false;
   let health: HealthServer | undefined;
+  let web: WebServer | undefined;
   let built: ReturnType<typeof createApp> | undefined;
   let stopping: Promise<number> | undefined;
   /**
@@ -115,7 +122,9 @@ async function main(): Promise<number> {
       logger.info({ reason }, 'stopping');
       const app = built;
       const server = health;
+      const inbox = web;
       const steps: StopStep[] = [
+        ...(inbox ? [{ name: 'staff inbox', run: () => inbox.close() }] : []),
         {
           name: 'staff notice relays',
           run: () => Promise.all(relays.map((r) => r.stop())).then(() => undefined),
@@ -144,12 +153,15 @@ async function main(): Promise<number> {
       ...(sessionKey === undefined ? {} : { sessionKey }),
       ...(metrics === undefined ? {} : { telemetry: metrics }),
     });
-    if (role !== 'worker') {
+    if (!staffOnly) {
       // Sessions and waiting events an older version left readable are sealed before anyone writes.
       const sealed = await built.store.sealPlain();
       if (sealed.sessions + sealed.events > 0) logger.info(sealed, 'sealed plain conversations');
     }
     await built.startWorkers();
+    const webPort = config.WEB_PORT ?? (role === 'web' ? DEFAULT_WEB_PORT : undefined);
+    if (role !== 'bot' && webPort !== undefined)
+      web = await startInbox(config, webPort, built, redisHandle.redis, keys, logger);
     if (metrics !== undefined && config.HEALTH_PORT !== undefined) {
       const running = built;
       const checks = async () => {
@@ -181,14 +193,17 @@ async function main(): Promise<number> {
   let telegram;
   let matrix;
   try {
-    telegram = telegramChannelFromConfig(config, {
-      redis: redisHandle.redis,
-      files: app.files,
-      logger,
-      desk: app.desk,
-      roster: app.roster,
-      i18n: app.i18n,
-    });
+    telegram =
+      role === 'web'
+        ? undefined
+        : telegramChannelFromConfig(config, {
+            redis: redisHandle.redis,
+            files: app.files,
+            logger,
+            desk: app.desk,
+            roster: app.roster,
+            i18n: app.i18n,
+          });
     // The staff group and the staff room relay the feed: every notice, whichever process or the
     // staff CLI raised it, is posted there once, by one of the processes that run the channel.
     const relay = (channel: StaffChannel) => {
@@ -199,20 +214,19 @@ async function main(): Promise<number> {
       );
     };
     if (telegram?.staffNotices) relay(telegram.staffNotices);
-    if (telegram && role !== 'worker') await app.addChannel(telegram);
+    if (telegram && !staffOnly) await app.addChannel(telegram);
     // MATRIX_HOMESERVER_URL set: the Matrix channel (one device, so never in the worker role).
-    matrix =
-      role === 'worker'
-        ? undefined
-        : await matrixChannelFromConfig(config, {
-            files: app.files,
-            logger,
-            desk: app.desk,
-            roster: app.roster,
-            i18n: app.i18n,
-            pseudonym: app.pseudonym,
-            ...(metrics === undefined ? {} : { telemetry: metrics }),
-          });
+    matrix = staffOnly
+      ? undefined
+      : await matrixChannelFromConfig(config, {
+          files: app.files,
+          logger,
+          desk: app.desk,
+          roster: app.roster,
+          i18n: app.i18n,
+          pseudonym: app.pseudonym,
+          ...(metrics === undefined ? {} : { telemetry: metrics }),
+        });
     if (matrix && config.MATRIX_STAFF_ROOM !== undefined) relay(matrix.staffChannel);
   } catch (error) {
     await stop('start-up failed');
@@ -257,21 +271,20 @@ async function main(): Promise<number> {
   process.off('SIGINT', early);
   process.off('SIGTERM', early);
   const signalled = firstSignal(logger);
-  if (role !== 'worker') {
+  if (!staffOnly) {
     const cut = await Promise.race([app.engine.sweep().then(() => undefined), signalled]);
     if (cut !== undefined) return stop(cut);
   }
   logger.info(
     {
       role,
-      channels:
-        role === 'worker'
-          ? []
-          : [
-              ...(withConsole ? ['console'] : []),
-              ...(telegram ? ['telegram'] : []),
-              ...(matrix ? ['matrix'] : []),
-            ],
+      channels: staffOnly
+        ? []
+        : [
+            ...(withConsole ? ['console'] : []),
+            ...(telegram ? ['telegram'] : []),
+            ...(matrix ? ['matrix'] : []),
+          ],
       mode: !withConsole ? 'none' : args.jsonl ? 'jsonl' : 'interactive',
     },
     'lotse started',
@@ -319,6 +332,36 @@ function prefixed(
   entries: Readonly<Record<string, boolean>>,
 ): Record<string, boolean> {
   return Object.fromEntries(Object.entries(entries).map(([name, ok]) => [`${prefix}${name}`, ok]));
+}
+
+/** The inbox's port in `--role web` when WEB_PORT is unset. */
+const DEFAULT_WEB_PORT = 8090;
+
+/** The staff inbox in the browser, on the desk and case store of this process. */
+async function startInbox(
+  config: Config,
+  port: number,
+  app: ReturnType<typeof createApp>,
+  redis: Redis,
+  keys: StaffKeys,
+  logger: ReturnType<typeof createLogger>,
+): Promise<WebServer> {
+  if (keys.privateKey === undefined)
+    throw new ConfigError('the staff inbox reads cases: set STAFF_PRIVATE_KEY_FILE');
+  return WebServer.start({
+    redis,
+    prefix: config.REDIS_KEY_PREFIX,
+    desk: app.desk,
+    cases: app.cases,
+    accounts: new StaffAccounts(redis, config.REDIS_KEY_PREFIX, keys.privateKey),
+    roster: app.roster,
+    i18n: app.i18n,
+    logger,
+    host: config.WEB_HOST,
+    port,
+    ...(config.WEB_ORIGIN === undefined ? {} : { origin: new URL(config.WEB_ORIGIN).origin }),
+    idleSeconds: config.WEB_SESSION_IDLE_MINUTES * 60,
+  });
 }
 
 function messengerConfigured(config: Config): boolean {

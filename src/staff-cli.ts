@@ -23,6 +23,8 @@ import { StaffCommands, type StaffAnswer, type StaffSurface } from './staff/disp
 import { NoticeLine } from './staff/notices.ts';
 import { CASE_STATUSES, type CaseNotice } from './staff/ports.ts';
 import { StaffRoster } from './staff/roster.ts';
+import { ENROLMENT_HOURS, StaffAccounts } from './staff/accounts.ts';
+import { WebSessions } from './web/auth/sessions.ts';
 
 /** The CLI as a staff surface: command words without a prefix; `erase` erases at once. */
 const CLI_SURFACE: StaffSurface = {
@@ -50,6 +52,10 @@ const USAGE = `Usage: npm run staff -- <command> [options]   (--as NAME or $STAF
   failed                         reports that could not be read, kept aside
   failed retry ID                hand a kept-aside report to the worker again (e.g. after a key fix)
   failed remove ID               delete a kept-aside report for good
+  account add NAME [--display "Name"]   a browser inbox account; prints its one-time set-up link
+  account reenrol NAME           a new set-up link (lost phone, forgotten passphrase)
+  account disable NAME           disable an account and end its browser sessions at once
+  account list                   the browser inbox accounts
 The case commands take the German words of the chat rooms too: uebernehmen, zurueckgeben, notiz, antworten,
 schliessen, zeigen, loeschen.`;
 
@@ -70,6 +76,7 @@ async function main(argv: string[], out: Out): Promise<number> {
       from: { type: 'string' },
       to: { type: 'string' },
       follow: { type: 'boolean', default: false },
+      display: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -323,6 +330,8 @@ async function main(argv: string[], out: Out): Promise<number> {
         }
         return 0;
       }
+      case 'account':
+        return await accountCommand(config, handle.redis, keys, rest, values, out, say);
       case 'failed': {
         const [action, id] = rest;
         if (action !== undefined) {
@@ -369,6 +378,90 @@ async function main(argv: string[], out: Out): Promise<number> {
 }
 
 /** Checks and saves a case's evidence files into DIR under names Lotse makes (evidence-files.ts). */
+/**
+ * `account add|reenrol|disable|list`: the browser inbox's accounts. A new account gets a one-time
+ * set-up link (valid ENROLMENT_HOURS): the person chooses the passphrase and scans the TOTP QR
+ * code there, so that no administrator ever knows either.
+ */
+async function accountCommand(
+  config: ReturnType<typeof loadConfig>,
+  redis: Parameters<typeof createApp>[1],
+  keys: StaffKeys,
+  rest: string[],
+  values: { json: boolean; display?: string | undefined; lang: string },
+  out: Out,
+  say: (key: string, params?: Parameters<typeof text>[1]) => string,
+): Promise<number> {
+  const [action, rawName] = rest;
+  if (keys.privateKey === undefined) throw new UsageError(say('refused.no-key'));
+  const accounts = new StaffAccounts(redis, config.REDIS_KEY_PREFIX, keys.privateKey);
+  const origin = new URL(config.WEB_ORIGIN ?? `http://127.0.0.1:${String(config.WEB_PORT ?? 8090)}`)
+    .origin;
+  const link = (token: string) => `${origin}/enrol/${token}`;
+  const name = rawName?.trim().toLowerCase();
+  if (action === 'list') {
+    const list = await accounts.list();
+    if (values.json) out(JSON.stringify(list));
+    else if (list.length === 0) out(say('account.none'));
+    else
+      for (const a of list)
+        out(
+          printable(
+            `${a.name.padEnd(20)} ${a.display}  ${say(a.enabled ? (a.enrolled ? 'account.active' : 'account.enrolling') : 'account.disabled')}`,
+          ),
+        );
+    return 0;
+  }
+  if (name === undefined || (action !== 'add' && action !== 'disable' && action !== 'reenrol'))
+    throw new UsageError(USAGE);
+  if (action === 'add') {
+    const lang = values.lang === 'en' ? 'en' : undefined;
+    const added = await accounts.add(name, values.display ?? name, lang);
+    if (added.kind !== 'added') {
+      out(
+        values.json
+          ? JSON.stringify({ ok: false, reason: added.kind })
+          : say(`account.${added.kind}`, { name }),
+      );
+      return 3;
+    }
+    out(
+      values.json
+        ? JSON.stringify({ ok: true, name, link: link(added.enrolToken) })
+        : say('account.added', { name, link: link(added.enrolToken), hours: ENROLMENT_HOURS }),
+    );
+    return 0;
+  }
+  if (action === 'reenrol') {
+    const token = await accounts.reenrol(name);
+    if (token === undefined) {
+      out(
+        values.json
+          ? JSON.stringify({ ok: false, reason: 'unknown' })
+          : say('account.unknown', { name }),
+      );
+      return 3;
+    }
+    out(
+      values.json
+        ? JSON.stringify({ ok: true, name, link: link(token) })
+        : say('account.added', { name, link: link(token), hours: ENROLMENT_HOURS }),
+    );
+    return 0;
+  }
+  const ended = await accounts.disable(name, new WebSessions(redis, config.REDIS_KEY_PREFIX, 60));
+  if (!ended) {
+    out(
+      values.json
+        ? JSON.stringify({ ok: false, reason: 'unknown' })
+        : say('account.unknown', { name }),
+    );
+    return 3;
+  }
+  out(values.json ? JSON.stringify({ ok: true, name }) : say('account.disabledNow', { name }));
+  return 0;
+}
+
 async function saveFiles(
   app: ReturnType<typeof createApp>,
   caseRef: string,

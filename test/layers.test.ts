@@ -41,6 +41,11 @@ describe('layer boundaries', () => {
     ['src/infra/redis/connect.ts', "import '../../staff/desk.ts';", 'staff side'],
     ['src/effects/case-status.ts', "import 'ioredis';", 'imports no Redis client'],
     ['src/effects/case-status.ts', "import '../infra/redis/effect-marks.ts';", 'Infrastructure'],
+    ['src/web/server.ts', "import '../adapters/channel.ts';", 'adapter'],
+    ['src/web/server.ts', "import '../flows/types.ts';", 'never the conversation flows'],
+    ['src/web/server.ts', "import 'grammy';", 'platform SDK'],
+    ['src/staff/desk.ts', "import '../web/server.ts';", 'staff inbox'],
+    ['src/bot/case-ref.ts', "import '../web/server.ts';", 'staff inbox'],
     [
       'src/adapters/telegram/sender.ts',
       "import '../matrix/render.ts';",

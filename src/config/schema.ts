@@ -112,6 +112,27 @@ export const configSchema = z.object({
     .describe(
       'Address the health and metrics server binds to; 0.0.0.0 only inside a container network where Prometheus scrapes it.',
     ),
+  WEB_PORT: int(1, 65_535)
+    .optional()
+    .describe(
+      'Port of the staff inbox in the browser (a staff-side process: `--role web`, or `worker`/`all` when set). Unset: no inbox, except in `--role web`, which uses 8090.',
+    ),
+  WEB_HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe(
+      'Address the staff inbox binds to; keep 127.0.0.1 and put the office reverse proxy or VPN in front.',
+    ),
+  WEB_ORIGIN: z
+    .url()
+    .optional()
+    .describe(
+      'The public origin of the staff inbox behind a reverse proxy (https://lotse.example.org), for the cross-site check and Secure cookies. Unset: http://127.0.0.1:WEB_PORT.',
+    ),
+  WEB_SESSION_IDLE_MINUTES: int(5, 24 * 60)
+    .default(30)
+    .describe('Minutes after which an unused staff sign-in in the browser ends.'),
   DEFAULT_LANGUAGE: z
     .enum(LANGUAGES)
     .default('de')

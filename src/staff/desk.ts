@@ -118,7 +118,7 @@ export class CaseDesk implements StaffDesk {
   async claim(actor: StaffActor, caseRef: string): Promise<DeskResult> {
     if (!this.isStaff(actor.id)) return refused('not-staff');
     const at = this.#now();
-    const result = await this.#move('claim', caseRef, actor.name, at, {
+    const result = await this.#move('claim', caseRef, actor.id, at, {
       assignee: actor.name,
       assigneeId: actor.id,
       claimedAt: at,
@@ -138,7 +138,7 @@ export class CaseDesk implements StaffDesk {
     const result = await this.#move(
       'hand-back',
       caseRef,
-      actor.name,
+      actor.id,
       at,
       {},
       {
@@ -156,7 +156,7 @@ export class CaseDesk implements StaffDesk {
     if (!this.isStaff(actor.id)) return refused('not-staff');
     if (text.trim() === '') return refused('empty');
     const at = this.#now();
-    const result = await this.#move('note', caseRef, actor.name, at);
+    const result = await this.#move('note', caseRef, actor.id, at);
     if (result !== 'ok') return this.#refusal('note', result);
     await this.#d.cases.addNote(
       caseRef,
@@ -169,7 +169,7 @@ export class CaseDesk implements StaffDesk {
     if (!this.isStaff(actor.id)) return refused('not-staff');
     if (text.trim() === '') return refused('empty');
     const at = this.#now();
-    const result = await this.#move('reply', caseRef, actor.name, at, { waitingSince: at });
+    const result = await this.#move('reply', caseRef, actor.id, at, { waitingSince: at });
     if (result !== 'ok') return this.#refusal('reply', result);
     const record = await this.#d.cases.get(caseRef);
     if (record === undefined) return refused('unknown-case');
@@ -201,7 +201,7 @@ export class CaseDesk implements StaffDesk {
     if (!this.isStaff(actor.id)) return refused('not-staff');
     if (outcome.trim() === '') return refused('empty');
     const at = this.#now();
-    const result = await this.#move('close', caseRef, actor.name, at, {
+    const result = await this.#move('close', caseRef, actor.id, at, {
       closedAt: at,
       outcome: sealJson(outcome.trim().slice(0, 2000), this.#d.publicKey, outcomeContext(caseRef)),
     });
@@ -240,7 +240,7 @@ export class CaseDesk implements StaffDesk {
       if (error instanceof SealError) return refused('wrong-key');
       throw error;
     }
-    await this.#move('show', caseRef, actor.name, this.#now());
+    await this.#move('show', caseRef, actor.id, this.#now());
     return {
       ok: true,
       value: {
@@ -289,7 +289,7 @@ export class CaseDesk implements StaffDesk {
     if (opened.ok || opened.reason !== 'unknown-file')
       await this.#d.cases.transition(caseRef, allowedFrom('file'), targetOf('file'), {
         at: this.#now(),
-        actor: actor.name,
+        actor: actor.id,
         action: 'file',
         detail: opened.item.name,
       });
@@ -309,7 +309,7 @@ export class CaseDesk implements StaffDesk {
     if (!report.ok) return report;
     await this.#d.cases.transition(caseRef, allowedFrom('referral'), targetOf('referral'), {
       at: this.#now(),
-      actor: actor.name,
+      actor: actor.id,
       action: 'referral',
       detail: purpose,
     });

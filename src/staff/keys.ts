@@ -15,7 +15,7 @@ export interface StaffKeys {
 }
 
 /** Who asks for the keys: a `npm start` role, or the staff CLI. */
-export type KeyHolder = 'bot' | 'worker' | 'all' | 'staff';
+export type KeyHolder = 'bot' | 'worker' | 'web' | 'all' | 'staff';
 
 /** A key file is never overwritten: the key in it may be the only way to read the cases. */
 export class KeyFileExists extends Error {
@@ -119,9 +119,9 @@ export function resolveStaffKeys(config: Config, holder: KeyHolder, logger: Logg
     privateKey = pair.privateKey;
   }
   if (holder === 'bot') return { publicKey };
-  if (holder === 'worker' && privateKey === undefined) {
+  if ((holder === 'worker' || holder === 'web') && privateKey === undefined) {
     throw new ConfigError(
-      'the worker role reads reports: set STAFF_PRIVATE_KEY_FILE (or STAFF_PRIVATE_KEY)',
+      `the ${holder} role reads reports: set STAFF_PRIVATE_KEY_FILE (or STAFF_PRIVATE_KEY)`,
     );
   }
   return privateKey === undefined ? { publicKey } : { publicKey, privateKey };
