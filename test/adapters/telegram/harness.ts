@@ -294,28 +294,9 @@ export class TelegramHarness {
     return this.#done.size;
   }
 
-  /**
-   * Every bot message of a chat as it stands now (edits applied, deleted ones gone), read from the
-   * emulator's storage in this process: what its history endpoint serves, without sending every
-   * person's updates over HTTP each time (a flood test holds thousands).
-   */
+  /** Every bot message of a chat as it stands now (edits applied, deleted ones gone). */
   botMessages(chatId: number | string): Promise<BotMessage[]> {
-    const stored = this.server.storage.botMessages as unknown as {
-      messageId: number;
-      botToken: string;
-      message: Record<string, unknown>;
-    }[];
-    return Promise.resolve(
-      stored
-        .filter(
-          (h) =>
-            h.botToken === TOKEN &&
-            'chat_id' in h.message &&
-            String(h.message['chat_id']) === String(chatId),
-        )
-        .map((h) => toBotMessage(h.messageId, h.message))
-        .sort((a, b) => a.messageId - b.messageId),
-    );
+    return botMessagesOf(this.server, chatId);
   }
 
   /** Calls of one Bot API method. */
@@ -566,6 +547,33 @@ export function seenOf(message: BotMessage): Seen {
         : [{ id, label: b.text.startsWith(MARK) ? b.text.slice(MARK.length) : b.text }];
     }),
   };
+}
+
+/**
+ * Every bot message of a chat on the emulator as it stands now (edits applied, deleted ones gone),
+ * read from the emulator's storage in this process: what its history endpoint serves, without
+ * sending every person's updates over HTTP each time (a flood test holds thousands).
+ */
+export function botMessagesOf(
+  server: TelegramServer,
+  chatId: number | string,
+): Promise<BotMessage[]> {
+  const stored = server.storage.botMessages as unknown as {
+    messageId: number;
+    botToken: string;
+    message: Record<string, unknown>;
+  }[];
+  return Promise.resolve(
+    stored
+      .filter(
+        (h) =>
+          h.botToken === TOKEN &&
+          'chat_id' in h.message &&
+          String(h.message['chat_id']) === String(chatId),
+      )
+      .map((h) => toBotMessage(h.messageId, h.message))
+      .sort((a, b) => a.messageId - b.messageId),
+  );
 }
 
 function toBotMessage(messageId: number, message: Record<string, unknown>): BotMessage {

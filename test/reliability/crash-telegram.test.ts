@@ -1,0 +1,220 @@
+/**
+ * Crash at every step, through Telegram: the real program with the Telegram channel, against the
+ * Bot API emulator (telegram-test-api behind test/support/bot-api-proxy.ts, which keeps an
+ * unconfirmed update for the next process as Telegram does), is killed with SIGKILL at each input
+ * of a whole intake and the case chat after it – once right after the input was queued, once
+ * right after the answer was saved – and restarted. The person, tapping and typing in the
+ * emulator's client, must see exactly what an uncrashed run shows, in the same order; no step
+ * asked twice, one report.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
+import { parseCaseRef } from '../../src/bot/case-ref.ts';
+import { StateSeal } from '../../src/bot/state-seal.ts';
+import { ReportsQueue } from '../../src/queue/reports-queue.ts';
+import { generateStaffKeyPair } from '../../src/staff/seal.ts';
+import { freePort, TOKEN, type BotMessage } from '../adapters/telegram/harness.ts';
+import { BotApiProxy } from '../support/bot-api-proxy.ts';
+import { reportFigures } from '../support/figures.ts';
+import { GERMAN_INTAKE } from '../support/intake-script.ts';
+import { ROOT, useJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
+import { useTestRedis } from '../support/redis.ts';
+import { staffCli } from '../support/staff-cli.ts';
+import { settled, TelegramPerson } from '../support/telegram-person.ts';
+import { eventually } from '../support/wait.ts';
+
+/** The whole intake, the submission, two messages to the case and a status question. */
+const SCRIPT: readonly object[] = [
+  ...GERMAN_INTAKE,
+  { choice: 'send' },
+  { text: 'Noch ein Hinweis zum Fall.' },
+  { text: '/status' },
+  { text: 'Und ein zweiter Hinweis.' },
+];
+const CRASH_AT = pathToFileURL(join(ROOT, 'test/support/crash-at.ts')).href;
+const CASE_REF = /\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]\b/;
+
+const redis = useTestRedis('crash_tg');
+const start = useJsonl();
+let emulator: TelegramServer | undefined;
+let proxy: BotApiProxy | undefined;
+afterEach(async () => {
+  await proxy?.close();
+  proxy = undefined;
+  await emulator?.stop();
+  emulator = undefined;
+});
+
+/** A message as the person sees it: the text, and the labels of the buttons still under it. */
+const shown = (m: BotMessage): string =>
+  m.buttons.length === 0 ? m.text : `${m.text} [${m.buttons.map((b) => b.text).join(' | ')}]`;
+
+/** The case reference the person was told (the first one in the chat), or ''. */
+function caseRefIn(messages: readonly BotMessage[]): string {
+  for (const m of messages) {
+    const ref = parseCaseRef(CASE_REF.exec(m.text)?.[0] ?? '');
+    if (ref !== undefined) return ref;
+  }
+  return '';
+}
+
+/** The chat without the random case reference. */
+function transcript(messages: readonly BotMessage[]): string[] {
+  const ref = caseRefIn(messages);
+  return messages.map((m) => (ref === '' ? shown(m) : shown(m).replaceAll(ref, '#')));
+}
+
+const count = (list: readonly string[], item: string) => list.filter((t) => t === item).length;
+
+/** Messages expected but missing, and messages seen more often than expected. */
+function compare(seen: readonly string[], expected: readonly string[]) {
+  let lost = 0;
+  let repeated = 0;
+  for (const t of new Set([...seen, ...expected])) {
+    const diff = count(seen, t) - count(expected, t);
+    if (diff > 0) repeated += diff;
+    else lost -= diff;
+  }
+  return { lost, repeated };
+}
+
+const sameOrder = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((t, i) => t === b[i]);
+
+describe('kill -9 at every step of the Telegram channel', () => {
+  it('shows every answer once and in order, asks no step twice and makes one report', async () => {
+    emulator = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 600 });
+    await emulator.start();
+    const api = await BotApiProxy.start(emulator, TOKEN);
+    proxy = api;
+    const keys = generateStaffKeyPair();
+    const common = {
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      STAFF_PRIVATE_KEY: keys.privateKey,
+      STAFF_USERS: 'anna',
+      SESSION_KEY: StateSeal.generateKey(),
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'lotse-crash-tg-')),
+    };
+    /** One person, one lane of the proxy and one key prefix per run: the runs never meet. */
+    const lane = (name: string, userId: number) => {
+      api.route(userId, name);
+      const prefix = `${redis.prefix}_${name}`;
+      const person = new TelegramPerson(emulator!, api, userId);
+      const run = (crashAt?: string): JsonlProcess =>
+        start({
+          prefix,
+          env: {
+            ...common,
+            TELEGRAM_API_ROOT: api.apiRoot(name),
+            ...(crashAt === undefined
+              ? {}
+              : { NODE_OPTIONS: `--import ${CRASH_AT}`, LOTSE_CRASH_AT: crashAt }),
+          },
+        });
+      /** Waits until the person has at least `n` messages and the conversation rests. */
+      const seen = async (n: number) => {
+        const ok = await eventually(
+          async () =>
+            (await person.messages()).length >= n &&
+            (await settled(redis.client, prefix, `telegram:${userId}`)),
+          (done) => done,
+          20_000,
+        );
+        if (!ok)
+          throw new Error(`${name}: fewer than ${n} messages: ${(await person.messages()).length}`);
+      };
+      return { name, prefix, person, run, seen, userId };
+    };
+    const stop = async (bot: JsonlProcess) => {
+      bot.child.stdin.end();
+      return bot.kill('SIGTERM');
+    };
+
+    // The reference: the same script without a crash.
+    const ref = lane('ref', 601);
+    const reference = ref.run();
+    // How many messages the person has seen before each step.
+    const before: number[] = [];
+    for (const line of SCRIPT) {
+      const n = (await ref.person.messages()).length;
+      before.push(n);
+      await ref.person.play(line);
+      await ref.seen(n + 1);
+    }
+    expect(await stop(reference)).toEqual({ code: 0, signal: null });
+    const referenceChat = await ref.person.messages();
+    const expected = transcript(referenceChat);
+    expect(expected.length).toBeGreaterThan(SCRIPT.length);
+
+    // The two crash runs at once, each in its lane.
+    const crashRun = async (point: 'received' | 'saved', userId: number) => {
+      const run = lane(point, userId);
+      const processes: JsonlProcess[] = [];
+      for (const [step, line] of SCRIPT.entries()) {
+        const bot = run.run(point);
+        processes.push(bot);
+        // Like a person, wait for the answer to the last step (the restarted process sends it).
+        await run.seen(before[step] ?? 0);
+        await run.person.play(line);
+        // Every input reaches the store, so the process dies there.
+        const exit = await Promise.race([
+          bot.exited,
+          new Promise<'alive'>((r) => setTimeout(() => r('alive'), 20_000)),
+        ]);
+        expect(
+          exit,
+          `${point}, step ${JSON.stringify(line).slice(0, 80)}: ${bot.stderr.slice(-800)}`,
+        ).toMatchObject({ signal: 'SIGKILL' });
+        // The killed process's lock would expire after 10 s; the test lets it expire at once.
+        await redis.client.del(`${run.prefix}:conv:{telegram:${userId}}:lock`);
+      }
+      const last = run.run();
+      processes.push(last);
+      await run.seen(expected.length);
+      expect(await stop(last)).toEqual({ code: 0, signal: null });
+      return { ...run, processes, chat: await run.person.messages() };
+    };
+    const crashed = await Promise.all([crashRun('received', 602), crashRun('saved', 603)]);
+
+    const figures: string[] = [];
+    for (const run of crashed) {
+      const seen = transcript(run.chat);
+      const { lost, repeated } = compare(seen, expected);
+      figures.push(
+        `kill -9 ${run.name} at ${SCRIPT.length} steps (${run.processes.length} processes): ${seen.length}/${expected.length} messages seen, ${lost} lost, ${repeated} repeated, order ${sameOrder(seen, expected) ? 'kept' : 'BROKEN'}`,
+      );
+      expect(seen).toEqual(expected);
+    }
+
+    // One report per run, under the reference the person was told: made into a case, or still in
+    // the queue (a worker killed while it worked leaves the job to the next worker).
+    let made = 0;
+    let stranger = 0;
+    for (const run of [{ ...ref, chat: referenceChat }, ...crashed]) {
+      const told = caseRefIn(run.chat);
+      expect(told, run.name).not.toBe('');
+      const reports = new ReportsQueue(redis.client, run.prefix);
+      const cli = { ...common, REDIS_KEY_PREFIX: run.prefix, STAFF_USER: 'anna' };
+      const listed = await eventually(
+        async () => JSON.parse((await staffCli(['list', '--json'], cli)).stdout) as object[],
+        (cases) => cases.length > 0,
+        5_000,
+      );
+      const cases = listed.map((c) => (c as { caseRef: string }).caseRef);
+      const queued = (await reports.queue.getJobs()).map((job) => job.id ?? '');
+      await reports.close();
+      const refs = [...new Set([...cases, ...queued])];
+      made += refs.length;
+      stranger += refs.filter((r) => r !== told).length;
+      expect(refs, run.name).toEqual([told]);
+    }
+    figures.push(
+      `reports: ${made} for 3 runs, ${stranger} not told to anyone; ${api.redelivered} updates handed to a process again`,
+    );
+    reportFigures('crash, telegram', figures);
+  }, 300_000);
+});
