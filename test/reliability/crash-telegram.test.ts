@@ -98,6 +98,8 @@ describe('kill -9 at every step of the Telegram channel', () => {
       STAFF_USERS: 'anna',
       SESSION_KEY: StateSeal.generateKey(),
       DATA_DIR: mkdtempSync(join(tmpdir(), 'lotse-crash-tg-')),
+      // Fifty-odd starts of the program: compiled once, not each time.
+      NODE_COMPILE_CACHE: join(tmpdir(), 'lotse-test-compile-cache'),
     };
     /** One person, one lane of the proxy and one key prefix per run: the runs never meet. */
     const lane = (name: string, userId: number) => {
@@ -134,21 +136,25 @@ describe('kill -9 at every step of the Telegram channel', () => {
       return bot.kill('SIGTERM');
     };
 
-    // The reference: the same script without a crash.
+    // The reference: the same script without a crash, run beside the crash runs and ahead of them.
     const ref = lane('ref', 601);
-    const reference = ref.run();
-    // How many messages the person has seen before each step.
-    const before: number[] = [];
-    for (const line of SCRIPT) {
-      const n = (await ref.person.messages()).length;
-      before.push(n);
-      await ref.person.play(line);
-      await ref.seen(n + 1);
-    }
-    expect(await stop(reference)).toEqual({ code: 0, signal: null });
-    const referenceChat = await ref.person.messages();
-    const expected = transcript(referenceChat);
-    expect(expected.length).toBeGreaterThan(SCRIPT.length);
+    /** How many messages the person has seen before each step, as soon as the reference knows. */
+    const before = SCRIPT.map(() => Promise.withResolvers<number>());
+    const referenceRun = (async () => {
+      const reference = ref.run();
+      for (const [step, line] of SCRIPT.entries()) {
+        const n = (await ref.person.messages()).length;
+        before[step]?.resolve(n);
+        await ref.person.play(line);
+        await ref.seen(n + 1);
+      }
+      expect(await stop(reference)).toEqual({ code: 0, signal: null });
+      return ref.person.messages();
+    })();
+    // A failed reference fails the test, not the crash runs' waiting.
+    referenceRun.catch((error: unknown) => {
+      for (const b of before) b.reject(error);
+    });
 
     // The two crash runs at once, each in its lane.
     const crashRun = async (point: 'received' | 'saved', userId: number) => {
@@ -158,7 +164,7 @@ describe('kill -9 at every step of the Telegram channel', () => {
         const bot = run.run(point);
         processes.push(bot);
         // Like a person, wait for the answer to the last step (the restarted process sends it).
-        await run.seen(before[step] ?? 0);
+        await run.seen(await before[step]!.promise);
         await run.person.play(line);
         // Every input reaches the store, so the process dies there.
         const exit = await Promise.race([
@@ -174,11 +180,14 @@ describe('kill -9 at every step of the Telegram channel', () => {
       }
       const last = run.run();
       processes.push(last);
-      await run.seen(expected.length);
+      await run.seen((await referenceRun).length);
       expect(await stop(last)).toEqual({ code: 0, signal: null });
       return { ...run, processes, chat: await run.person.messages() };
     };
     const crashed = await Promise.all([crashRun('received', 602), crashRun('saved', 603)]);
+    const referenceChat = await referenceRun;
+    const expected = transcript(referenceChat);
+    expect(expected.length).toBeGreaterThan(SCRIPT.length);
 
     const figures: string[] = [];
     for (const run of crashed) {
