@@ -1,0 +1,187 @@
+/**
+ * Crash at every point of the staff reply path: staff reply in the staff CLI, and the real program
+ * that delivers the reply through the outbound queue to the person's Telegram chat (the emulator,
+ * behind test/support/bot-api-proxy.ts) is killed with SIGKILL at each point of that path – the
+ * job taken, the message sent but not marked, marked but the conversation not told, everything
+ * done but the job not completed – and started again. The person must get each reply exactly
+ * once, and their answer to it must reach the case, as without a crash.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
+import { parseCaseRef } from '../../src/bot/case-ref.ts';
+import { StateSeal } from '../../src/bot/state-seal.ts';
+import { OutboundQueue, outboundQueueName } from '../../src/queue/outbound.ts';
+import { generateStaffKeyPair } from '../../src/staff/seal.ts';
+import { freePort, TOKEN, type BotMessage } from '../adapters/telegram/harness.ts';
+import { BotApiProxy } from '../support/bot-api-proxy.ts';
+import { reportFigures } from '../support/figures.ts';
+import { GERMAN_INTAKE } from '../support/intake-script.ts';
+import { ROOT, useJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
+import { madeCase } from '../support/made-case.ts';
+import { useTestRedis } from '../support/redis.ts';
+import { staffCli } from '../support/staff-cli.ts';
+import { settled, TelegramPerson } from '../support/telegram-person.ts';
+import { eventually } from '../support/wait.ts';
+
+const CRASH_AT = pathToFileURL(join(ROOT, 'test/support/crash-at.ts')).href;
+const CASE_REF = /\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]\b/;
+/** The points of the outbound path (test/support/crash-at.ts); none: the reference. */
+const POINTS = [
+  'none',
+  'outbound-taken',
+  'outbound-sent',
+  'outbound-marked',
+  'outbound-done',
+] as const;
+
+const redis = useTestRedis('crash_out');
+const start = useJsonl();
+let emulator: TelegramServer | undefined;
+let proxy: BotApiProxy | undefined;
+afterEach(async () => {
+  await proxy?.close();
+  proxy = undefined;
+  await emulator?.stop();
+  emulator = undefined;
+});
+
+const shown = (m: BotMessage): string =>
+  m.buttons.length === 0 ? m.text : `${m.text} [${m.buttons.map((b) => b.text).join(' | ')}]`;
+
+describe('kill -9 at every point of the staff reply path', () => {
+  it('delivers each reply once, and the answer to it reaches the case', async () => {
+    emulator = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 600 });
+    await emulator.start();
+    const api = await BotApiProxy.start(emulator, TOKEN);
+    proxy = api;
+    const keys = generateStaffKeyPair();
+    const env = {
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: api.apiRoot(),
+      STAFF_PRIVATE_KEY: keys.privateKey,
+      STAFF_USERS: 'anna',
+      SESSION_KEY: StateSeal.generateKey(),
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'lotse-crash-out-')),
+      // A whole intake and five rounds with staff in a minute is no flood here.
+      RATE_LIMIT_MESSAGES: '1000',
+      NODE_COMPILE_CACHE: join(tmpdir(), 'lotse-test-compile-cache'),
+    };
+    const cli = { ...env, REDIS_KEY_PREFIX: redis.prefix, STAFF_USER: 'anna' };
+    const run = (crashAt?: string): JsonlProcess =>
+      start({
+        prefix: redis.prefix,
+        env: {
+          ...env,
+          ...(crashAt === undefined
+            ? {}
+            : { NODE_OPTIONS: `--import ${CRASH_AT}`, LOTSE_CRASH_AT: crashAt }),
+        },
+      });
+    const stop = async (bot: JsonlProcess) => {
+      bot.child.stdin.end();
+      return bot.kill('SIGTERM');
+    };
+    const person = new TelegramPerson(emulator, api, 701);
+    const outbound = new OutboundQueue(redis.client, redis.prefix);
+    const queue = outbound.queue('telegram');
+    /** Waits until the chat shows what `done` wants and the conversation rests. */
+    const chatUntil = async (done: (messages: BotMessage[]) => boolean, what: string) => {
+      const ok = await eventually(
+        async () =>
+          done(await person.messages()) &&
+          (await settled(redis.client, redis.prefix, 'telegram:701')),
+        (yes) => yes,
+        20_000,
+      );
+      if (!ok) throw new Error(`${what}: ${JSON.stringify((await person.messages()).at(-1))}`);
+    };
+    /** Types or taps and waits for the answer. */
+    const say = async (line: object) => {
+      const n = (await person.messages()).length;
+      await person.play(line);
+      await chatUntil((m) => m.length > n, JSON.stringify(line));
+    };
+
+    // A report through Telegram, made into a case and claimed; then the person goes to the menu.
+    let bot = run();
+    for (const line of [...GERMAN_INTAKE, { choice: 'send' }]) await say(line);
+    const caseRef = parseCaseRef(
+      CASE_REF.exec((await person.messages()).map((m) => m.text).join('\n'))?.[0] ?? '',
+    );
+    if (caseRef === undefined) throw new Error('no case reference in the chat');
+    await madeCase(redis.client, redis.prefix, keys.privateKey, caseRef);
+    expect((await staffCli(['claim', caseRef], cli)).code).toBe(0);
+    await say({ text: '/menu' });
+
+    const jobs = `${redis.prefix}:bull:${outboundQueueName('telegram')}`;
+    const segments: string[][] = [];
+    const figures: string[] = [];
+    for (const [index, point] of POINTS.entries()) {
+      const reply = `Antwort Nummer ${index} vom Büro.`;
+      const thanks = `Danke für Antwort ${index}.`;
+      const from = (await person.messages()).length;
+      if (point !== 'none') {
+        expect(await stop(bot)).toEqual({ code: 0, signal: null });
+        bot = run(point);
+      }
+      expect((await staffCli(['reply', caseRef, reply], cli)).code).toBe(0);
+      if (point !== 'none') {
+        const exit = await Promise.race([
+          bot.exited,
+          new Promise<'alive'>((r) => setTimeout(() => r('alive'), 20_000)),
+        ]);
+        expect(exit, `${point}: ${bot.stderr.slice(-800)}`).toMatchObject({ signal: 'SIGKILL' });
+        // The killed worker's job lock would expire after 30 s and BullMQ's stalled check (every
+        // 30 s) would give the job to the next worker; the test lets that time pass at once.
+        for (const id of await redis.client.lrange(`${jobs}:active`, 0, -1)) {
+          await redis.client.del(`${jobs}:${id}:lock`);
+          await redis.client.sadd(`${jobs}:stalled`, id);
+        }
+        await redis.client.del(`${jobs}:stalled-check`);
+        bot = run();
+      }
+      // The reply arrives, and nothing of it is left in the queue to come again.
+      await chatUntil((m) => m.some((x) => x.text.includes(reply)), `${point}: no reply`);
+      const left = await eventually(
+        async () => {
+          const counts = await queue.getJobCounts('active', 'wait', 'delayed', 'prioritized');
+          return Object.values(counts).reduce((a, b) => a + b, 0);
+        },
+        (n) => n === 0,
+      );
+      expect(left, `${point}: jobs left in the outbound queue`).toBe(0);
+      // The person answers: it goes to the case, as after any staff reply.
+      await say({ text: thanks });
+      await say({ text: '/menu' });
+      const chat = (await person.messages()).slice(from);
+      const times = chat.filter((m) => m.text.includes(reply)).length;
+      figures.push(`${point}: reply seen ${times}×, ${chat.length} messages`);
+      segments.push(
+        chat.map((m) =>
+          shown(m)
+            .replaceAll(caseRef, '#')
+            .replaceAll(reply, 'REPLY')
+            .replaceAll(thanks, 'THANKS'),
+        ),
+      );
+      expect(times, point).toBe(1);
+    }
+    expect(await stop(bot)).toEqual({ code: 0, signal: null });
+    await outbound.close();
+
+    // Every segment reads as the one without a crash, and the case holds every answer.
+    for (const [index, segment] of segments.entries())
+      expect(segment, POINTS[index]).toEqual(segments[0]);
+    const shownCase = (await staffCli(['show', caseRef], cli)).stdout;
+    const reached = POINTS.filter((_, i) => shownCase.includes(`Danke für Antwort ${i}.`)).length;
+    figures.push(
+      `kill -9 at ${POINTS.length - 1} points of the staff reply path: ${reached}/${POINTS.length} answers to a reply in the case`,
+    );
+    reportFigures('crash, staff reply', figures);
+    expect(reached).toBe(POINTS.length);
+  }, 240_000);
+});
