@@ -153,10 +153,23 @@ export function startOutboundWorker(deps: OutboundWorkerDeps): Worker {
         return;
       }
       const { address, lang, message } = parsed.data;
+      const event = eventFor(address, `outbound:${String(job.id)}`);
+      // A staff reply opens the person's case chat, so that their answer goes to the case. Told
+      // after the message went out, and again whenever the job runs again (a worker died before
+      // it finished): the engine takes the same event once.
+      const tellConversation = async () => {
+        if (message.kind === 'staff-reply')
+          await deps.caseOpened({
+            ...event,
+            input: { kind: 'case-opened', caseRef: message.caseRef },
+          });
+      };
       const sentKey = `${deps.prefix}:outbound:sent:${String(job.id)}`;
-      // Delivered before, and the status perhaps not written then: written now (it is idempotent).
+      // Delivered before, and the status perhaps not written then: written now (it is idempotent),
+      // and the conversation told again (the engine takes the same event once).
       if ((await deps.redis.exists(sentKey)) === 1) {
         if (message.kind === 'staff-reply') await deps.delivered?.(message.caseRef, String(job.id));
+        await tellConversation();
         return;
       }
       const chat = `${address.platform}:${address.chatId}`;
@@ -172,7 +185,6 @@ export function startOutboundWorker(deps: OutboundWorkerDeps): Worker {
         await job.moveToDelayed(Date.now() + wait, token);
         throw new DelayedError();
       }
-      const event = eventFor(address, `outbound:${String(job.id)}`);
       const rendered: OutboundMessage =
         message.kind === 'staff-reply'
           ? {
@@ -195,13 +207,8 @@ export function startOutboundWorker(deps: OutboundWorkerDeps): Worker {
       await deps.outbound.deliver(event, [rendered]);
       await deps.redis.set(sentKey, '1', 'EX', 7 * 86_400);
       await deps.redis.del(slotKeyOf(deps.prefix, job));
-      if (message.kind === 'staff-reply') {
-        await deps.delivered?.(message.caseRef, String(job.id));
-        await deps.caseOpened({
-          ...event,
-          input: { kind: 'case-opened', caseRef: message.caseRef },
-        });
-      }
+      if (message.kind === 'staff-reply') await deps.delivered?.(message.caseRef, String(job.id));
+      await tellConversation();
       log.info({ job: job.id, kind: message.kind, platform: address.platform }, 'delivered');
     },
     {

@@ -251,6 +251,41 @@ describe('staff workers', () => {
     expect(toP1[0]?.text).toContain('Nachricht der Ansprechstelle');
   });
 
+  it('opens the case chat when a reply marked sent runs again (its worker died before it finished)', async () => {
+    const { app, channel } = await setup();
+    await app.startWorkers();
+    await submit(app, 'AAAA-BBBB-CCCC-D');
+    await until(async () => (await app.cases.get('AAAA-BBBB-CCCC-D')) !== undefined);
+    // The person is at the menu; a worker sent the reply, marked it and died before telling the
+    // conversation; the job runs again.
+    await app.engine.handle({
+      platform: 'console',
+      userId: 'p1',
+      chatId: 'p1',
+      eventId: 'menu',
+      input: { kind: 'command', command: 'menu' },
+    });
+    await redis.client.set(`${redis.prefix}:outbound:sent:again`, '1');
+    await app.outbound.enqueue(replyJob('schon zugestellt', 'p1'), 'again');
+    await until(async () => (await app.outbound.queue('console').getJob('again')) === undefined);
+    expect(channel.delivered.filter((d) => d.text.includes('schon zugestellt'))).toHaveLength(0);
+    // The person's answer to the reply goes to the case, not to the menu.
+    const before = channel.delivered.length;
+    await app.engine.handle({
+      platform: 'console',
+      userId: 'p1',
+      chatId: 'p1',
+      eventId: 'answer',
+      input: { kind: 'text', text: 'Danke für die Antwort.' },
+    });
+    expect(
+      channel.delivered
+        .slice(before)
+        .map((d) => d.text)
+        .join('\n'),
+    ).toContain('beim Fall angekommen');
+  });
+
   it('never lets one chat`s backlog of replies hold up another chat`s', async () => {
     const { app, channel } = await setup();
     startOutbound(app);

@@ -12,23 +12,23 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
-import { parseCaseRef } from '../../src/bot/case-ref.ts';
+import { newCaseRef } from '../../src/bot/case-ref.ts';
 import { StateSeal } from '../../src/bot/state-seal.ts';
 import { OutboundQueue, outboundQueueName } from '../../src/queue/outbound.ts';
-import { generateStaffKeyPair } from '../../src/staff/seal.ts';
+import { REPORT_JOB_VERSION, reportContext, ReportsQueue } from '../../src/queue/reports-queue.ts';
+import { generateStaffKeyPair, sealJson } from '../../src/staff/seal.ts';
 import { freePort, TOKEN, type BotMessage } from '../adapters/telegram/harness.ts';
 import { BotApiProxy } from '../support/bot-api-proxy.ts';
 import { reportFigures } from '../support/figures.ts';
-import { GERMAN_INTAKE } from '../support/intake-script.ts';
 import { ROOT, useJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
 import { madeCase } from '../support/made-case.ts';
 import { useTestRedis } from '../support/redis.ts';
+import { sampleReport } from '../support/reports.ts';
 import { staffCli } from '../support/staff-cli.ts';
 import { settled, TelegramPerson } from '../support/telegram-person.ts';
 import { eventually } from '../support/wait.ts';
 
 const CRASH_AT = pathToFileURL(join(ROOT, 'test/support/crash-at.ts')).href;
-const CASE_REF = /\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]\b/;
 /** The points of the outbound path (test/support/crash-at.ts); none: the reference. */
 const POINTS = [
   'none',
@@ -66,8 +66,6 @@ describe('kill -9 at every point of the staff reply path', () => {
       STAFF_USERS: 'anna',
       SESSION_KEY: StateSeal.generateKey(),
       DATA_DIR: mkdtempSync(join(tmpdir(), 'lotse-crash-out-')),
-      // A whole intake and five rounds with staff in a minute is no flood here.
-      RATE_LIMIT_MESSAGES: '1000',
       NODE_COMPILE_CACHE: join(tmpdir(), 'lotse-test-compile-cache'),
     };
     const cli = { ...env, REDIS_KEY_PREFIX: redis.prefix, STAFF_USER: 'anna' };
@@ -106,16 +104,29 @@ describe('kill -9 at every point of the staff reply path', () => {
       await chatUntil((m) => m.length > n, JSON.stringify(line));
     };
 
-    // A report through Telegram, made into a case and claimed; then the person goes to the menu.
+    // A report of the person's (as the intake queues it), made into a case and claimed; the
+    // person is at the menu.
+    const caseRef = newCaseRef();
+    const reports = new ReportsQueue(redis.client, redis.prefix);
+    await reports.submit({
+      v: REPORT_JOB_VERSION,
+      caseRef,
+      urgent: false,
+      queuedAt: new Date().toISOString(),
+      sealed: sealJson(
+        {
+          report: sampleReport(caseRef),
+          address: { platform: 'telegram', userId: '701', chatId: '701' },
+        },
+        keys.publicKey,
+        reportContext(caseRef),
+      ),
+    });
+    await reports.close();
     let bot = run();
-    for (const line of [...GERMAN_INTAKE, { choice: 'send' }]) await say(line);
-    const caseRef = parseCaseRef(
-      CASE_REF.exec((await person.messages()).map((m) => m.text).join('\n'))?.[0] ?? '',
-    );
-    if (caseRef === undefined) throw new Error('no case reference in the chat');
     await madeCase(redis.client, redis.prefix, keys.privateKey, caseRef);
     expect((await staffCli(['claim', caseRef], cli)).code).toBe(0);
-    await say({ text: '/menu' });
+    await say({ command: 'start' });
 
     const jobs = `${redis.prefix}:bull:${outboundQueueName('telegram')}`;
     const segments: string[][] = [];
@@ -162,10 +173,7 @@ describe('kill -9 at every point of the staff reply path', () => {
       figures.push(`${point}: reply seen ${times}×, ${chat.length} messages`);
       segments.push(
         chat.map((m) =>
-          shown(m)
-            .replaceAll(caseRef, '#')
-            .replaceAll(reply, 'REPLY')
-            .replaceAll(thanks, 'THANKS'),
+          shown(m).replaceAll(caseRef, '#').replaceAll(reply, 'REPLY').replaceAll(thanks, 'THANKS'),
         ),
       );
       expect(times, point).toBe(1);

@@ -165,7 +165,11 @@ export class BotApiProxy {
       response
         .writeHead(400, { 'content-type': 'application/json' })
         .end(
-          JSON.stringify({ ok: false, error_code: 400, description: 'Bad Request: invalid file_id' }),
+          JSON.stringify({
+            ok: false,
+            error_code: 400,
+            description: 'Bad Request: invalid file_id',
+          }),
         );
       return;
     }

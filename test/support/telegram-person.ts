@@ -11,7 +11,12 @@
 import type { Redis } from 'ioredis';
 import type { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { MARK } from '../../src/adapters/telegram/keyboard.ts';
-import { botMessagesOf, buttonOption, TOKEN, type BotMessage } from '../adapters/telegram/harness.ts';
+import {
+  botMessagesOf,
+  buttonOption,
+  TOKEN,
+  type BotMessage,
+} from '../adapters/telegram/harness.ts';
 import type { BotApiProxy } from './bot-api-proxy.ts';
 import { eventually } from './wait.ts';
 
@@ -74,7 +79,9 @@ export class TelegramPerson {
       .find((m) => m.buttons.some((b) => buttonOption(b.data) === optionId));
     const button = message?.buttons.find((b) => buttonOption(b.data) === optionId);
     if (message === undefined || button === undefined)
-      throw new Error(`no button for ${optionId}; last: ${JSON.stringify(messages.at(-1) ?? null)}`);
+      throw new Error(
+        `no button for ${optionId}; last: ${JSON.stringify(messages.at(-1) ?? null)}`,
+      );
     const query = this.#client.makeCallbackQuery(button.data, {
       from: this.#from(),
       message: {
@@ -145,7 +152,11 @@ function isMarked(messages: readonly BotMessage[], optionId: string): boolean {
  * True when the conversation rests: no event queued, no reply waiting to go out, no lock (a
  * process holds it until its replies are out, and the question's buttons are recorded by then).
  */
-export async function settled(redis: Redis, prefix: string, conversation: string): Promise<boolean> {
+export async function settled(
+  redis: Redis,
+  prefix: string,
+  conversation: string,
+): Promise<boolean> {
   const base = `${prefix}:conv:{${conversation}}`;
   return (await redis.exists(`${base}:lock`, `${base}:inbox`, `${base}:outbox`)) === 0;
 }
