@@ -143,7 +143,11 @@ describe('kill -9 at every point of the staff reply path', () => {
       if (point !== 'none') {
         const exit = await Promise.race([
           bot.exited,
-          new Promise<'alive'>((r) => setTimeout(() => r('alive'), 20_000)),
+          new Promise<'alive'>((r) => {
+            setTimeout(() => {
+              r('alive');
+            }, 20_000);
+          }),
         ]);
         expect(exit, `${point}: ${bot.stderr.slice(-800)}`).toMatchObject({ signal: 'SIGKILL' });
         // The killed worker's job lock would expire after 30 s and BullMQ's stalled check (every

@@ -169,7 +169,11 @@ describe('kill -9 at every step of the Telegram channel', () => {
         // Every input reaches the store, so the process dies there.
         const exit = await Promise.race([
           bot.exited,
-          new Promise<'alive'>((r) => setTimeout(() => r('alive'), 20_000)),
+          new Promise<'alive'>((r) => {
+            setTimeout(() => {
+              r('alive');
+            }, 20_000);
+          }),
         ]);
         expect(
           exit,

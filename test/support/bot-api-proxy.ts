@@ -142,14 +142,14 @@ export class BotApiProxy {
     const offset = Number(args['offset'] ?? 0);
     const limit = Math.min(Number(args['limit'] ?? 100), 100);
     const waitUntil = Date.now() + Math.min(Number(args['timeout'] ?? 0), 30) * 1000;
-    let gone = false;
     // Before it is answered, the response closes only when the process has gone (killed, stopped).
+    const asker = { gone: false };
     response.once('close', () => {
-      gone = true;
+      asker.gone = true;
     });
     for (;;) {
       lane.pending = lane.pending.filter((u) => u.update_id >= offset);
-      if (lane.pending.length > 0 || gone || Date.now() >= waitUntil) break;
+      if (lane.pending.length > 0 || asker.gone || Date.now() >= waitUntil) break;
       await new Promise((r) => setTimeout(r, 20));
     }
     const out = lane.pending.slice(0, limit);
@@ -162,15 +162,13 @@ export class BotApiProxy {
   #getFile(response: ServerResponse, id: string): void {
     const bytes = this.files.get(id);
     if (bytes === undefined) {
-      response
-        .writeHead(400, { 'content-type': 'application/json' })
-        .end(
-          JSON.stringify({
-            ok: false,
-            error_code: 400,
-            description: 'Bad Request: invalid file_id',
-          }),
-        );
+      response.writeHead(400, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          ok: false,
+          error_code: 400,
+          description: 'Bad Request: invalid file_id',
+        }),
+      );
       return;
     }
     answer(response, {
