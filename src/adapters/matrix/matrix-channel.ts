@@ -33,6 +33,9 @@ import { setUpDeviceTrust } from './device-trust.ts';
 import { MatrixStaffRoom, type StaffMessage } from './staff-room.ts';
 import { acceptIdentity, roomAudience, shareKeysOnlyWithStaff } from './staff-trust.ts';
 
+/** How long a send waits for a room to show as joined (see #joined). */
+const ROOM_WAIT_MS = 15_000;
+
 export interface MatrixChannelOptions {
   readonly homeserverUrl: string;
   readonly userId: string;
@@ -367,6 +370,22 @@ export class MatrixChannel implements ChannelAdapter {
   }
 
   /**
+   * Whether the client knows the room as one the bot has joined. Right after a start, the first
+   * sync may not have shown a room yet, or the bot is joining it on the invitation again, while
+   * the start-up sweep already sends replies a killed process left (found by
+   * test/reliability/crash-matrix.test.ts): so a room not (yet) joined is waited for a while, as
+   * the connection is (but not as long: a room the bot has left stays so).
+   */
+  async #joined(client: MatrixClient, roomId: string): Promise<boolean> {
+    const deadline = Date.now() + Math.min(this.#o.deliveryWaitMs ?? 60_000, ROOM_WAIT_MS);
+    for (;;) {
+      if (client.getRoom(roomId)?.getMyMembership() === KnownMembership.Join) return true;
+      if (!this.#running || Date.now() >= deadline) return false;
+      await sleep(250);
+    }
+  }
+
+  /**
    * Sends one message. The SDK's scheduler retries rate limits and network errors with the same
    * transaction id; if it gives up on a message whose queue was cleared by another's failure, one
    * more attempt follows, again with the same id, so the server never takes it twice.
@@ -374,9 +393,8 @@ export class MatrixChannel implements ChannelAdapter {
   async #send(roomId: string, content: Record<string, unknown>, txnId: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const { client, sends } = await this.#connection();
-      const room = client.getRoom(roomId);
       // Never send into a room the client does not know: it could not tell whether to encrypt.
-      if (room?.getMyMembership() !== KnownMembership.Join)
+      if (!(await this.#joined(client, roomId)))
         throw new Error('the bot is not in that Matrix room');
       try {
         await client.sendEvent(roomId, EventType.RoomMessage, content as never, txnId);
