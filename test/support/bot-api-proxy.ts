@@ -152,6 +152,7 @@ export class BotApiProxy {
       if (lane.pending.length > 0 || asker.gone || Date.now() >= waitUntil) break;
       await new Promise((r) => setTimeout(r, 20));
     }
+    if (asker.gone) return [];
     const out = lane.pending.slice(0, limit);
     for (const update of out)
       if (update.update_id <= lane.handedOut) this.redelivered++;
