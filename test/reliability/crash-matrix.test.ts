@@ -48,66 +48,70 @@ function repeats(user: MatrixUser, room: string): number {
 
 describe('kill -9 at the first steps of the Matrix channel', () => {
   it('shows every answer once and in order, and keeps one device', async () => {
-    const account = await registerUser('lotse-crash-bot', { login: false });
-    const dataDir = await mkdtemp(join(tmpdir(), 'lotse-crash-mx-'));
-    defer(() => rm(dataDir, { recursive: true, force: true }));
     const keys = generateStaffKeyPair();
     const SESSION_KEY = StateSeal.generateKey();
-    const run = (crashAt?: string): JsonlProcess =>
-      start({
-        prefix: redis.prefix,
-        logLevel: 'info',
-        env: {
-          DATA_DIR: dataDir,
-          SESSION_KEY,
-          STAFF_PRIVATE_KEY: keys.privateKey,
-          MATRIX_HOMESERVER_URL: SYNAPSE_URL,
-          MATRIX_USER_ID: account.userId,
-          MATRIX_PASSWORD: account.password,
-          NODE_COMPILE_CACHE: join(tmpdir(), 'lotse-test-compile-cache'),
-          ...(crashAt === undefined
-            ? {}
-            : { NODE_OPTIONS: `--import ${CRASH_AT}`, LOTSE_CRASH_AT: crashAt }),
-        },
-      });
     const stop = async (bot: JsonlProcess) => {
       bot.child.stdin.end();
       return bot.kill('SIGTERM');
     };
 
-    // Three people open a direct chat while the bot runs: one for the reference, one per point.
-    let bot = run();
-    const people = await Promise.all(
-      ['ref', 'received', 'saved'].map(async (label) => {
-        const user = await MatrixUser.create(`crash-${label}`);
-        defer(() => user.stop());
-        const room = await user.openDirectChat(account.userId);
-        const hello = await user.nextBatch(room);
-        return { label, user, room, asked: hello.at(-1) };
-      }),
-    );
-    const [ref, ...crashing] = people as [(typeof people)[number], ...(typeof people)[number][]];
+    /**
+     * One point: a bot of its own (account, DATA_DIR, key prefix), so that both points run at
+     * once. The people open an encrypted direct chat while it runs; the reference person (at the
+     * first bot) then walks the steps without a crash; then the point's person is answered by one
+     * process per step, each killed at the person's input, the next one answering it.
+     */
+    const series = async (point: 'received' | 'saved', withReference: boolean) => {
+      const account = await registerUser(`lotse-crash-${point}`, { login: false });
+      const dataDir = await mkdtemp(join(tmpdir(), 'lotse-crash-mx-'));
+      defer(() => rm(dataDir, { recursive: true, force: true }));
+      const prefix = `${redis.prefix}_${point}`;
+      const run = (crashAt?: string): JsonlProcess =>
+        start({
+          prefix,
+          logLevel: 'info',
+          env: {
+            DATA_DIR: dataDir,
+            SESSION_KEY,
+            STAFF_PRIVATE_KEY: keys.privateKey,
+            MATRIX_HOMESERVER_URL: SYNAPSE_URL,
+            MATRIX_USER_ID: account.userId,
+            MATRIX_PASSWORD: account.password,
+            NODE_COMPILE_CACHE: join(tmpdir(), 'lotse-test-compile-cache'),
+            ...(crashAt === undefined
+              ? {}
+              : { NODE_OPTIONS: `--import ${CRASH_AT}`, LOTSE_CRASH_AT: crashAt }),
+          },
+        });
 
-    // The reference: the steps without a crash.
-    for (const step of STEPS)
-      ref.asked = (await ref.user.say(ref.room, typed(step, ref.asked))).at(-1);
-    expect(await stop(bot)).toMatchObject({ signal: null });
-    const expected = transcript(ref.user, ref.room);
+      let bot = run();
+      const [person, ref] = await Promise.all(
+        [point, ...(withReference ? ['ref'] : [])].map(async (label) => {
+          const user = await MatrixUser.create(`crash-${label}`);
+          defer(() => user.stop());
+          const room = await user.openDirectChat(account.userId);
+          const hello = await user.nextBatch(room);
+          return { label, user, room, asked: hello.at(-1) };
+        }),
+      );
+      if (person === undefined) throw new Error('unreachable');
+      if (ref !== undefined)
+        for (const step of STEPS)
+          ref.asked = (await ref.user.say(ref.room, typed(step, ref.asked))).at(-1);
+      expect(await stop(bot)).toMatchObject({ signal: null });
 
-    // Each point: one process per step, killed at its input; the next one answers it.
-    let processes = 0;
-    for (const person of crashing) {
-      bot = run(person.label);
-      processes++;
+      // The first process, each crashed one and the last.
+      let processes = 2;
+      bot = run(point);
       for (const [index, step] of STEPS.entries()) {
         const sent = await person.user.send(person.room, typed(step, person.asked));
-        expect(await bot.exited, `${person.label}: ${bot.stderr.slice(-800)}`).toMatchObject({
+        expect(await bot.exited, `${point}: ${bot.stderr.slice(-800)}`).toMatchObject({
           signal: 'SIGKILL',
         });
         // The killed process's lock would expire after 10 s; the test lets it expire at once.
-        await redis.client.del(`${redis.prefix}:conv:{matrix:${person.user.userId}}:lock`);
+        await redis.client.del(`${prefix}:conv:{matrix:${person.user.userId}}:lock`);
         // The next step's process (the last one without a crash) sends the answer.
-        bot = run(index === STEPS.length - 1 ? undefined : person.label);
+        bot = run(index === STEPS.length - 1 ? undefined : point);
         processes++;
         const answering = bot;
         person.asked = (
@@ -117,24 +121,43 @@ describe('kill -9 at the first steps of the Matrix channel', () => {
         ).at(-1);
       }
       expect(await stop(bot)).toMatchObject({ signal: null });
-    }
 
-    const session = JSON.parse(await readFile(join(dataDir, 'matrix', 'session.json'), 'utf8')) as {
-      accessToken: string;
-      deviceId: string;
+      const session = JSON.parse(
+        await readFile(join(dataDir, 'matrix', 'session.json'), 'utf8'),
+      ) as { accessToken: string; deviceId: string };
+      const devices = await devicesOf(session.accessToken);
+      return {
+        point,
+        person,
+        ...(ref === undefined ? {} : { expected: transcript(ref.user, ref.room) }),
+        processes,
+        devices,
+        deviceId: session.deviceId,
+      };
     };
-    const devices = await devicesOf(session.accessToken);
-    const figures = crashing.map((person) => {
+
+    // Both to the end, so that a failing one leaves no process starting after the test.
+    const settledRuns = await Promise.allSettled([
+      series('received', true),
+      series('saved', false),
+    ]);
+    const runs = settledRuns.map((r) => {
+      if (r.status === 'rejected') throw r.reason;
+      return r.value;
+    });
+    const expected = runs[0]?.expected ?? [];
+
+    const figures = runs.map(({ point, person, processes, devices }) => {
       const seen = transcript(person.user, person.room);
       const same = seen.length === expected.length && seen.every((t, i) => t === expected[i]);
-      return `kill -9 ${person.label} at ${STEPS.length} steps: ${seen.length}/${expected.length} messages seen, ${repeats(person.user, person.room)} repeated, order ${same ? 'kept' : 'BROKEN'}`;
+      return `kill -9 ${point} at ${STEPS.length} steps (${processes} processes): ${seen.length}/${expected.length} messages seen, ${repeats(person.user, person.room)} repeated, order ${same ? 'kept' : 'BROKEN'}; ${devices.length} device of the bot`;
     });
-    figures.push(`${processes} processes, ${devices.length} device of the bot`);
     reportFigures('crash, matrix', figures);
-    for (const person of crashing) {
-      expect(transcript(person.user, person.room), person.label).toEqual(expected);
-      expect(repeats(person.user, person.room), person.label).toBe(0);
+    expect(expected.length).toBeGreaterThan(STEPS.length);
+    for (const { point, person, devices, deviceId } of runs) {
+      expect(transcript(person.user, person.room), point).toEqual(expected);
+      expect(repeats(person.user, person.room), point).toBe(0);
+      expect(devices, point).toEqual([deviceId]);
     }
-    expect(devices).toEqual([session.deviceId]);
   }, 240_000);
 });
