@@ -1,9 +1,10 @@
 /**
  * A person in a private Telegram chat with a real Lotse process (node src/main.ts with
- * TELEGRAM_API_ROOT on a BotApiProxy), driven over the emulator's client HTTP API. The console
- * script's lines (test/support/intake-script.ts) are played as a person does it on Telegram:
- * `{choice}` taps the button, `{choices}` marks each option and taps "done", `{file}` sends a
- * document, `{text}` and `{command}` type.
+ * TELEGRAM_API_ROOT on a BotApiProxy): it writes over the emulator's client HTTP API and reads
+ * the bot's messages from the emulator's storage in the test process. The console script's lines
+ * (test/support/intake-script.ts) are played as a person does it on Telegram: `{choice}` taps the
+ * button, `{choices}` marks each option and taps "done", `{file}` sends a document, `{text}` and
+ * `{command}` type.
  *
  * Unlike the in-process harness, nothing tells the test that the process handled an update; the
  * person looks at the chat and at the conversation's keys in Redis (`settled`).
