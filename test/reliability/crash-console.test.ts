@@ -67,6 +67,8 @@ describe('kill -9 at every step of the console channel', () => {
       STAFF_PRIVATE_KEY: keys.privateKey,
       STAFF_USERS: 'anna',
       DATA_DIR: mkdtempSync(join(tmpdir(), 'lotse-crash-')),
+      // Fifty-odd starts of the program: compiled once, not each time.
+      NODE_COMPILE_CACHE: join(tmpdir(), 'lotse-test-compile-cache'),
     };
 
     // The reference: the same script without a crash.

@@ -135,6 +135,7 @@ describe('kill -9 at every point of the staff reply path', () => {
       const reply = `Antwort Nummer ${index} vom Büro.`;
       const thanks = `Danke für Antwort ${index}.`;
       const from = (await person.messages()).length;
+      let before = '';
       if (point !== 'none') {
         expect(await stop(bot)).toEqual({ code: 0, signal: null });
         bot = run(point);
@@ -150,6 +151,12 @@ describe('kill -9 at every point of the staff reply path', () => {
           }),
         ]);
         expect(exit, `${point}: ${bot.stderr.slice(-800)}`).toMatchObject({ signal: 'SIGKILL' });
+        // Killed where it should be: before the message went out, or after.
+        const out = (await person.messages()).filter((m) => m.text.includes(reply)).length;
+        expect(out, `${point}: the reply on screen before the restart`).toBe(
+          point === 'outbound-taken' ? 0 : 1,
+        );
+        before = `${out}× before the restart, `;
         // The killed worker's job lock would expire after 30 s and BullMQ's stalled check (every
         // 30 s) would give the job to the next worker; the test lets that time pass at once.
         for (const id of await redis.client.lrange(`${jobs}:active`, 0, -1)) {
@@ -174,7 +181,7 @@ describe('kill -9 at every point of the staff reply path', () => {
       await say({ text: '/menu' });
       const chat = (await person.messages()).slice(from);
       const times = chat.filter((m) => m.text.includes(reply)).length;
-      figures.push(`${point}: reply seen ${times}×, ${chat.length} messages`);
+      figures.push(`${point}: reply seen ${before}${times}× in all, ${chat.length} messages`);
       segments.push(
         chat.map((m) =>
           shown(m).replaceAll(caseRef, '#').replaceAll(reply, 'REPLY').replaceAll(thanks, 'THANKS'),
