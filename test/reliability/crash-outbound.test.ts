@@ -6,7 +6,7 @@
  * done but the job not completed – and started again. The person must get each reply exactly
  * once, and their answer to it must reach the case, as without a crash.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -42,7 +42,10 @@ const redis = useTestRedis('crash_out');
 const start = useJsonl();
 let emulator: TelegramServer | undefined;
 let proxy: BotApiProxy | undefined;
+let dataDir: string | undefined;
 afterEach(async () => {
+  if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+  dataDir = undefined;
   await proxy?.close();
   proxy = undefined;
   await emulator?.stop();
@@ -65,7 +68,7 @@ describe('kill -9 at every point of the staff reply path', () => {
       STAFF_PRIVATE_KEY: keys.privateKey,
       STAFF_USERS: 'anna',
       SESSION_KEY: StateSeal.generateKey(),
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'lotse-crash-out-')),
+      DATA_DIR: (dataDir = mkdtempSync(join(tmpdir(), 'lotse-crash-out-'))),
       NODE_COMPILE_CACHE: join(tmpdir(), 'lotse-test-compile-cache'),
     };
     const cli = { ...env, REDIS_KEY_PREFIX: redis.prefix, STAFF_USER: 'anna' };

@@ -7,7 +7,7 @@
  * emulator's client, must see exactly what an uncrashed run shows, in the same order; no step
  * asked twice, one report.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -42,7 +42,10 @@ const redis = useTestRedis('crash_tg');
 const start = useJsonl();
 let emulator: TelegramServer | undefined;
 let proxy: BotApiProxy | undefined;
+let dataDir: string | undefined;
 afterEach(async () => {
+  if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+  dataDir = undefined;
   await proxy?.close();
   proxy = undefined;
   await emulator?.stop();
@@ -97,7 +100,7 @@ describe('kill -9 at every step of the Telegram channel', () => {
       STAFF_PRIVATE_KEY: keys.privateKey,
       STAFF_USERS: 'anna',
       SESSION_KEY: StateSeal.generateKey(),
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'lotse-crash-tg-')),
+      DATA_DIR: (dataDir = mkdtempSync(join(tmpdir(), 'lotse-crash-tg-'))),
       // Fifty-odd starts of the program: compiled once, not each time.
       NODE_COMPILE_CACHE: join(tmpdir(), 'lotse-test-compile-cache'),
     };
