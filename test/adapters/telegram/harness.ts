@@ -77,6 +77,8 @@ export interface HarnessOptions {
     readonly chatId: string;
     readonly userIds: readonly string[];
     readonly desk?: StaffDesk;
+    /** Matrix staff accounts on the same desk (for tests that also drive the Matrix staff room). */
+    readonly matrixUserIds?: readonly string[];
   };
   /**
    * The app's own case desk and workers instead of a fake desk: reports become cases, notices go
@@ -184,7 +186,10 @@ export class TelegramHarness {
     const logger = createLogger(process.env['TEST_LOG_LEVEL'] ?? 'silent');
     const staff = this.options.staff;
     const appDesk = this.options.appDesk === true;
-    const roster = new StaffRoster({ telegram: staff?.userIds ?? [] });
+    const roster = new StaffRoster({
+      telegram: staff?.userIds ?? [],
+      matrix: staff?.matrixUserIds ?? [],
+    });
     const app = createApp(config, this.options.redis, logger, {
       roster,
       ...(this.options.keys === undefined ? {} : { keys: this.options.keys }),
