@@ -95,6 +95,8 @@ export interface HarnessOptions {
   readonly config?: Readonly<Record<string, string>>;
   /** Telegram's rate limits instead of the fast test ones. */
   readonly limits?: RateLimits;
+  /** The app's logs at info level into this file (as LOG_FILE does), for tests that read them. */
+  readonly logFile?: string;
 }
 
 /** A bot message as the emulator keeps it (edits applied). */
@@ -183,7 +185,11 @@ export class TelegramHarness {
       },
       null,
     );
-    const logger = createLogger(process.env['TEST_LOG_LEVEL'] ?? 'silent');
+    const logFile = this.options.logFile;
+    const logger =
+      logFile === undefined
+        ? createLogger(process.env['TEST_LOG_LEVEL'] ?? 'silent')
+        : createLogger('info', logFile);
     const staff = this.options.staff;
     const appDesk = this.options.appDesk === true;
     const roster = new StaffRoster({
