@@ -100,7 +100,7 @@ describe('Redis crash and restart with the append-only file', () => {
     }, 120_000);
   }
 
-  it('stops cleanly at once after a Redis crash, while its connections wait to reconnect', async () => {
+  it('stops cleanly right after Redis came back, its connections still waiting to reconnect', async () => {
     own = await RestartableRedis.start(['--appendonly', 'yes', '--save', '']);
     const bot = start({
       prefix: PREFIX,
@@ -115,8 +115,8 @@ describe('Redis crash and restart with the append-only file', () => {
     await walk(bot, GERMAN_INTAKE.slice(0, 2));
     await own.crash();
     await own.restart();
-    // Stopped before the workers' blocking connections came back: closing them used to wait for
-    // an `end` event that never came, and the bounded stop cut the program off with exit code 1.
+    // Closing a queue worker whose blocking connection waits to reconnect used to wait for an
+    // `end` event that never came, and the bounded stop cut the program off with exit code 1.
     const closed = await bot.close(20_000);
     reportFigures('redis stop', [
       `program stopped right after a kill -9 and restart of Redis: ${closed === 0 ? 'clean' : `exit ${String(closed)}`}`,
