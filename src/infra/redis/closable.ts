@@ -1,33 +1,40 @@
 import type { Redis } from 'ioredis';
-// ioredis's own close path (status "end", the "end" event, pending commands rejected); the same
-// call its upstream fix makes (redis/ioredis#2169). Pinned by the lockfile; test/infra/redis/
-// closable.test.ts fails if a new ioredis changes it.
+// ioredis's own close path (status "end", the "end" event, waiting commands rejected): the call
+// its proposed fix makes (redis/ioredis#2169). Pinned by the lockfile; test/infra/redis/
+// closable.test.ts fails if a new ioredis changes the behaviour this works around.
 import { closeHandler } from 'ioredis/built/redis/event_handler.js';
 
 /**
- * Makes `disconnect()` end a connection that waits to reconnect, on this client and on every
- * `duplicate()` of it (BullMQ makes its workers' blocking connections that way).
+ * Makes a queue worker's connection – and every `duplicate()` of it, which is how BullMQ makes a
+ * worker's blocking connection – closable once the program stops (`stopping()` true), even while
+ * it waits to reconnect after Redis was restarted or killed.
  *
- * Why: after Redis was restarted or killed, a connection waits a while before it tries again
- * (status `reconnecting`, no socket). ioredis's `disconnect()` then only cancels the retry: no
- * socket closes, so the status stays `reconnecting`, no `end` event comes and commands waiting in
- * the offline queue (a worker's BZPOPMIN) are never settled. BullMQ's `Worker.close()` waits for
- * that `end` event and so never finishes (taskforcesh/bullmq#4656, redis/ioredis#1247), and a
- * program stopped soon after a Redis restart was cut off by its bounded stop. Here such a
- * `disconnect()` closes the connection the way ioredis closes one it was told to close: status
- * `end`, the `end` event, waiting commands rejected with "Connection is closed".
+ * Why: a connection that waits to reconnect (status `reconnecting`, no socket) is not closed by
+ * ioredis's `disconnect()`: it only cancels the retry, so no `end` event comes and commands
+ * waiting in the offline queue (a worker's BZPOPMIN) never settle (redis/ioredis#1247).
+ * BullMQ's `Worker.close()` waits for that `end` event and so never finished
+ * (taskforcesh/bullmq#4656): a program stopped soon after a Redis restart was cut off by its
+ * bounded stop. While stopping, such a `disconnect()` here ends the connection the way ioredis
+ * ends one it was told to close (status `end`, the `end` event, waiting commands rejected), and
+ * a connection ended while stopping is not opened again (BullMQ's reconnect loop would).
+ * Before the stop, ioredis's behaviour is unchanged.
  */
-export function closableWhileReconnecting<R extends Redis>(client: R): R {
+export function closableOnStop<R extends Redis>(client: R, stopping: () => boolean): R {
   const disconnect = client.disconnect.bind(client);
   client.disconnect = (reconnect = false) => {
-    const parked = !reconnect && client.status === 'reconnecting';
+    const parked = stopping() && !reconnect && client.status === 'reconnecting';
     disconnect(reconnect);
     // `disconnect` marked the connection as closed on purpose and cancelled the retry; with no
     // socket left to close, nothing else would finish it.
     if (parked && client.status === 'reconnecting') closeHandler(client)();
   };
+  const connect = client.connect.bind(client);
+  client.connect = (callback) =>
+    stopping() && client.status === 'end'
+      ? Promise.reject(new Error('Connection is closed: the program stops.'))
+      : connect(callback);
   const duplicate = client.duplicate.bind(client);
   client.duplicate = (...args: Parameters<Redis['duplicate']>) =>
-    closableWhileReconnecting(duplicate(...args));
+    closableOnStop(duplicate(...args), stopping);
   return client;
 }

@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../../bot/logger.ts';
 import { startOwnRedis, stopOwnRedis, storedPassword } from './own-server.ts';
-import { closableWhileReconnecting } from './closable.ts';
 import { checkRedis } from './safety.ts';
 
 /** Start-up cannot go on; the message is one sentence for the person starting Lotse. */
@@ -188,10 +187,7 @@ export async function connectRedis(options: {
     }
     url = withPassword(options.url, child.password);
   }
-  // Its duplicates (the queue workers' connections) too: a stop soon after a Redis restart ends.
-  const redis = closableWhileReconnecting(
-    client(url, sentinel, { maxRetriesPerRequest: 3, enableAutoPipelining: true }),
-  );
+  const redis = client(url, sentinel, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
   redis.on('error', (error: Error) => {
     log.warn({ err: { name: error.name, message: error.message } }, 'redis connection error');
   });

@@ -1,14 +1,16 @@
 /**
- * A connection that waits to reconnect after Redis went away can be closed: `disconnect()` ends
- * it (status `end`, the `end` event, waiting commands rejected), and so a BullMQ worker on it
- * closes – the cause of a stop soon after a Redis restart that never finished
- * (docs/RELIABILITY.md). On a redis-server of the test's own, which the test kills.
+ * A worker connection that waits to reconnect after Redis went away can be closed once the
+ * program stops: `disconnect()` ends it (status `end`, the `end` event, waiting commands
+ * rejected) and it is not opened again, and so a BullMQ worker on it closes – the cause of a stop
+ * soon after a Redis restart that never finished (docs/RELIABILITY.md). On a redis-server of the
+ * test's own, which the test kills.
  */
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closableWhileReconnecting } from '../../../src/infra/redis/closable.ts';
+import { closableOnStop } from '../../../src/infra/redis/closable.ts';
 import { hasRedisServer, startOwnRedis, type OwnRedis } from '../../support/own-redis.ts';
+import { RestartableRedis } from '../../support/restartable-redis.ts';
 import { until } from '../../support/wait.ts';
 
 /** A client that retries for ever, as the workers' connections do. */
@@ -29,31 +31,33 @@ async function settled(promise: Promise<unknown>): Promise<boolean> {
   return done;
 }
 
-describe.skipIf(!hasRedisServer)('a connection waiting to reconnect', () => {
+describe.skipIf(!hasRedisServer)('a worker connection waiting to reconnect', () => {
   let own: OwnRedis | undefined;
+  let restartable: RestartableRedis | undefined;
   const clients: Redis[] = [];
   afterEach(async () => {
     for (const client of clients.splice(0)) client.disconnect();
     await own?.stop();
+    await restartable?.crash();
     own = undefined;
+    restartable = undefined;
   });
 
   /** A connected client, then Redis killed: the client waits to reconnect. */
-  async function parked(wrap: boolean): Promise<Redis> {
+  async function parked(client: (url: string) => Redis): Promise<Redis> {
     own = await startOwnRedis();
-    const plain = retrying(own.url);
-    const client = wrap ? closableWhileReconnecting(plain) : plain;
-    clients.push(client);
-    await client.ping();
+    const made = client(own.url);
+    clients.push(made);
+    await made.ping();
     await own.kill();
-    await until(() => client.status === 'reconnecting');
-    return client;
+    await until(() => made.status === 'reconnecting');
+    return made;
   }
 
   it('is not ended by ioredis alone: the upstream bug this works around is still there', async () => {
     // When this fails, ioredis ends such a connection itself (redis/ioredis#2169): then
-    // closableWhileReconnecting can go.
-    const client = await parked(false);
+    // closableOnStop can go.
+    const client = await parked(retrying);
     const waiting = client.get('x');
     waiting.catch(() => undefined);
     client.disconnect();
@@ -61,8 +65,14 @@ describe.skipIf(!hasRedisServer)('a connection waiting to reconnect', () => {
     expect(await settled(waiting)).toBe(false);
   });
 
-  it('is ended by disconnect(): status end, the end event, waiting commands rejected', async () => {
-    const client = await parked(true);
+  it('is left to ioredis before the stop', async () => {
+    const client = await parked((url) => closableOnStop(retrying(url), () => false));
+    client.disconnect();
+    expect(client.status).toBe('reconnecting');
+  });
+
+  it('is ended by disconnect() once stopping: status end, the end event, waiting commands rejected, not reopened', async () => {
+    const client = await parked((url) => closableOnStop(retrying(url), () => true));
     const ended = new Promise<void>((resolve) =>
       client.once('end', () => {
         resolve();
@@ -73,14 +83,30 @@ describe.skipIf(!hasRedisServer)('a connection waiting to reconnect', () => {
     await ended;
     expect(client.status).toBe('end');
     await expect(waiting).rejects.toThrow('Connection is closed');
+    // BullMQ's reconnect loop calls connect() on an ended connection; while stopping it stays shut.
+    await expect(client.connect()).rejects.toThrow('the program stops');
+    expect(client.status).toBe('end');
   });
 
-  it("is ended in duplicates too, so a BullMQ worker's close finishes", async () => {
-    own = await startOwnRedis();
-    const root = closableWhileReconnecting(retrying(own.url));
-    const connection = root.duplicate({ maxRetriesPerRequest: null });
+  it("ends in duplicates too, so a BullMQ worker's close finishes right after Redis came back", async () => {
+    const redis = await RestartableRedis.start(['--save', '']);
+    restartable = redis;
+    let stopping = false;
+    // Three seconds between attempts: the worker's connections still wait when the stop comes.
+    const connection = closableOnStop(
+      new Redis(redis.url, { maxRetriesPerRequest: null, retryStrategy: () => 3_000 }),
+      () => stopping,
+    );
     connection.on('error', () => undefined);
-    clients.push(root, connection);
+    clients.push(connection);
+    // The duplicates BullMQ makes (the blocking connection among them), to watch their state.
+    const made: Redis[] = [];
+    const duplicate = connection.duplicate.bind(connection);
+    connection.duplicate = (...args: Parameters<Redis['duplicate']>) => {
+      const copy = duplicate(...args);
+      made.push(copy);
+      return copy;
+    };
     const worker = new Worker('closable', () => Promise.resolve(), {
       connection,
       prefix: 'lotse-closable',
@@ -88,12 +114,16 @@ describe.skipIf(!hasRedisServer)('a connection waiting to reconnect', () => {
     });
     worker.on('error', () => undefined);
     await worker.waitUntilReady();
-    await until(() => worker.isRunning());
-    await own.kill();
-    await until(() => connection.status === 'reconnecting');
+    await until(() => worker.isRunning() && made.length > 0);
+    await redis.crash();
+    await until(() => [connection, ...made].every((c) => c.status === 'reconnecting'));
+    await redis.restart();
+    expect(made.every((c) => c.status === 'reconnecting')).toBe(true);
+    stopping = true;
     // Before the fix this never resolved: the worker waited for an `end` event of its blocking
     // connection that ioredis does not emit while it waits to reconnect.
     await worker.close();
     expect(worker.isRunning()).toBe(false);
+    expect(made.every((c) => c.status === 'end')).toBe(true);
   });
 });
