@@ -154,8 +154,13 @@ describe.skipIf(!hasRedisServer)('at rest', () => {
     // Telegram: the emulator and the app in this process, on the same Redis.
     const tgPrefix = 'lotse-at-rest-tg';
     const tgLog = join(dir, 'telegram.log');
+    const tgRedis = connect(url);
+    defer(() => {
+      tgRedis.disconnect();
+      return Promise.resolve();
+    });
     const tg = await TelegramHarness.start({
-      redis: connect(url),
+      redis: tgRedis,
       prefix: tgPrefix,
       staff: { chatId: '-1001', userIds: ['900'] },
       appDesk: true,

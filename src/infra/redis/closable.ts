@@ -5,19 +5,20 @@ import type { Redis } from 'ioredis';
 import { closeHandler } from 'ioredis/built/redis/event_handler.js';
 
 /**
- * Makes a queue worker's connection – and every `duplicate()` of it, which is how BullMQ makes a
- * worker's blocking connection – closable once the program stops (`stopping()` true), even while
- * it waits to reconnect after Redis was restarted or killed.
+ * Makes a connection – and every `duplicate()` of it: the queue workers' connections, the
+ * blocking connections BullMQ makes of those, the staff feed relays' readers – closable once the
+ * program stops (`stopping()` true), even while it waits to reconnect after Redis was restarted
+ * or killed.
  *
  * Why: a connection that waits to reconnect (status `reconnecting`, no socket) is not closed by
  * ioredis's `disconnect()`: it only cancels the retry, so no `end` event comes and commands
- * waiting in the offline queue (a worker's BZPOPMIN) never settle (redis/ioredis#1247).
- * BullMQ's `Worker.close()` waits for that `end` event and so never finished
- * (taskforcesh/bullmq#4656): a program stopped soon after a Redis restart was cut off by its
- * bounded stop. While stopping, such a `disconnect()` here ends the connection the way ioredis
- * ends one it was told to close (status `end`, the `end` event, waiting commands rejected), and
- * a connection ended while stopping is not opened again (BullMQ's reconnect loop would).
- * Before the stop, ioredis's behaviour is unchanged.
+ * waiting in the offline queue (a worker's BZPOPMIN, a relay's XREADGROUP) never settle
+ * (redis/ioredis#1247). BullMQ's `Worker.close()` waits for that `end` event
+ * (taskforcesh/bullmq#4656) and a relay's stop for its read, so a program stopped soon after a
+ * Redis restart was cut off by its bounded stop. While stopping, such a `disconnect()` here ends
+ * the connection the way ioredis ends one it was told to close (status `end`, the `end` event,
+ * waiting commands rejected), and a connection ended while stopping is not opened again
+ * (BullMQ's reconnect loop would). Before the stop, ioredis's behaviour is unchanged.
  */
 export function closableOnStop<R extends Redis>(client: R, stopping: () => boolean): R {
   const disconnect = client.disconnect.bind(client);
@@ -29,10 +30,12 @@ export function closableOnStop<R extends Redis>(client: R, stopping: () => boole
     if (parked && client.status === 'reconnecting') closeHandler(client)();
   };
   const connect = client.connect.bind(client);
-  client.connect = (callback) =>
-    stopping() && client.status === 'end'
-      ? Promise.reject(new Error('Connection is closed: the program stops.'))
-      : connect(callback);
+  client.connect = (callback) => {
+    if (!stopping() || client.status !== 'end') return connect(callback);
+    const refused = new Error('Connection is closed: the program stops.');
+    callback?.(refused);
+    return Promise.reject(refused);
+  };
   const duplicate = client.duplicate.bind(client);
   client.duplicate = (...args: Parameters<Redis['duplicate']>) =>
     closableOnStop(duplicate(...args), stopping);
