@@ -259,23 +259,25 @@ describe.skipIf(!hasRedisServer)('at rest', () => {
       refs.matrix = { prefix, caseRef };
     };
 
-    // The worker has Redis rewrite the append-only file once at its start: the round trips come
-    // after it, so that the file keeps every write they make.
-    await until(async () => (await rewrites(watcher)) >= 1 && (await rewriteIdle(watcher)), 30_000);
+    // Each app's worker (the program's, the Telegram app's) has Redis rewrite the append-only file
+    // once at its start: the round trips come after both, so that the file keeps all they write.
+    await until(async () => (await rewrites(watcher)) >= 2 && (await rewriteIdle(watcher)), 30_000);
     // The three channels' round trips run side by side, as people would.
     await Promise.all([onConsole(), onTelegram(), onMatrix()]);
     // Staff can read all of it – the markers are really there, sealed – and the files too.
-    for (const channel of CHANNELS) {
-      const s = SECRETS[channel];
-      const { prefix: p, caseRef } = refs[channel];
-      const files = join(dir, `files-${channel}`);
-      const shown = await cli(p, 'show', caseRef, '--files', files);
-      expect(shown.code).toBe(0);
-      for (const marker of [s.answer, s.reply, s.answerBack])
-        expect(shown.stdout).toContain(marker);
-      const saved = filesUnder(files).map((f) => readFileSync(f));
-      expect(saved.some((bytes) => bytes.equals(s.fileBytes))).toBe(true);
-    }
+    await Promise.all(
+      CHANNELS.map(async (channel) => {
+        const s = SECRETS[channel];
+        const { prefix: p, caseRef } = refs[channel];
+        const files = join(dir, `files-${channel}`);
+        const shown = await cli(p, 'show', caseRef, '--files', files);
+        expect(shown.code).toBe(0);
+        for (const marker of [s.answer, s.reply, s.answerBack])
+          expect(shown.stdout).toContain(marker);
+        const saved = filesUnder(files).map((f) => readFileSync(f));
+        expect(saved.some((bytes) => bytes.equals(s.fileBytes))).toBe(true);
+      }),
+    );
 
     // Everything stops; then Redis, its append-only file and every log are read.
     expect(await bot.kill('SIGTERM')).toEqual({ code: 0, signal: null });
