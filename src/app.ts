@@ -1,6 +1,7 @@
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { OutboundRouter, type ChannelAdapter } from './adapters/channel.ts';
+import { closableOnStop } from './infra/redis/closable.ts';
 import { eraseConversationTraces } from './infra/redis/conversation-traces.ts';
 import { Engine } from './bot/engine.ts';
 import { RedisFileGate } from './infra/redis/file-gate.ts';
@@ -207,9 +208,22 @@ export function createApp(
   const workers: Worker[] = [];
   const connections: Redis[] = [];
   let sweeper: NodeJS.Timeout | undefined;
-  // Workers block on Redis: each gets a connection of its own that retries forever.
+  let stopping = false;
+  // Workers block on Redis: each gets a connection of its own that retries forever – and that
+  // closes when the app stops, also while it waits to reconnect after a Redis restart.
   const connection = () => {
-    const duplicate = redis.duplicate({ maxRetriesPerRequest: null });
+    const duplicate = closableOnStop(
+      redis.duplicate({ maxRetriesPerRequest: null }),
+      () => stopping,
+    );
+    // BullMQ listens while a worker runs; after its close, a connection still waiting for Redis
+    // would otherwise report every failed attempt as an unhandled error on stderr.
+    duplicate.on('error', (error: Error) => {
+      logger.debug(
+        { err: { name: error.name, message: error.message } },
+        'worker connection error',
+      );
+    });
     connections.push(duplicate);
     return duplicate;
   };
@@ -315,6 +329,7 @@ export function createApp(
       }
     },
     async stop() {
+      stopping = true;
       if (sweeper) clearInterval(sweeper);
       await Promise.all(channels.map((c) => c.stop()));
       await Promise.all(workers.map((w) => w.close()));

@@ -7,6 +7,7 @@ import { JsonlChannel } from './adapters/console/jsonl-channel.ts';
 import { matrixChannelFromConfig } from './adapters/matrix/settings.ts';
 import { telegramChannelFromConfig } from './adapters/telegram/settings.ts';
 import { createLogger } from './bot/logger.ts';
+import { closableOnStop } from './infra/redis/closable.ts';
 import { connectRedis, sentinelSettings, StartupError } from './infra/redis/connect.ts';
 import {
   exitWithin,
@@ -106,6 +107,10 @@ async function main(): Promise<number> {
     dataDir: config.DATA_DIR,
     logger,
   });
+  // Once the stop begins, connections that wait to reconnect after a Redis restart end when they
+  // are closed – the relays' readers and the workers' connections are duplicates of this one.
+  let closing = false;
+  closableOnStop(redisHandle.redis, () => closing);
   const relays: FeedRelay[] = [];
   const metrics = config.HEALTH_PORT === undefined ? undefined : new Metrics(logger);
   let started = false;
@@ -118,6 +123,7 @@ async function main(): Promise<number> {
    * Redis this process started is stopped again). Resolves with the exit status, 1 when cut short.
    */
   const stop = (reason: string): Promise<number> => {
+    closing = true;
     stopping ??= (async () => {
       logger.info({ reason }, 'stopping');
       const app = built;

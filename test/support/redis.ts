@@ -54,8 +54,22 @@ export async function keysUnder(redis: Redis, prefix: string): Promise<string[]>
  * lists, sets, sorted sets, streams), as one text: for tests that nothing readable is left.
  */
 export async function everythingUnder(client: Redis, prefix: string): Promise<string> {
+  return valuesOf(client, await keysUnder(client, `${prefix}:`));
+}
+
+/**
+ * Every key of a whole Redis and every value stored there (as `everythingUnder`), and how many
+ * keys there were: for a redis-server of the test's own (never the shared one), where every key
+ * is the program's.
+ */
+export async function everything(client: Redis): Promise<{ keys: number; text: string }> {
+  const keys = await keysUnder(client, '');
+  return { keys: keys.length, text: await valuesOf(client, keys) };
+}
+
+async function valuesOf(client: Redis, keys: readonly string[]): Promise<string> {
   const parts: string[] = [];
-  for (const key of await keysUnder(client, `${prefix}:`)) {
+  for (const key of keys) {
     parts.push(key);
     const type = await client.type(key);
     if (type === 'string') parts.push((await client.getBuffer(key))?.toString('latin1') ?? '');

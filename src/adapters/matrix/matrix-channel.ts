@@ -25,7 +25,7 @@ import {
   obtainSession,
   type MatrixSession,
 } from './login.ts';
-import { renderNotice } from './render.ts';
+import { NO_MENTIONS, renderNotice } from './render.ts';
 import { RoomEvents, type ChannelNotice } from './room-events.ts';
 import { RoomMarks } from './room-marks.ts';
 import { retryDelay, transactionId, type SendRetry } from './send-policy.ts';
@@ -433,6 +433,7 @@ export class MatrixChannel implements ChannelAdapter {
         body: message.body,
         format: 'org.matrix.custom.html',
         formatted_body: message.html,
+        'm.mentions': NO_MENTIONS,
         ...(replyTo === undefined
           ? {}
           : { 'm.relates_to': { 'm.in_reply_to': { event_id: replyTo } } }),

@@ -6,6 +6,8 @@ export interface NoticeContent {
   readonly body: string;
   readonly format: 'org.matrix.custom.html';
   readonly formatted_body: string;
+  /** Nobody: see NO_MENTIONS. */
+  readonly 'm.mentions': typeof NO_MENTIONS;
   /**
    * What the message asks for, with option ids, for clients and test drivers that want more than
    * the numbered list (inside the encrypted content, like everything else).
@@ -22,6 +24,14 @@ export interface Batch {
   readonly index: number;
   readonly count: number;
 }
+
+/**
+ * The mentions of every message Lotse sends: none. Without `m.mentions`, clients and homeservers
+ * fall back to searching the body for display names, user names and "@room" (the legacy push
+ * rules), so a name or "@room" in what a person wrote would notify staff or everyone in the room;
+ * with it, only the mentions listed here count (Matrix spec 1.7, "User and room mentions").
+ */
+export const NO_MENTIONS: Readonly<Record<string, never>> = Object.freeze({});
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = {
   '&': '&amp;',
@@ -70,6 +80,7 @@ export function renderNotice(message: OutboundMessage, batch?: Batch): NoticeCon
     body: plain.join('\n\n'),
     format: 'org.matrix.custom.html',
     formatted_body: html,
+    'm.mentions': NO_MENTIONS,
     'de.lotse.expects': message.expects,
     ...(message.caseRef === undefined ? {} : { 'de.lotse.case': message.caseRef }),
     ...(batch === undefined ? {} : { 'de.lotse.batch': batch }),

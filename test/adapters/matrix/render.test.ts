@@ -18,6 +18,14 @@ describe('Matrix rendering', () => {
     expect(content.formatted_body).not.toContain('<script');
   });
 
+  it('mentions nobody, so that a name or "@room" in the text notifies no one', () => {
+    const content = renderNotice({
+      text: '@room Anna @anna:example.org',
+      expects: { kind: 'text' },
+    });
+    expect(content['m.mentions']).toEqual({});
+  });
+
   it('lists choices as a numbered list, in the body and as <ol>', () => {
     const content = renderNotice({
       text: 'Was möchten Sie tun?',

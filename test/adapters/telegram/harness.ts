@@ -77,6 +77,8 @@ export interface HarnessOptions {
     readonly chatId: string;
     readonly userIds: readonly string[];
     readonly desk?: StaffDesk;
+    /** Matrix staff accounts on the same desk (for tests that also drive the Matrix staff room). */
+    readonly matrixUserIds?: readonly string[];
   };
   /**
    * The app's own case desk and workers instead of a fake desk: reports become cases, notices go
@@ -93,6 +95,8 @@ export interface HarnessOptions {
   readonly config?: Readonly<Record<string, string>>;
   /** Telegram's rate limits instead of the fast test ones. */
   readonly limits?: RateLimits;
+  /** The app's logs at info level into this file (as LOG_FILE does), for tests that read them. */
+  readonly logFile?: string;
 }
 
 /** A bot message as the emulator keeps it (edits applied). */
@@ -181,10 +185,17 @@ export class TelegramHarness {
       },
       null,
     );
-    const logger = createLogger(process.env['TEST_LOG_LEVEL'] ?? 'silent');
+    const logFile = this.options.logFile;
+    const logger =
+      logFile === undefined
+        ? createLogger(process.env['TEST_LOG_LEVEL'] ?? 'silent')
+        : createLogger('info', logFile);
     const staff = this.options.staff;
     const appDesk = this.options.appDesk === true;
-    const roster = new StaffRoster({ telegram: staff?.userIds ?? [] });
+    const roster = new StaffRoster({
+      telegram: staff?.userIds ?? [],
+      matrix: staff?.matrixUserIds ?? [],
+    });
     const app = createApp(config, this.options.redis, logger, {
       roster,
       ...(this.options.keys === undefined ? {} : { keys: this.options.keys }),

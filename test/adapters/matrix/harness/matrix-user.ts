@@ -40,6 +40,8 @@ export interface BotMessage {
   readonly batch?: { of: string; index: number; count: number };
   /** The event this message replies to (m.in_reply_to). */
   readonly replyTo?: string;
+  /** The event's `m.mentions`, as sent. */
+  readonly mentions?: unknown;
   readonly encrypted: boolean;
 }
 
@@ -454,6 +456,7 @@ export class MatrixUser {
       body: String(content['body']),
       encrypted,
       ...(replyTo === undefined ? {} : { replyTo }),
+      ...(content['m.mentions'] === undefined ? {} : { mentions: content['m.mentions'] }),
       ...(typeof content['formatted_body'] === 'string' ? { html: content['formatted_body'] } : {}),
       ...(content['de.lotse.expects'] === undefined
         ? {}
