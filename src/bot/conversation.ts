@@ -48,8 +48,11 @@ export interface CoreDeps {
  * asks for files takes them, and only as many bytes as its budget has left.
  */
 export type FileWelcome =
-  /** The current step takes files; `bytesLeft` of the budget remain (Infinity without one). */
-  | { readonly kind: 'welcome'; readonly bytesLeft: number }
+  /**
+   * The current step takes files; `bytesLeft` of the budget remain (Infinity without one).
+   * `voiceOnly`: it takes one voice message or audio file as its answer, nothing else.
+   */
+  | { readonly kind: 'welcome'; readonly bytesLeft: number; readonly voiceOnly?: true }
   /** No step here takes files: the person is told so in one line, nothing is fetched. */
   | { readonly kind: 'not-here' };
 
@@ -59,7 +62,11 @@ export function fileWelcome(loaded: Loaded, platform: Platform, deps: CoreDeps):
   const input = new Conversation(loaded.session, deps, platform).expected();
   // The description takes a voice message as the answer; the step checks that it is audio.
   if (input.kind === 'text' && input.voice === true)
-    return { kind: 'welcome', bytesLeft: deps.fileBudgetBytes ?? Number.POSITIVE_INFINITY };
+    return {
+      kind: 'welcome',
+      bytesLeft: deps.fileBudgetBytes ?? Number.POSITIVE_INFINITY,
+      voiceOnly: true,
+    };
   if (input.kind !== 'files') return { kind: 'not-here' };
   const budget = deps.fileBudgetBytes ?? Number.POSITIVE_INFINITY;
   return { kind: 'welcome', bytesLeft: Math.max(budget - (input.heldBytes ?? 0), 0) };
