@@ -11,6 +11,7 @@ import {
 } from '../flows/types.ts';
 import { recogniseCommand } from './commands.ts';
 import { emergencySignal } from './emergency.ts';
+import { localDay } from './local-time.ts';
 import { SESSION_VERSION, type Frame, type Loaded, type Session } from './session.ts';
 import type { CommandName, InboundEvent, Platform } from './types.ts';
 
@@ -34,6 +35,8 @@ export interface Outcome {
 export interface CoreDeps {
   readonly flows: FlowRegistry;
   readonly now: Date;
+  /** The contact point's time zone, in which "today" is meant (default Europe/Berlin). */
+  readonly timeZone?: string;
   readonly defaultLanguage: Language;
   /** Renders an option label in a language, so that typed labels can be matched. */
   readonly label: (lang: Language, t: Text) => string;
@@ -268,12 +271,7 @@ class Conversation {
       this.#overBudget(input, view.input)
     )
       return this.show([], text('common:file.budget'));
-    const parsed = parseInput(
-      input,
-      view.input,
-      (o) => this.#deps.label(lang, o.label),
-      ctx.now.toISOString().slice(0, 10),
-    );
+    const parsed = parseInput(input, view.input, (o) => this.#deps.label(lang, o.label), ctx.today);
     if (!parsed.ok) return this.show([], parsed.hint);
     const result = step.onAnswer(parsed.answer, ctx);
     return this.#apply(result);
@@ -387,6 +385,7 @@ class Conversation {
       data,
       lang: this.#session.lang,
       now: this.#deps.now,
+      today: localDay(this.#deps.now, this.#deps.timeZone),
       newCaseRef: this.#deps.newCaseRef,
       cases: this.#session.cases,
     };

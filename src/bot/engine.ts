@@ -500,6 +500,7 @@ export class Engine {
     return {
       flows: this.#d.flows,
       now: this.#clock(),
+      timeZone: this.#d.i18n.time.zone,
       defaultLanguage: this.#d.defaultLanguage,
       label: (lang, t) => this.#d.i18n.t(lang, t),
       newCaseRef: this.#d.newCaseRef ?? newCaseRef,

@@ -112,6 +112,11 @@ export interface StepContext<D> {
   readonly data: D;
   readonly lang: Language;
   readonly now: Date;
+  /**
+   * Today's date (YYYY-MM-DD) in the contact point's time zone: what "today", "yesterday" and "not
+   * in the future" mean to the person, whatever the UTC day is.
+   */
+  readonly today: string;
   /** Case references of reports sent from this conversation, newest last. */
   readonly cases: readonly string[];
   /** A new unguessable case reference (randomness is injected, so flows stay testable). */

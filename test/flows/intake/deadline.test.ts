@@ -138,6 +138,7 @@ describe('the deadline notice among the details after a short report', () => {
     data,
     lang: 'de' as const,
     now: new Date(`${TODAY}T10:00:00.000Z`),
+    today: TODAY,
     cases: [],
     newCaseRef: () => 'R',
   });

@@ -25,6 +25,7 @@ const ctx = (data: unknown, lang: Language = 'de'): StepContext<unknown> => ({
   data,
   lang,
   now: new Date('2026-11-22T10:00:00Z'),
+  today: '2026-11-22',
   cases: [],
   newCaseRef: () => 'CASE-0001',
 });
