@@ -53,7 +53,10 @@ export function intakeFlowFrom<S extends string>(spec: IntakeSpec<S>): AnyFlow {
       return result.type === 'next' ? save(result.data, result.say) : result;
     },
   });
-  /** A detail after a short report: answered, it is added to the case; it may be skipped. */
+  /**
+   * A detail after a short report: answered, the case takes it in its place (and as a message);
+   * it may be skipped.
+   */
   const detailAnswer = (
     q: AnyQuestion,
     answer: Answer,
@@ -71,9 +74,17 @@ export function intakeFlowFrom<S extends string>(spec: IntakeSpec<S>): AnyFlow {
     return save(
       result.data,
       result.say,
-      data.caseRef === undefined || lines.length === 0
+      data.caseRef === undefined
         ? undefined
-        : [{ kind: 'case-details', caseRef: data.caseRef, lang, lines }],
+        : [
+            {
+              kind: 'case-details',
+              caseRef: data.caseRef,
+              lang,
+              lines,
+              details: spec.detailsOf(result.data),
+            },
+          ],
     );
   };
   const steps: Record<string, Step<IntakeData>> = { ...ownSteps(spec, save) };
