@@ -134,7 +134,11 @@ describe('the short way through the intake, over the console JSON-lines channel'
     const caseRef =
       sent.find((l): l is MessageLine => l.type === 'message' && l.case !== undefined)?.case ?? '';
     // No worker runs: role and kinds are given while the report waits in the queue.
-    await walk(bot, [{ choice: 'add' }, { choice: 'mayorFull' }, { choices: ['threat', 'physical'] }]);
+    await walk(bot, [
+      { choice: 'add' },
+      { choice: 'mayorFull' },
+      { choices: ['threat', 'physical'] },
+    ]);
     await bot.send({ choice: 'stopDetails' });
     expect(await redis.client.exists(`${redis.prefix}:case:{${caseRef}}`)).toBe(0);
 
