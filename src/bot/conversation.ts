@@ -386,6 +386,12 @@ class Conversation {
       lang: this.#session.lang,
       now: this.#deps.now,
       today: localDay(this.#deps.now, this.#deps.timeZone),
+      dayOf: (instant) => {
+        const ms = Date.parse(instant);
+        return Number.isNaN(ms)
+          ? instant.slice(0, 10)
+          : localDay(new Date(ms), this.#deps.timeZone);
+      },
       newCaseRef: this.#deps.newCaseRef,
       cases: this.#session.cases,
     };

@@ -117,6 +117,8 @@ export interface StepContext<D> {
    * in the future" mean to the person, whatever the UTC day is.
    */
   readonly today: string;
+  /** The day (YYYY-MM-DD) of a stored UTC instant in the contact point's time zone. */
+  readonly dayOf: (instant: string) => string;
   /** Case references of reports sent from this conversation, newest last. */
   readonly cases: readonly string[];
   /** A new unguessable case reference (randomness is injected, so flows stay testable). */

@@ -165,10 +165,13 @@ function ownSteps<S extends string>(
 ): Record<FlowStep, Step<IntakeData, Target<S>>> {
   return {
     resume: {
-      view: ({ data, lang }) => ({
+      view: ({ data, lang, dayOf }) => ({
         say: [
           k('resume.prompt', {
-            date: formatDay((data.startedAt ?? '').slice(0, 10) || '2000-01-01', lang),
+            date: formatDay(
+              data.startedAt === undefined ? '2000-01-01' : dayOf(data.startedAt),
+              lang,
+            ),
           }),
         ],
         input: { kind: 'choice', options: options('resume', ['continue', 'restart']) },

@@ -171,7 +171,10 @@ export function intakeSpec<Q extends AnyQuestion>(questions: readonly Q[]): Inta
       const merged = ownReport.safeParse({
         ...report,
         ...fields,
-        missing: update.missing.filter((id) => report.missing?.includes(id) ?? false),
+        // Only a short report lists open details, and its list only shrinks.
+        ...(report.missing === undefined
+          ? {}
+          : { missing: update.missing.filter((id) => report.missing?.includes(id)) }),
         urgent: report.urgent || update.urgent,
       });
       return merged.success ? merged.data : report;

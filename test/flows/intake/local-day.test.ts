@@ -79,4 +79,13 @@ describe('the day of the incident in the contact point’s time zone', () => {
     chat.text('today');
     expect(dayOf(chat)).toEqual({ kind: 'date', date: '2026-11-22' });
   });
+
+  it('names the Berlin day a draft was begun on when the person comes back to it', () => {
+    const chat = toWhen('de');
+    chat.command('menu');
+    chat.now = new Date('2026-11-24T12:00:00Z');
+    chat.choice('report');
+    expect(chat.step).toBe('intake.resume');
+    expect(chat.said).toContain('am 23. November 2026');
+  });
 });

@@ -18,6 +18,7 @@ const ctx = {
   lang: 'de',
   now: new Date('2026-11-22T10:00:00Z'),
   today: '2026-11-22',
+  dayOf: (instant: string) => instant.slice(0, 10),
   cases: [],
   newCaseRef: () => 'X',
 } as const;
@@ -37,6 +38,7 @@ describe('intake step ids', () => {
       lang: 'de',
       now: new Date('2026-11-22T10:00:00Z'),
       today: '2026-11-22',
+      dayOf: (instant: string) => instant.slice(0, 10),
       cases: [],
       newCaseRef: () => 'X',
     } as const;

@@ -26,6 +26,7 @@ const ctx = (data: unknown, lang: Language = 'de'): StepContext<unknown> => ({
   lang,
   now: new Date('2026-11-22T10:00:00Z'),
   today: '2026-11-22',
+  dayOf: (instant: string) => instant.slice(0, 10),
   cases: [],
   newCaseRef: () => 'CASE-0001',
 });
