@@ -11,6 +11,7 @@ import {
 } from '../flows/types.ts';
 import { recogniseCommand } from './commands.ts';
 import { emergencySignal } from './emergency.ts';
+import { localDay } from './local-time.ts';
 import { SESSION_VERSION, type Frame, type Loaded, type Session } from './session.ts';
 import type { CommandName, InboundEvent, Platform } from './types.ts';
 
@@ -34,6 +35,8 @@ export interface Outcome {
 export interface CoreDeps {
   readonly flows: FlowRegistry;
   readonly now: Date;
+  /** The contact point's time zone, in which "today" is meant (default Europe/Berlin). */
+  readonly timeZone?: string;
   readonly defaultLanguage: Language;
   /** Renders an option label in a language, so that typed labels can be matched. */
   readonly label: (lang: Language, t: Text) => string;
@@ -48,8 +51,11 @@ export interface CoreDeps {
  * asks for files takes them, and only as many bytes as its budget has left.
  */
 export type FileWelcome =
-  /** The current step takes files; `bytesLeft` of the budget remain (Infinity without one). */
-  | { readonly kind: 'welcome'; readonly bytesLeft: number }
+  /**
+   * The current step takes files; `bytesLeft` of the budget remain (Infinity without one).
+   * `voiceOnly`: it takes one voice message or audio file as its answer, nothing else.
+   */
+  | { readonly kind: 'welcome'; readonly bytesLeft: number; readonly voiceOnly?: true }
   /** No step here takes files: the person is told so in one line, nothing is fetched. */
   | { readonly kind: 'not-here' };
 
@@ -59,7 +65,11 @@ export function fileWelcome(loaded: Loaded, platform: Platform, deps: CoreDeps):
   const input = new Conversation(loaded.session, deps, platform).expected();
   // The description takes a voice message as the answer; the step checks that it is audio.
   if (input.kind === 'text' && input.voice === true)
-    return { kind: 'welcome', bytesLeft: deps.fileBudgetBytes ?? Number.POSITIVE_INFINITY };
+    return {
+      kind: 'welcome',
+      bytesLeft: deps.fileBudgetBytes ?? Number.POSITIVE_INFINITY,
+      voiceOnly: true,
+    };
   if (input.kind !== 'files') return { kind: 'not-here' };
   const budget = deps.fileBudgetBytes ?? Number.POSITIVE_INFINITY;
   return { kind: 'welcome', bytesLeft: Math.max(budget - (input.heldBytes ?? 0), 0) };
@@ -261,12 +271,7 @@ class Conversation {
       this.#overBudget(input, view.input)
     )
       return this.show([], text('common:file.budget'));
-    const parsed = parseInput(
-      input,
-      view.input,
-      (o) => this.#deps.label(lang, o.label),
-      ctx.now.toISOString().slice(0, 10),
-    );
+    const parsed = parseInput(input, view.input, (o) => this.#deps.label(lang, o.label), ctx.today);
     if (!parsed.ok) return this.show([], parsed.hint);
     const result = step.onAnswer(parsed.answer, ctx);
     return this.#apply(result);
@@ -380,6 +385,13 @@ class Conversation {
       data,
       lang: this.#session.lang,
       now: this.#deps.now,
+      today: localDay(this.#deps.now, this.#deps.timeZone),
+      dayOf: (instant) => {
+        const ms = Date.parse(instant);
+        return Number.isNaN(ms)
+          ? instant.slice(0, 10)
+          : localDay(new Date(ms), this.#deps.timeZone);
+      },
       newCaseRef: this.#deps.newCaseRef,
       cases: this.#session.cases,
     };

@@ -82,6 +82,8 @@ const fileRef = z.object({
   size: z.number(),
   sha256: z.string(),
   receivedAt: z.string(),
+  /** A voice message's length, as its messenger declared it. */
+  seconds: z.number().int().nonnegative().optional(),
   ref: z.string(),
 });
 
@@ -162,10 +164,14 @@ export class Engine {
 
   /** Handles one event. Resolves when it (and whatever queued before it) has been handled here or elsewhere. */
   async handle(event: InboundEvent): Promise<void> {
+    // Received files were counted one by one when they were admitted (admitFile).
+    await this.#handle(event, event.input.kind === 'files' && event.input.files.length > 0);
+  }
+
+  /** Handles one event; `counted` when it was counted against the rate limit already. */
+  async #handle(event: InboundEvent, counted: boolean): Promise<void> {
     const key = conversationKey(event);
     const log = this.#log.child({ conv: this.#pseudonym(key) });
-    // Received files were counted one by one when they were admitted (admitFile).
-    const counted = event.input.kind === 'files' && event.input.files.length > 0;
     const begun = await this.#d.store.begin(
       key,
       `${event.platform}:${event.eventId}`,
@@ -228,6 +234,17 @@ export class Engine {
     }
     const welcome = fileWelcome(loaded, sender.platform, this.#coreDeps());
     if (welcome.kind === 'not-here') return refuse('not-here');
+    if (
+      welcome.voiceOnly === true &&
+      offer.mime !== undefined &&
+      !offer.mime.startsWith('audio/')
+    ) {
+      // Only a voice message answers here: another file is a wrong answer (the hint and the same
+      // question, under the file's own event id), and not a byte of it is fetched.
+      log.info({ reason: 'not-voice', platform: sender.platform }, 'file refused before download');
+      await this.#handle({ ...sender, input: { kind: 'files', files: [] } }, true);
+      return { kind: 'refused' };
+    }
     const gate = this.#d.files?.gate;
     if (gate !== undefined && !(await gate.roomForFiles())) return refuse('memory');
     // A declared size is reserved as it is; without one (or a declared 0), what may still come.
@@ -483,6 +500,7 @@ export class Engine {
     return {
       flows: this.#d.flows,
       now: this.#clock(),
+      timeZone: this.#d.i18n.time.zone,
       defaultLanguage: this.#d.defaultLanguage,
       label: (lang, t) => this.#d.i18n.t(lang, t),
       newCaseRef: this.#d.newCaseRef ?? newCaseRef,

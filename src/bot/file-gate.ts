@@ -10,6 +10,8 @@ export type FileSender = Pick<
 export interface FileOffer {
   /** As the messenger declares it; unknown sizes are fetched only up to what is left. */
   readonly size?: number;
+  /** The declared media type (`audio/ogg`), when the messenger names one. */
+  readonly mime?: string;
 }
 
 /**

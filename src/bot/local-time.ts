@@ -17,6 +17,22 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
+/**
+ * The calendar day of an instant in a zone, "2026-03-15": what "today" means to the people who
+ * use Lotse (at 23:30 UTC it is already the next day in Berlin).
+ */
+export function localDay(instant: Date, zone: string = DEFAULT_TIME_ZONE): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(instant);
+  const part = (type: Intl.DateTimeFormatPartTypes): string =>
+    parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}`;
+}
+
 /** Formats UTC instants as "YYYY-MM-DD HH:MM" in one zone. */
 export class LocalTime {
   readonly zone: string;

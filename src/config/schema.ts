@@ -236,7 +236,7 @@ export const configSchema = z.object({
     .default(DEFAULT_TIME_ZONE)
     .refine(isTimeZone, 'an IANA time zone, like Europe/Berlin')
     .describe(
-      'Time zone of every time shown to people and staff (summaries, case documents, CLI, feed); stored times stay UTC.',
+      'Time zone of every time shown to people and staff (summaries, case documents, CLI, feed) and of the day a person means by "today" in a report (never in the future); stored times stay UTC.',
     ),
   CASE_RETENTION_DAYS: int(1, 3650)
     .default(90)

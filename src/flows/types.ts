@@ -112,10 +112,28 @@ export interface StepContext<D> {
   readonly data: D;
   readonly lang: Language;
   readonly now: Date;
+  /**
+   * Today's date (YYYY-MM-DD) in the contact point's time zone: what "today", "yesterday" and "not
+   * in the future" mean to the person, whatever the UTC day is.
+   */
+  readonly today: string;
+  /** The day (YYYY-MM-DD) of a stored UTC instant in the contact point's time zone. */
+  readonly dayOf: (instant: string) => string;
   /** Case references of reports sent from this conversation, newest last. */
   readonly cases: readonly string[];
   /** A new unguessable case reference (randomness is injected, so flows stay testable). */
   readonly newCaseRef: () => string;
+}
+
+/**
+ * What a short report's details say so far (`IntakeSpec.detailsOf`): every report field of the
+ * questions asked after sending (null while not given), the details still open and whether the
+ * report is urgent now. Each one replaces the one before; the sealed report itself never changes.
+ */
+export interface ReportDetails {
+  readonly fields: Readonly<Record<string, unknown>>;
+  readonly missing: readonly string[];
+  readonly urgent: boolean;
 }
 
 /** A side effect the core carries out for a flow, so that flows stay pure. */
@@ -123,12 +141,17 @@ export type Effect =
   | { readonly kind: 'erase-my-data' }
   /** A message from the person to the staff handling their case (sealed on the way). */
   | { readonly kind: 'case-message'; readonly caseRef: string; readonly text: string }
-  /** Details added after a short report: the lines, in the person's language, join the case. */
+  /**
+   * Details added after a short report: the report's detail fields as they stand now replace the
+   * unknown ones in the case (record, statistics, document), and the lines, in the person's
+   * language, join the case's messages.
+   */
   | {
       readonly kind: 'case-details';
       readonly caseRef: string;
       readonly lang: Language;
       readonly lines: readonly Text[];
+      readonly details: ReportDetails;
     }
   /** Look up the case's status; the runner answers with a sentence. */
   | { readonly kind: 'case-status'; readonly caseRef: string }

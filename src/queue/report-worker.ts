@@ -1,5 +1,6 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { ZodError } from 'zod';
 import type { Logger } from '../bot/logger.ts';
 import { conversationKey } from '../bot/types.ts';
 import { reportSchema, type Report } from '../flows/intake/report.ts';
@@ -12,11 +13,11 @@ import {
   reportPayloadSchema,
   type ReplyAddress,
 } from './reports-queue.ts';
+import { facetsOf } from '../staff/case-facets.ts';
+import { allowedFrom } from '../staff/case-transitions.ts';
+import { openDetails, withDetails } from '../staff/report-details.ts';
 import { openJson, SealError } from '../staff/seal.ts';
 import type { StaffNotifier } from '../staff/notifier.ts';
-
-/** What the case record and the statistics say for a detail a short report left open. */
-const UNKNOWN = 'unknown';
 
 export interface ReportWorkerDeps {
   readonly connection: ConnectionOptions;
@@ -64,17 +65,24 @@ export function startReportWorker(deps: ReportWorkerDeps): Worker {
       const now = clock().toISOString();
       const conv = deps.cases.convId(conversationKey(payload.address));
       const missing = await moveFiles(deps, report.data, payload.address);
+      // Details the person added after a short report while it waited here count from the start.
+      const box = await deps.cases.detailsOf(caseRef);
+      const full =
+        readDetails(log, caseRef, box, (b) =>
+          withDetails(report.data, caseRef, b, deps.privateKey),
+        ) ?? report.data;
+      // A short report leaves some open: counted as unknown, never guessed.
+      const facets = facetsOf(full);
       const created = await deps.cases.create({
         actor: 'system',
         sealed,
         record: {
           caseRef,
-          urgent: report.data.urgent,
-          // A short report leaves these open: counted as unknown, never guessed.
-          kinds: report.data.kinds ?? [UNKNOWN],
-          state: report.data.state ?? UNKNOWN,
-          role: report.data.role ?? UNKNOWN,
-          channel: report.data.channel ?? UNKNOWN,
+          urgent: facets.urgent,
+          kinds: [...facets.kinds],
+          state: facets.state,
+          role: facets.role,
+          channel: facets.channel,
           platform: payload.address.platform,
           lang: report.data.language,
           address: payload.address,
@@ -92,6 +100,21 @@ export function startReportWorker(deps: ReportWorkerDeps): Worker {
         log.info({ caseRef }, 'case exists already; redelivered job ignored');
         return;
       }
+      // Details that came between reading them and making the case: the case takes them now.
+      const later = await deps.cases.detailsOf(caseRef);
+      if (later !== undefined && later !== box) {
+        const details = readDetails(log, caseRef, later, (b) =>
+          openDetails(caseRef, b, deps.privateKey),
+        );
+        if (details)
+          await deps.cases.details(
+            caseRef,
+            allowedFrom('details'),
+            later,
+            facetsOf({ ...details.fields, urgent: report.data.urgent || details.urgent }),
+            { at: now, actor: 'system', action: 'details' },
+          );
+      }
       if (missing > 0)
         await deps.cases.transition(caseRef, ['new'], undefined, {
           at: now,
@@ -101,7 +124,7 @@ export function startReportWorker(deps: ReportWorkerDeps): Worker {
         });
       const record = await deps.cases.get(caseRef);
       if (record) await deps.notifier.notify('new', record, now);
-      await deps.reminders.caseCreated(caseRef, report.data);
+      await deps.reminders.caseCreated(caseRef, full);
       log.info(
         { caseRef, urgent: report.data.urgent, files: report.data.evidence.files.length },
         'case created',
@@ -119,6 +142,26 @@ export function startReportWorker(deps: ReportWorkerDeps): Worker {
     log.error({ err: { name: error.name, message: error.message } }, 'report worker error');
   });
   return worker;
+}
+
+/**
+ * Reads a case's sealed details; a box that cannot be read is logged and left out (the report
+ * itself still becomes a case, and staff see the details as the person's message).
+ */
+function readDetails<T>(
+  log: Logger,
+  caseRef: string,
+  box: string | undefined,
+  read: (box: string) => T,
+): T | undefined {
+  if (box === undefined) return undefined;
+  try {
+    return read(box);
+  } catch (error) {
+    if (!(error instanceof SealError) && !(error instanceof ZodError)) throw error;
+    log.warn({ caseRef }, 'the details of a short report cannot be read; left out');
+    return undefined;
+  }
 }
 
 /** Moves the sealed evidence files from the conversation's drafts to the case; returns how many were gone. */

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { MESSENGERS } from '../bot/types.ts';
 import { LANGUAGES } from '../flows/types.ts';
+import type { CaseFacets } from './case-facets.ts';
 import { CASE_STATUSES, type CaseStatus } from './ports.ts';
 
 /**
@@ -168,10 +169,56 @@ if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
 return 1
 `;
 
+// KEYS: case, audit, details, stats of the case's month
+// ARGV: allowed csv, now, audit json, sealed details, month, urgent ('1'/'0'), role, state,
+//       channel, kinds json
+// A short report's details as they stand: kept beside a report not yet a case ('kept'; the worker
+// takes them in), else the case's facets move to them and the month's counters with them.
+const DETAILS = `
+local st = redis.call('HGET', KEYS[1], 'status')
+if not st then
+  redis.call('SET', KEYS[3], ARGV[4])
+  return 'kept'
+end
+if not string.find(',' .. ARGV[1] .. ',', ',' .. st .. ',', 1, true) then return 'from:' .. st end
+local month = string.sub(redis.call('HGET', KEYS[1], 'createdAt') or '', 1, 7)
+if month ~= ARGV[5] then return 'month:' .. month end
+redis.call('SET', KEYS[3], ARGV[4])
+-- A counter that drops to nothing goes, as if it had never been counted.
+local function down(counter)
+  if redis.call('HINCRBY', KEYS[4], counter, -1) <= 0 then redis.call('HDEL', KEYS[4], counter) end
+end
+local function move(field, value, prefix)
+  local old = redis.call('HGET', KEYS[1], field)
+  if old == value then return end
+  redis.call('HSET', KEYS[1], field, value)
+  if old then down(prefix .. old) end
+  redis.call('HINCRBY', KEYS[4], prefix .. value, 1)
+end
+move('role', ARGV[7], 'role:')
+move('state', ARGV[8], 'state:')
+move('channel', ARGV[9], 'channel:')
+local kinds = redis.call('HGET', KEYS[1], 'kinds') or '[]'
+if kinds ~= ARGV[10] then
+  for _, kind in ipairs(cjson.decode(kinds)) do down('kind:' .. kind) end
+  for _, kind in ipairs(cjson.decode(ARGV[10])) do redis.call('HINCRBY', KEYS[4], 'kind:' .. kind, 1) end
+  redis.call('HSET', KEYS[1], 'kinds', ARGV[10])
+end
+local urgent = redis.call('HGET', KEYS[1], 'urgent')
+if urgent ~= ARGV[6] then
+  redis.call('HSET', KEYS[1], 'urgent', ARGV[6])
+  if ARGV[6] == '1' then redis.call('HINCRBY', KEYS[4], 'urgent', 1) else down('urgent') end
+end
+redis.call('HSET', KEYS[1], 'updatedAt', ARGV[2])
+redis.call('RPUSH', KEYS[2], ARGV[3])
+return 'ok'
+`;
+
 interface ScriptedRedis extends Redis {
   lotseCaseSetDelivery(...args: (string | number)[]): Promise<number>;
   lotseCaseCreate(...args: (string | number)[]): Promise<number>;
   lotseCaseTransition(...args: (string | number)[]): Promise<string>;
+  lotseCaseDetails(...args: (string | number)[]): Promise<string>;
   lotseCaseTrack(...args: (string | number)[]): Promise<unknown>;
   lotseCaseErase(numberOfKeys: number, ...args: (string | number)[]): Promise<number>;
   lotseCaseExpire(numberOfKeys: number, ...args: (string | number)[]): Promise<number>;
@@ -195,6 +242,7 @@ export class CaseStore {
   constructor(redis: Redis, prefix: string) {
     redis.defineCommand('lotseCaseCreate', { numberOfKeys: 6, lua: CREATE });
     redis.defineCommand('lotseCaseTransition', { numberOfKeys: 2, lua: TRANSITION });
+    redis.defineCommand('lotseCaseDetails', { numberOfKeys: 4, lua: DETAILS });
     redis.defineCommand('lotseCaseTrack', { numberOfKeys: 1, lua: TRACK });
     redis.defineCommand('lotseCaseSetDelivery', { numberOfKeys: 2, lua: SET_DELIVERY });
     // Key counts vary with the case's files: given per call.
@@ -221,6 +269,8 @@ export class CaseStore {
       messages: `${base}:messages`,
       /** The delivery status of each staff reply, by message id (src/staff/delivery.ts). */
       deliveries: `${base}:deliveries`,
+      /** A short report's details since it was sent, sealed (the newest replaces the one before). */
+      details: `${base}:details`,
       file: (id: string) => `${base}:file:${id}`,
     };
   }
@@ -395,6 +445,56 @@ export class CaseStore {
     return { from: z.enum(CASE_STATUSES).parse(result.slice('from:'.length)) };
   }
 
+  /**
+   * Keeps a short report's details as they stand (sealed) and moves the case's facets and the
+   * statistics of its month to them, with the audit line, in one step – when the case's status is
+   * one of `allowed`. `kept`: no case yet, the details wait beside the queued report.
+   */
+  async details(
+    caseRef: string,
+    allowed: readonly CaseStatus[],
+    sealed: string,
+    facets: CaseFacets,
+    audit: AuditEntry,
+  ): Promise<TransitionResult | 'kept'> {
+    const k = this.keys(caseRef);
+    // The counters are the month's the case was made in; a case made meanwhile names its month.
+    let month = (await this.#redis.hget(k.case, 'createdAt'))?.slice(0, 7) ?? audit.at.slice(0, 7);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const result = await this.#redis.lotseCaseDetails(
+        k.case,
+        k.audit,
+        k.details,
+        this.statsKey(month),
+        allowed.join(','),
+        audit.at,
+        JSON.stringify(audit),
+        sealed,
+        month,
+        facets.urgent ? '1' : '0',
+        facets.role,
+        facets.state,
+        facets.channel,
+        JSON.stringify(facets.kinds),
+      );
+      if (result === 'ok' || result === 'unknown' || result === 'kept') return result;
+      if (!result.startsWith('month:'))
+        return { from: z.enum(CASE_STATUSES).parse(result.slice('from:'.length)) };
+      month = result.slice('month:'.length);
+    }
+    throw new Error(`case ${caseRef} has no readable month`);
+  }
+
+  /** A short report's details since it was sent, sealed; undefined when none were added. */
+  async detailsOf(caseRef: string): Promise<string | undefined> {
+    return (await this.#redis.get(this.keys(caseRef).details)) ?? undefined;
+  }
+
+  /** Forgets details kept for a report that turned out to be gone. */
+  async dropDetails(caseRef: string): Promise<void> {
+    await this.#redis.del(this.keys(caseRef).details);
+  }
+
   async addNote(caseRef: string, sealed: string): Promise<void> {
     await this.#redis.rpush(this.keys(caseRef).notes, sealed);
   }
@@ -468,10 +568,18 @@ export class CaseStore {
     );
   }
 
-  /** Every key of a case: record, audit, notes, messages, delivery statuses and files. */
+  /** Every key of a case: record, audit, notes, messages, delivery statuses, details and files. */
   async #allKeys(caseRef: string): Promise<string[]> {
     const k = this.keys(caseRef);
-    return [k.case, k.audit, k.notes, k.messages, k.deliveries, ...(await this.#fileKeys(caseRef))];
+    return [
+      k.case,
+      k.audit,
+      k.notes,
+      k.messages,
+      k.deliveries,
+      k.details,
+      ...(await this.#fileKeys(caseRef)),
+    ];
   }
 
   /** The keys of a case's evidence files. */

@@ -15,6 +15,8 @@ export const CASE_ACTIONS = [
   'referral',
   /** The person wrote (the bot seals it; staff read it). */
   'message',
+  /** The person added details after a short report: the case takes them in their place. */
+  'details',
   /** A case waiting for the person goes back to staff when the person has written. */
   'answered',
   /**
@@ -70,6 +72,7 @@ export const TRANSITIONS: Readonly<Record<CaseAction, Readonly<Record<CaseStatus
   file: { new: stays, claimed: stays, waiting: stays, closed: stays },
   referral: { new: stays, claimed: stays, waiting: stays, closed: stays },
   message: { new: stays, claimed: stays, waiting: stays, closed: refused('closed') },
+  details: { new: stays, claimed: stays, waiting: stays, closed: refused('closed') },
   answered: {
     new: refused('not-claimed'),
     claimed: refused('already-claimed'),

@@ -19,11 +19,14 @@ import {
   type ReplyAddress,
   type ReportsQueue,
 } from '../queue/reports-queue.ts';
+import type { ReportDetails } from '../flows/types.ts';
+import { facetsOf } from './case-facets.ts';
+import { sealDetails, withDetails } from './report-details.ts';
 import { openJson, SealError, sealJson } from './seal.ts';
 import type { StaffNotifier } from './notifier.ts';
 import type { CaseDetails, DeskResult, StaffActor, StaffDesk } from './ports.ts';
 import type { StaffRoster } from './roster.ts';
-import { z } from 'zod';
+import { z, ZodError } from 'zod';
 import { randomUUID } from 'node:crypto';
 import { deliveryContext, deliverySchema, recordDelivery } from './delivery.ts';
 
@@ -47,6 +50,9 @@ export type DeskCases = Pick<
   | 'transition'
   | 'addNote'
   | 'addMessage'
+  | 'details'
+  | 'detailsOf'
+  | 'dropDetails'
   | 'sealed'
   | 'notes'
   | 'messages'
@@ -221,9 +227,12 @@ export class CaseDesk implements StaffDesk {
     const record = await this.#d.cases.get(caseRef);
     const sealed = await this.#d.cases.sealed(caseRef);
     if (record === undefined || sealed === undefined) return refused('unknown-case');
-    let payload, notes, messages;
+    let payload, report, notes, messages;
     try {
       payload = reportPayloadSchema.parse(openJson(sealed, key, reportContext(caseRef)));
+      // A short report with the details added since in their place.
+      const parsed = reportSchema.safeParse(payload.report);
+      report = parsed.success ? await this.#withDetails(parsed.data, caseRef, key) : payload.report;
       notes = (await this.#d.cases.notes(caseRef)).map((box) =>
         noteSchema.parse(openJson(box, key, noteContext(caseRef))),
       );
@@ -247,7 +256,7 @@ export class CaseDesk implements StaffDesk {
         caseRef,
         status: record.status,
         urgent: record.urgent,
-        report: payload.report,
+        report,
         notes,
         messages,
         eraseRequested: record.eraseRequested,
@@ -394,6 +403,36 @@ export class CaseDesk implements StaffDesk {
   }
 
   /**
+   * Details the person gave after a short report (`details`: all of them as they stand now): the
+   * case keeps them sealed and its facets and statistics move to them, so the document shows them
+   * in place and the statistics stop counting them as unknown; `text`, their lines, joins the
+   * case's messages (none when empty). A report still queued keeps them beside it for the worker.
+   */
+  async personDetails(
+    caseRef: string,
+    details: ReportDetails,
+    text: string,
+  ): Promise<'ok' | 'unknown' | 'closed'> {
+    const at = this.#now();
+    const result = await this.#d.cases.details(
+      caseRef,
+      allowedFrom('details'),
+      sealDetails(caseRef, details, at, this.#d.publicKey),
+      facetsOf({ ...details.fields, urgent: details.urgent }),
+      { at, actor: 'person', action: 'details' },
+    );
+    if (result === 'kept') {
+      // Neither queued nor a case (the person erased it, or it was removed by hand): not kept.
+      if (!(await this.#d.reports.pending(caseRef)) && !(await this.#d.cases.get(caseRef))) {
+        await this.#d.cases.dropDetails(caseRef);
+        return 'unknown';
+      }
+    } else if (result === 'unknown') return 'unknown';
+    else if (result !== 'ok') return 'closed';
+    return text === '' ? 'ok' : this.personMessage(caseRef, text);
+  }
+
+  /**
    * The person asked to erase their data ("delete my data"). Reports still queued are withdrawn
    * and closed cases erased at once; open cases are flagged for staff, who decide and erase (they
    * may be acting on it). Messages waiting for the person and their deadline reminders go too.
@@ -454,6 +493,16 @@ export class CaseDesk implements StaffDesk {
     if (key === undefined) throw new SealError('no staff private key in this process');
     const payload = reportPayloadSchema.parse(openJson(sealed, key, reportContext(caseRef)));
     return { ...payload, report: reportSchema.parse(payload.report) };
+  }
+
+  /** The report with its details in place; details that cannot be read leave it as sent. */
+  async #withDetails(report: Report, caseRef: string, key: string): Promise<Report> {
+    try {
+      return withDetails(report, caseRef, await this.#d.cases.detailsOf(caseRef), key);
+    } catch (error) {
+      if (error instanceof ZodError) return report;
+      throw error;
+    }
   }
 
   async #announce(kind: 'claimed', caseRef: string, at: string): Promise<void> {

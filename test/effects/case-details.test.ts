@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Translator } from '../../src/bot/i18n.ts';
 import type { InboundEvent } from '../../src/bot/types.ts';
 import { caseDetails } from '../../src/effects/case-details.ts';
-import { text } from '../../src/flows/types.ts';
+import { text, type ReportDetails } from '../../src/flows/types.ts';
 
 const event: InboundEvent = {
   platform: 'console',
@@ -13,16 +13,21 @@ const event: InboundEvent = {
 };
 
 const lines = [text('intake:summary.role', { value: text('intake:role.options.council') })];
+const details: ReportDetails = {
+  fields: { role: 'council', kinds: null },
+  missing: ['kinds'],
+  urgent: false,
+};
 
 function ports(answer: 'ok' | 'unknown' | 'closed', first = true) {
-  const said: string[] = [];
+  const said: { text: string; details: ReportDetails }[] = [];
   return {
     said,
     ports: {
       firstTime: () => Promise.resolve(first),
       desk: {
-        personMessage: (_ref: string, message: string) => {
-          said.push(message);
+        personDetails: (_ref: string, given: ReportDetails, message: string) => {
+          said.push({ text: message, details: given });
           return Promise.resolve(answer);
         },
       },
@@ -32,20 +37,45 @@ function ports(answer: 'ok' | 'unknown' | 'closed', first = true) {
 }
 
 describe('details added after a short report', () => {
-  it('go to the case as one message in the person’s language, with no answer of their own', async () => {
+  it('go to the case in their place and as one message in the person’s language, with no answer of their own', async () => {
     const { said, ports: p } = ports('ok');
     expect(
-      await caseDetails(p, event, { kind: 'case-details', caseRef: 'R', lang: 'en', lines }),
+      await caseDetails(p, event, {
+        kind: 'case-details',
+        caseRef: 'R',
+        lang: 'en',
+        lines,
+        details,
+      }),
     ).toBeUndefined();
     expect(said).toHaveLength(1);
-    expect(said[0]).toMatch(/^Details added:\n/);
+    expect(said[0]?.text).toMatch(/^Details added:\n/);
+    expect(said[0]?.details).toEqual(details);
+  });
+
+  it('update the case without a message when the answer has no line of its own', async () => {
+    const { said, ports: p } = ports('ok');
+    await caseDetails(p, event, {
+      kind: 'case-details',
+      caseRef: 'R',
+      lang: 'de',
+      lines: [],
+      details,
+    });
+    expect(said).toEqual([{ text: '', details }]);
   });
 
   it('name a closed or erased case in one sentence instead of failing', async () => {
     for (const answer of ['closed', 'unknown'] as const) {
       const { ports: p } = ports(answer);
       expect(
-        await caseDetails(p, event, { kind: 'case-details', caseRef: 'R', lang: 'de', lines }),
+        await caseDetails(p, event, {
+          kind: 'case-details',
+          caseRef: 'R',
+          lang: 'de',
+          lines,
+          details,
+        }),
       ).toEqual([text(`case:status.${answer}`, { caseRef: 'R' })]);
     }
   });
@@ -53,7 +83,13 @@ describe('details added after a short report', () => {
   it('add nothing when the event was handled before', async () => {
     const { said, ports: p } = ports('ok', false);
     expect(
-      await caseDetails(p, event, { kind: 'case-details', caseRef: 'R', lang: 'de', lines }),
+      await caseDetails(p, event, {
+        kind: 'case-details',
+        caseRef: 'R',
+        lang: 'de',
+        lines,
+        details,
+      }),
     ).toBeUndefined();
     expect(said).toEqual([]);
   });

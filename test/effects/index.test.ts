@@ -59,7 +59,7 @@ function recordingPorts(reached: string[]): EffectPorts {
     caseDetails: {
       firstTime: () => Promise.resolve(true),
       desk: {
-        personMessage: (_ref, said) => {
+        personDetails: (_ref, _details, said) => {
           reached.push(`details:${said}`);
           return Promise.resolve('ok');
         },
@@ -95,6 +95,7 @@ describe('effectRunner', () => {
         caseRef: 'R',
         lang: 'de',
         lines: [text('intake:summary.role', { value: text('intake:role.options.council') })],
+        details: { fields: { role: 'council' }, missing: [], urgent: false },
       }),
     ).toBeUndefined();
     expect(await runner.run(event, { kind: 'case-status', caseRef: 'R' })).toEqual([

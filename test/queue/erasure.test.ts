@@ -152,7 +152,11 @@ describe('erasure', () => {
         0,
     );
     await until(async () => (await redis.client.exists(draftFile)) === 0);
-    await new Promise((r) => setTimeout(r, 200));
+    // The worker moves the files first and erases what it moved once it finds the report
+    // withdrawn: wait for that, not for a guessed time.
+    await until(async () =>
+      (await keysUnder(redis.client, redis.prefix)).every((k) => !k.includes('WWWW')),
+    );
     expect(await app.cases.get('WWWW-IIII-TTTT-5')).toBeUndefined();
     expect(await keysUnder(redis.client, `${redis.prefix}:case:{WWWW-IIII-TTTT-5}`)).toEqual([]);
     expect((await app.cases.list()).map((c) => c.caseRef)).toEqual([]);

@@ -125,6 +125,12 @@ async function act(
       return of(await desk.referral(anna, caseRef, 'police'));
     case 'message':
       return desk.personMessage(caseRef, 'Danke!');
+    case 'details':
+      return desk.personDetails(
+        caseRef,
+        { fields: { role: 'council' }, missing: ['kinds'], urgent: false },
+        '',
+      );
     case 'erase-request': {
       const erasure = await desk.erasePerson(
         { platform: 'console', userId: 'p1', chatId: 'p1' },
@@ -159,6 +165,7 @@ describe('case transitions', () => {
       file: ['new =', 'claimed =', 'waiting =', 'closed ='],
       referral: ['new =', 'claimed =', 'waiting =', 'closed ='],
       message: ['new =', 'claimed =', 'waiting =', 'closed ✗ closed'],
+      details: ['new =', 'claimed =', 'waiting =', 'closed ✗ closed'],
       answered: [
         'new ✗ not-claimed',
         'claimed ✗ already-claimed',
@@ -178,6 +185,7 @@ describe('case transitions', () => {
       ['file', ['new', 'claimed', 'waiting', 'closed'], undefined],
       ['referral', ['new', 'claimed', 'waiting', 'closed'], undefined],
       ['message', ['new', 'claimed', 'waiting'], undefined],
+      ['details', ['new', 'claimed', 'waiting'], undefined],
       ['answered', ['waiting'], 'claimed'],
       ['erase-request', ['new', 'claimed', 'waiting'], undefined],
     ]);

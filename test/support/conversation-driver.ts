@@ -21,6 +21,8 @@ const flows = createFlowRegistry();
 
 export interface DriverOptions {
   readonly now?: Date;
+  /** The contact point's time zone (default: the core's, Europe/Berlin). */
+  readonly timeZone?: string;
   readonly language?: Language;
   /** Case references handed out, in order (default: CASE-0001, CASE-0002 …). */
   readonly caseRefs?: readonly string[];
@@ -67,6 +69,7 @@ export class ConversationDriver {
       {
         flows: this.#options.flows ?? flows,
         now: this.#now,
+        ...(this.#options.timeZone === undefined ? {} : { timeZone: this.#options.timeZone }),
         defaultLanguage: 'de',
         label: (lang, t) => this.#i18n.t(lang, t),
         newCaseRef: () =>

@@ -3,6 +3,7 @@
  * transition table. It moves a case as the Redis script does: the status must be one of those
  * allowed, else the answer names the status it was in; a move adds a line to the audit trail.
  */
+import type { CaseFacets } from '../../src/staff/case-facets.ts';
 import type {
   AuditEntry,
   CaseRecord,
@@ -88,6 +89,38 @@ export class MemoryCaseStore implements DeskCases {
     return Promise.resolve('ok');
   }
 
+  /** A short report's sealed details, by reference (kept also beside a report not yet a case). */
+  readonly detailBoxes = new Map<string, string>();
+
+  details(
+    caseRef: string,
+    allowed: readonly CaseStatus[],
+    sealed: string,
+    facets: CaseFacets,
+    audit: AuditEntry,
+  ): Promise<TransitionResult | 'kept'> {
+    const stored = this.#cases.get(caseRef);
+    if (stored === undefined) {
+      this.detailBoxes.set(caseRef, sealed);
+      return Promise.resolve('kept');
+    }
+    if (!allowed.includes(stored.record.status))
+      return Promise.resolve({ from: stored.record.status });
+    this.detailBoxes.set(caseRef, sealed);
+    stored.record = { ...stored.record, ...facets, kinds: [...facets.kinds], updatedAt: audit.at };
+    stored.audit.push(audit);
+    return Promise.resolve('ok');
+  }
+
+  detailsOf(caseRef: string): Promise<string | undefined> {
+    return Promise.resolve(this.detailBoxes.get(caseRef));
+  }
+
+  dropDetails(caseRef: string): Promise<void> {
+    this.detailBoxes.delete(caseRef);
+    return Promise.resolve();
+  }
+
   addNote(caseRef: string, sealed: string): Promise<void> {
     this.#cases.get(caseRef)?.notes.push(sealed);
     return Promise.resolve();
@@ -130,6 +163,7 @@ export class MemoryCaseStore implements DeskCases {
 
   erase(caseRef: string, _conv: string, _now: Date): Promise<void> {
     this.#cases.delete(caseRef);
+    this.detailBoxes.delete(caseRef);
     return Promise.resolve();
   }
 

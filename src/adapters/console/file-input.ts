@@ -44,7 +44,10 @@ export async function fileInput(
       return { input: { kind: 'files', files: [], rejected: [error.reason] } };
     throw error;
   }
-  const admission = await sink.admitFile(sender, { size: clean.bytes.byteLength });
+  const admission = await sink.admitFile(sender, {
+    size: clean.bytes.byteLength,
+    mime: clean.mime,
+  });
   if (admission.kind === 'refused') return undefined;
   const { release } = admission;
   try {

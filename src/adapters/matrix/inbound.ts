@@ -17,6 +17,8 @@ export type MessageInput =
       readonly mime: string;
       /** The size the sender's client declared (`info.size`), when it did. */
       readonly size?: number;
+      /** The length in seconds of a voice message or recording, when the client declared it. */
+      readonly seconds?: number;
       readonly source: MediaSource;
     }
   /** An attachment refused from its description alone, before any download. */
@@ -90,13 +92,51 @@ export function readMessage(content: Readonly<Record<string, unknown>>): Message
     typeof info.size === 'number' && Number.isSafeInteger(info.size) && info.size >= 0
       ? { size: info.size }
       : {};
+  const seconds = durationOf(content);
+  const declared = { ...size, ...(seconds === undefined ? {} : { seconds }) };
   const file = encryptedFileSchema.safeParse(content['file']);
   if (file.success)
-    return { kind: 'media', name, mime, ...size, source: { kind: 'encrypted', file: file.data } };
+    return {
+      kind: 'media',
+      name,
+      mime,
+      ...declared,
+      source: { kind: 'encrypted', file: file.data },
+    };
   const url = content['url'];
   if (typeof url === 'string' && url.startsWith('mxc://'))
-    return { kind: 'media', name, mime, ...size, source: { kind: 'plain', mxc: url } };
+    return { kind: 'media', name, mime, ...declared, source: { kind: 'plain', mxc: url } };
   return { kind: 'refused', reason: 'empty' };
+}
+
+/** The longest length believed (a day): a declared duration is the sender's word, not the file's. */
+const MAX_SECONDS = 86_400;
+
+/**
+ * The length in whole seconds of an audio or video attachment, as the sender's client declares it
+ * in milliseconds: `info.duration` (m.audio, m.video), or for a voice message (MSC3245,
+ * `org.matrix.msc3245.voice`) the extensible-event audio part `org.matrix.msc1767.audio.duration`.
+ * Anything else – missing, negative, not a number, absurdly long – gives no length.
+ */
+function durationOf(content: Readonly<Record<string, unknown>>): number | undefined {
+  const ms = (value: unknown): number | undefined =>
+    typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+  const info = content['info'];
+  const audio = content['org.matrix.msc1767.audio'];
+  const declared =
+    ms(
+      typeof info === 'object' && info !== null
+        ? (info as { duration?: unknown }).duration
+        : undefined,
+    ) ??
+    ms(
+      typeof audio === 'object' && audio !== null
+        ? (audio as { duration?: unknown }).duration
+        : undefined,
+    );
+  if (declared === undefined) return undefined;
+  const seconds = Math.round(declared / 1000);
+  return seconds <= MAX_SECONDS ? seconds : undefined;
 }
 
 /** Removes the quoted "> <@user> …" lines that rich replies put before the answer. */

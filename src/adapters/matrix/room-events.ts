@@ -280,10 +280,10 @@ export class RoomEvents {
       case 'refused':
         return { input: { kind: 'files', files: [], rejected: [message.reason] } };
       case 'media': {
-        const admission = await this.#o.sink.admitFile(
-          sender,
-          message.size === undefined ? {} : { size: message.size },
-        );
+        const admission = await this.#o.sink.admitFile(sender, {
+          mime: message.mime,
+          ...(message.size === undefined ? {} : { size: message.size }),
+        });
         if (admission.kind === 'refused') return undefined;
         const { release } = admission;
         try {
@@ -293,6 +293,7 @@ export class RoomEvents {
             name: message.name,
             mime: message.mime,
             bytes,
+            ...(message.seconds === undefined ? {} : { seconds: message.seconds }),
           });
           await admission.stored(file.size);
           return { input: { kind: 'files', files: [file] }, release };

@@ -240,12 +240,13 @@ export class ReporterChat {
     const problem = declaredProblem(attachment);
     if (problem !== undefined)
       return { kind: 'part', part: { ok: false, reason: problem }, release: nothing };
-    const admission = await this.#d
-      .sink()
-      .admitFile(
-        { ...base, eventId },
-        attachment.size === undefined ? {} : { size: attachment.size },
-      );
+    const admission = await this.#d.sink().admitFile(
+      { ...base, eventId },
+      {
+        mime: attachment.mime,
+        ...(attachment.size === undefined ? {} : { size: attachment.size }),
+      },
+    );
     if (admission.kind === 'refused') return { kind: 'refused' };
     const { release } = admission;
     try {

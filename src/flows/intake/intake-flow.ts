@@ -53,7 +53,10 @@ export function intakeFlowFrom<S extends string>(spec: IntakeSpec<S>): AnyFlow {
       return result.type === 'next' ? save(result.data, result.say) : result;
     },
   });
-  /** A detail after a short report: answered, it is added to the case; it may be skipped. */
+  /**
+   * A detail after a short report: answered, the case takes it in its place (and as a message);
+   * it may be skipped.
+   */
   const detailAnswer = (
     q: AnyQuestion,
     answer: Answer,
@@ -71,9 +74,17 @@ export function intakeFlowFrom<S extends string>(spec: IntakeSpec<S>): AnyFlow {
     return save(
       result.data,
       result.say,
-      data.caseRef === undefined || lines.length === 0
+      data.caseRef === undefined
         ? undefined
-        : [{ kind: 'case-details', caseRef: data.caseRef, lang, lines }],
+        : [
+            {
+              kind: 'case-details',
+              caseRef: data.caseRef,
+              lang,
+              lines,
+              details: spec.detailsOf(result.data),
+            },
+          ],
     );
   };
   const steps: Record<string, Step<IntakeData>> = { ...ownSteps(spec, save) };
@@ -154,10 +165,13 @@ function ownSteps<S extends string>(
 ): Record<FlowStep, Step<IntakeData, Target<S>>> {
   return {
     resume: {
-      view: ({ data, lang }) => ({
+      view: ({ data, lang, dayOf }) => ({
         say: [
           k('resume.prompt', {
-            date: formatDay((data.startedAt ?? '').slice(0, 10) || '2000-01-01', lang),
+            date: formatDay(
+              data.startedAt === undefined ? '2000-01-01' : dayOf(data.startedAt),
+              lang,
+            ),
           }),
         ],
         input: { kind: 'choice', options: options('resume', ['continue', 'restart']) },

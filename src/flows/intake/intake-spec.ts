@@ -4,7 +4,7 @@
  * both read the intake through this, so a new record reaches every place at once.
  */
 import { z } from 'zod';
-import { text, type Language, type Text } from '../types.ts';
+import { text, type Language, type ReportDetails, type Text } from '../types.ts';
 import { draftBase, mergeFields, type IntakeData } from './data.ts';
 import type { AnyQuestion, Fields } from './question.ts';
 import { intakeQuestions, type EvidenceLimits, type QuestionId } from './questions.ts';
@@ -40,6 +40,14 @@ export interface IntakeSpec<S extends string = string> {
   documentLines(report: Report, lang: Language): Text[];
   /** The questions a short report leaves open, as far as they are always asked. */
   details(): S[];
+  /** After a short report: its detail fields as answered so far, the details still open. */
+  detailsOf(data: IntakeData): ReportDetails;
+  /**
+   * A short report with its details since (`detailsOf`) in place: their fields replace the unknown
+   * ones and `missing` shrinks. Only the fields of detail questions are taken; details that do not
+   * fit the report's schema leave the report as it was sent.
+   */
+  withDetails(report: Report, details: ReportDetails): Report;
 }
 
 /** Refuses a list in which two questions claim the same id or field: one would hide the other. */
@@ -98,6 +106,10 @@ export function intakeSpec<Q extends AnyQuestion>(questions: readonly Q[]): Inta
   const details = questions
     .filter((q) => !onShortWay(q.id) && q.report !== undefined && q.applies === undefined)
     .map((q) => q.id);
+  const missing = (data: IntakeData): string[] =>
+    details.filter((id) => !questions.find((q) => q.id === id)?.answered(data));
+  const detailQuestions = questions.filter((q) => !onShortWay(q.id));
+  const detailFields = new Set(detailQuestions.flatMap((q) => Object.keys(q.report?.fields ?? {})));
   return {
     questions,
     draftSchema,
@@ -125,13 +137,7 @@ export function intakeSpec<Q extends AnyQuestion>(questions: readonly Q[]): Inta
             submittedAt: now.toISOString(),
             language: lang,
             urgent: isUrgent(data),
-            ...(data.way === 'short'
-              ? {
-                  missing: details.filter(
-                    (id) => !questions.find((q) => q.id === id)?.answered(data),
-                  ),
-                }
-              : {}),
+            ...(data.way === 'short' ? { missing: missing(data) } : {}),
           },
           ...questions.map((q) => reportValues(q, data)),
         ),
@@ -150,6 +156,29 @@ export function intakeSpec<Q extends AnyQuestion>(questions: readonly Q[]): Inta
         : []),
     ],
     details: () => details,
+    detailsOf: (data) => ({
+      fields: Object.assign({}, ...detailQuestions.map((q) => reportValues(q, data))) as Record<
+        string,
+        unknown
+      >,
+      missing: missing(data),
+      urgent: isUrgent(data),
+    }),
+    withDetails: (report, update) => {
+      const fields = Object.fromEntries(
+        Object.entries(update.fields).filter(([key]) => detailFields.has(key)),
+      );
+      const merged = ownReport.safeParse({
+        ...report,
+        ...fields,
+        // Only a short report lists open details, and its list only shrinks.
+        ...(report.missing === undefined
+          ? {}
+          : { missing: update.missing.filter((id) => report.missing?.includes(id)) }),
+        urgent: report.urgent || update.urgent,
+      });
+      return merged.success ? merged.data : report;
+    },
   };
 }
 

@@ -311,8 +311,7 @@ const when: Question<'when', typeof whenDraft, typeof whenReport> = {
         shortcuts: options('when', ['today', 'yesterday', 'ongoing', 'unknown']),
       },
     }),
-    onAnswer: (answer, { data, now }) => {
-      const today = now.toISOString().slice(0, 10);
+    onAnswer: (answer, { data, today }) => {
       if (answer.kind === 'choice') {
         if (answer.id === 'ongoing' || answer.id === 'unknown')
           return next({ ...reopenDeadline(data), when: { kind: answer.id } });
@@ -703,8 +702,8 @@ const deadline: Question<'deadline', typeof deadlineDraft, typeof deadlineReport
   answered: (d) => d.reminder !== undefined,
   draft: deadlineDraft,
   step: {
-    view: ({ data, lang, now }) => {
-      const notice = deadlineNotice(data, now.toISOString().slice(0, 10));
+    view: ({ data, lang, today }) => {
+      const notice = deadlineNotice(data, today);
       // After a police report without a Strafantrag: say first that the report is not one.
       const said = reported(data) ? [k('deadline.reported')] : [];
       const disclaimer = k('deadline.disclaimer');

@@ -68,6 +68,29 @@ describe('reading Matrix messages', () => {
     ).toMatchObject({ kind: 'media', mime: 'audio/ogg' });
   });
 
+  it('reads the length of a recording (info.duration) and of a voice message (MSC3245)', () => {
+    const audio = { msgtype: 'm.audio', body: 'memo.ogg', url: 'mxc://example.org/a' };
+    expect(
+      readMessage({ ...audio, info: { mimetype: 'audio/ogg', duration: 42_400 } }),
+    ).toMatchObject({ kind: 'media', mime: 'audio/ogg', seconds: 42 });
+    // Element's voice message: the length in the extensible-event audio part.
+    expect(
+      readMessage({
+        ...audio,
+        body: 'Voice message',
+        info: { mimetype: 'audio/ogg' },
+        'org.matrix.msc1767.audio': { duration: 61_600, waveform: [0, 512, 1024] },
+        'org.matrix.msc3245.voice': {},
+      }),
+    ).toMatchObject({ kind: 'media', seconds: 62 });
+    // A length the sender's client did not give, or one that cannot be true, is no length.
+    for (const duration of [undefined, -5, 'long', Number.NaN, 10 ** 12]) {
+      const read = readMessage({ ...audio, info: { mimetype: 'audio/ogg', duration } });
+      expect(read.kind).toBe('media');
+      expect(read.kind === 'media' && 'seconds' in read).toBe(false);
+    }
+  });
+
   it('knows no type for an extension that names an object property', () => {
     for (const body of ['x.constructor', 'x.toString', 'x.__proto__'])
       expect(readMessage({ msgtype: 'm.file', body, url: 'mxc://example.org/a' })).toEqual({

@@ -240,6 +240,42 @@ describe('Telegram channel', () => {
     expect(split.at(-1)?.text).toContain(evidenceStatus(6, 1));
   });
 
+  it('takes only a voice message at the description: another file is refused before getFile', async () => {
+    await start();
+    const emil = h!.user({ userId: 206 });
+    await emil.send('/start');
+    await emil.tap('report');
+    await emil.tap('no'); // danger
+    await emil.tap('short');
+    expect((await emil.lastQuestion()).text).toContain(t('intake:description.prompt'));
+    const before = h!.callsOf('getFile').length;
+    h!.files.set('photo-d', { bytes: Buffer.from('a photo') });
+    await emil.sendContent({
+      photo: [{ file_id: 'photo-d', file_unique_id: 'pd', width: 800, height: 600, file_size: 7 }],
+    });
+    // The hint and the same question, and nothing fetched.
+    const again = await emil.lastQuestion();
+    expect(again.text).toContain(t('common:invalid.expectedVoice'));
+    expect(again.text).toContain(t('intake:description.prompt'));
+    expect(h!.callsOf('getFile')).toHaveLength(before);
+    h!.files.set('voice-d', { bytes: Buffer.from('OggS voice') });
+    await emil.sendContent({
+      voice: {
+        file_id: 'voice-d',
+        file_unique_id: 'vd',
+        duration: 42,
+        mime_type: 'audio/ogg',
+        file_size: 10,
+      },
+    });
+    expect(h!.callsOf('getFile').map((c) => c.payload['file_id'])).toContain('voice-d');
+    // Kept as evidence: the evidence question counts it.
+    expect((await emil.lastQuestion()).text).toContain(evidenceStatus(1, 0));
+    await emil.tap('done');
+    await emil.tap('chat');
+    expect((await emil.lastQuestion()).text).toContain('Sprachnachricht (0:42)');
+  });
+
   it('answers a forged button with an alert and changes nothing', async () => {
     await start();
     const emil = h!.user({ userId: 205 });

@@ -138,6 +138,8 @@ describe('the deadline notice among the details after a short report', () => {
     data,
     lang: 'de' as const,
     now: new Date(`${TODAY}T10:00:00.000Z`),
+    today: TODAY,
+    dayOf: (instant: string) => instant.slice(0, 10),
     cases: [],
     newCaseRef: () => 'R',
   });

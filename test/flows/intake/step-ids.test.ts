@@ -13,7 +13,15 @@ import { intakeQuestions, type StepId } from '../../../src/flows/intake/question
 import type { StepResult } from '../../../src/flows/types.ts';
 
 const view = () => ({ say: [], input: { kind: 'none' } as const });
-const ctx = { data: {}, lang: 'de', now: new Date(), cases: [], newCaseRef: () => 'X' } as const;
+const ctx = {
+  data: {},
+  lang: 'de',
+  now: new Date('2026-11-22T10:00:00Z'),
+  today: '2026-11-22',
+  dayOf: (instant: string) => instant.slice(0, 10),
+  cases: [],
+  newCaseRef: () => 'X',
+} as const;
 const answer = { kind: 'text', text: '' } as const;
 
 /** A question step that goes where its answer says (text), as a record could. */
@@ -28,7 +36,9 @@ describe('intake step ids', () => {
     const ctx = {
       data: {},
       lang: 'de',
-      now: new Date(),
+      now: new Date('2026-11-22T10:00:00Z'),
+      today: '2026-11-22',
+      dayOf: (instant: string) => instant.slice(0, 10),
       cases: [],
       newCaseRef: () => 'X',
     } as const;

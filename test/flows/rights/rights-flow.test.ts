@@ -25,6 +25,8 @@ const ctx = (data: unknown, lang: Language = 'de'): StepContext<unknown> => ({
   data,
   lang,
   now: new Date('2026-11-22T10:00:00Z'),
+  today: '2026-11-22',
+  dayOf: (instant: string) => instant.slice(0, 10),
   cases: [],
   newCaseRef: () => 'CASE-0001',
 });

@@ -285,20 +285,49 @@ export class MatrixUser {
     return event_id;
   }
 
-  /** Uploads a file encrypted, as Element does in encrypted rooms, and sends it; returns the event id. */
+  /**
+   * Uploads a file encrypted, as Element does in encrypted rooms, and sends it; returns the event
+   * id. With `voiceMs`, an audio file goes as Element sends a voice message: m.audio with its
+   * length in `info.duration` or (`voice`, MSC3245) only in the extensible-event audio part.
+   */
   async sendFile(
     roomId: string,
-    file: { readonly name: string; readonly mime: string; readonly bytes: Uint8Array },
+    file: {
+      readonly name: string;
+      readonly mime: string;
+      readonly bytes: Uint8Array;
+      readonly voiceMs?: number;
+      readonly voice?: boolean;
+    },
     encrypted = true,
   ): Promise<string> {
-    const msgtype = file.mime.startsWith('image/') ? 'm.image' : 'm.file';
-    const info = { mimetype: file.mime, size: file.bytes.byteLength };
+    const msgtype = file.mime.startsWith('image/')
+      ? 'm.image'
+      : file.mime.startsWith('audio/')
+        ? 'm.audio'
+        : 'm.file';
+    const length =
+      file.voiceMs === undefined || file.voice === true ? {} : { duration: file.voiceMs };
+    const info = { mimetype: file.mime, size: file.bytes.byteLength, ...length };
+    const voice =
+      file.voice === true
+        ? {
+            'org.matrix.msc1767.audio': { duration: file.voiceMs, waveform: [0, 256, 1024] },
+            'org.matrix.msc3245.voice': {},
+          }
+        : {};
     if (!encrypted) {
       const { content_uri } = await this.client.uploadContent(Buffer.from(file.bytes), {
         type: file.mime,
         name: file.name,
       });
-      return this.sendContent(roomId, { msgtype, body: file.name, info, url: content_uri });
+      return this.sendContent(roomId, {
+        msgtype,
+        body: file.name,
+        info,
+        url: content_uri,
+        ...voice,
+      });
     }
     const attachment = encryptAttachment(file.bytes);
     const { content_uri } = await this.client.uploadContent(attachment.data, {
@@ -310,6 +339,7 @@ export class MatrixUser {
       filename: file.name,
       info,
       file: { ...attachment.file, url: content_uri },
+      ...voice,
     });
   }
 
