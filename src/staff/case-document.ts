@@ -28,6 +28,37 @@ function printableText(value: Text): Text {
       );
 }
 
+/** The report of a case as readable lines, for a page that lays them out itself. */
+export interface ReadableReport {
+  /** When the person sent it, with the time zone named. */
+  readonly submitted: string;
+  /** The answers in the intake's order (the case document's lines), the open details last. */
+  readonly lines: readonly string[];
+  /** What happened in the person's words (line breaks kept), or the voice message's line. */
+  readonly description: string;
+}
+
+/**
+ * The report's lines as the case document has them (same order, same wording), every value
+ * printable; undefined for a report this version cannot read.
+ */
+export function readableReport(
+  details: Pick<CaseDetails, 'report'>,
+  lang: Language,
+  i18n: Translator,
+  intake: IntakeSpec = INTAKE,
+): ReadableReport | undefined {
+  const parsed = intake.reportSchema.safeParse(details.report);
+  if (!parsed.success) return undefined;
+  const r = parsed.data;
+  const t = (value: Text): string => i18n.t(lang, value);
+  return {
+    submitted: i18n.time.formatNamed(r.submittedAt),
+    lines: intake.documentLines(r, lang).map((line) => t(printableText(line))),
+    description: r.voiceSeconds === undefined ? block(r.description) : t(voiceLine(r.voiceSeconds)),
+  };
+}
+
 /**
  * The case as a readable document, for staff and for a referral to police or counselling. The
  * answers are listed as each intake question's record says (`intake`: the intake that made the

@@ -20,6 +20,7 @@ import { SignInLimit, type SignInLimitOptions } from './auth/sign-in-limit.ts';
 import type { WebContext, WebEnv } from './context.ts';
 import { LiveFeed } from './live-feed.ts';
 import { authRoutes } from './routes/auth.ts';
+import { caseRoutes } from './routes/case.ts';
 import { inboxRoutes } from './routes/inbox.ts';
 import { pickLanguage, sayIn } from './say.ts';
 import { messagePage } from './views/enrol.ts';
@@ -103,7 +104,7 @@ export class WebServer {
     const live = new LiveFeed(options.redis, options.prefix, options.logger);
     const streams = new Set<{ close(): Promise<void> }>();
     const assets = new Map<string, { body: string; type: string }>();
-    for (const name of ['app.css', 'live.js']) {
+    for (const name of ['app.css', 'live.js', 'case.js']) {
       const type = ASSET_TYPES[name.split('.').pop() ?? ''] ?? 'application/octet-stream';
       assets.set(name, { body: readFileSync(join(ASSETS_DIR, name), 'utf8'), type });
     }
@@ -130,6 +131,8 @@ export class WebServer {
         referrerPolicy: 'same-origin',
         xFrameOptions: 'DENY',
         crossOriginResourcePolicy: 'same-origin',
+        // A response that sets its own (an evidence file's sandbox) keeps it.
+        overwrite: false,
         ...(secure() ? {} : { strictTransportSecurity: false }),
       }),
     );
@@ -217,7 +220,6 @@ export class WebServer {
     });
     inboxRoutes(app, {
       cases: options.cases,
-      desk: options.desk,
       live,
       clock,
       time: (iso) => options.i18n.time.format(iso),
@@ -228,6 +230,13 @@ export class WebServer {
         return account?.enabled === true && (await sessions.peek(signedIn.id)) !== undefined;
       },
       streams,
+    });
+
+    caseRoutes(app, {
+      cases: options.cases,
+      desk: options.desk,
+      i18n: options.i18n,
+      clock,
     });
 
     app.notFound((c) => {

@@ -1,18 +1,13 @@
 import type { Hono } from 'hono';
-import { parseCaseRef } from '../../bot/case-ref.ts';
 import { streamSSE } from 'hono/streaming';
 import type { CaseStore } from '../../staff/case-store.ts';
-import type { CaseDesk } from '../../staff/desk.ts';
 import { filterChoices, parseInboxFilter, selectCases } from '../../staff/inbox.ts';
 import type { WebContext, WebEnv } from '../context.ts';
 import type { LiveFeed } from '../live-feed.ts';
-import { casePage } from '../views/case.ts';
-import { messagePage } from '../views/enrol.ts';
 import { inboxPage, inboxRows } from '../views/inbox.ts';
 
 export interface InboxDeps {
   readonly cases: Pick<CaseStore, 'list'>;
-  readonly desk: Pick<CaseDesk, 'show'>;
   readonly live: LiveFeed;
   readonly clock: () => Date;
   readonly time: (iso: string) => string;
@@ -22,7 +17,7 @@ export interface InboxDeps {
   readonly streams: Set<{ close(): Promise<void> }>;
 }
 
-/** The inbox page, its rows for the live refresh, the event stream and the case placeholder. */
+/** The inbox page, its rows for the live refresh and the event stream. */
 export function inboxRoutes(app: Hono<WebEnv>, deps: InboxDeps): void {
   app.get('/', (c) => c.redirect('/inbox', 303));
 
@@ -99,40 +94,6 @@ export function inboxRoutes(app: Hono<WebEnv>, deps: InboxDeps): void {
       unsubscribe();
       deps.streams.delete(entry);
     });
-  });
-
-  app.get('/cases/:ref', async (c) => {
-    const signedIn = c.get('signedIn');
-    if (signedIn === undefined) return c.redirect(signInPath(c), 303);
-    const say = c.get('say');
-    // A malformed number finds no case, like an unknown one: it never reaches a Redis key.
-    const ref = parseCaseRef(c.req.param('ref').slice(0, 64));
-    if (ref === undefined)
-      return c.html(
-        messagePage({ say, title: say('error.title'), message: say('error.unknownCase') }),
-        404,
-      );
-    const shown = await deps.desk.show(
-      { id: `web:${signedIn.account}`, name: signedIn.display },
-      ref,
-    );
-    if (!shown.ok) {
-      const message =
-        shown.reason === 'unknown-case'
-          ? say('error.unknownCase')
-          : say.other(`staff:refused.${shown.reason}`, say('error.server'));
-      return c.html(
-        messagePage({ say, title: say('error.title'), message }),
-        shown.reason === 'unknown-case' ? 404 : 403,
-      );
-    }
-    return c.html(
-      casePage({
-        say,
-        viewer: { display: signedIn.display, csrf: signedIn.csrf },
-        details: shown.value,
-      }),
-    );
   });
 }
 
