@@ -52,7 +52,7 @@ const TEXT_LIMIT = 4000;
 
 /**
  * The case page and its actions. Every action goes through the staff desk – the same rules as the
- * CLI and the chat rooms – as the signed-in account (`web:NAME`); after a form the browser is sent
+ * CLI and the chat rooms – as the signed-in account (`web:` and its name); after a form the browser is sent
  * back to the case page (post/redirect/get), which says what was done or why nothing was.
  */
 export function caseRoutes(app: Hono<WebEnv>, deps: CaseDeps): void {
@@ -262,7 +262,7 @@ export function caseRoutes(app: Hono<WebEnv>, deps: CaseDeps): void {
   });
 }
 
-/** The desk's actor for a web account: the audit trail names `web:NAME`. */
+/** The desk's actor for a web account: the audit trail names `web:` and the account name. */
 function actorOf(who: SignedIn): StaffActor {
   return { id: `web:${who.account}`, name: who.display };
 }
