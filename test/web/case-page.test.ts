@@ -291,11 +291,48 @@ describeBrowser('the case page', { timeout: 180_000 }, () => {
     expect(await alertText(gretaPage)).toContain('Es wurde nichts geändert');
     expect((await cases().notes(caseRef)).length).toBe(0);
 
-    // An unknown case number: to look at, and to act on.
+    // An unknown case number: to look at, and to act on (a form of a page since erased, say).
     const unknown = await gretaPage.goto(`${url}/cases/${newCaseRef()}`);
     expect(unknown?.status()).toBe(404);
     expect(await alertText(gretaPage)).toContain('Einen Fall mit dieser Nummer gibt es nicht');
     await gretaPage.goto(base);
+    await gretaPage.locator('form[action$="/note"]').evaluate((form, ref) => {
+      const f = form as unknown as { action: string };
+      f.action = f.action.replace(/cases\/[^/]+/, `cases/${ref}`);
+    }, newCaseRef());
+    await gretaPage.getByLabel('Neue Notiz').fill('an einen Fall, den es nicht gibt');
+    const [gone] = await Promise.all([
+      gretaPage.waitForResponse((r) => r.url().endsWith('/note')),
+      gretaPage.getByRole('button', { name: 'Notiz speichern' }).click(),
+    ]);
+    expect(gone.status()).toBe(404);
+    expect(await alertText(gretaPage)).toContain('Einen Fall mit dieser Nummer gibt es nicht');
+    expect((await cases().notes(caseRef)).length).toBe(0);
+    await gretaPage.goto(base);
+
+    // Hostile addresses find nothing and break nothing; made-up messages are never shown.
+    for (const path of [
+      `/cases/%3Cscript%3E/links/0`,
+      `/cases/${caseRef}/links/999`,
+      `/cases/${caseRef}/links/-1`,
+      `/cases/${caseRef}/files/..%2F..%2Fetc%2Fpasswd`,
+      `/cases/${caseRef}/files/${'x'.repeat(3000)}`,
+    ])
+      expect((await gretaPage.request.get(`${url}${path}`)).status(), path).toBe(404);
+    await gretaPage.goto(`${base}?refused=%3Cb%3Ehi%3C%2Fb%3E&done=erased`);
+    expect(await gretaPage.locator('p.alert').count()).toBe(0);
+
+    // In English for an English browser.
+    const english = await browser.page('en-GB');
+    await english.goto(`${url}/sign-in`);
+    await english.getByLabel('Account name').fill(hanna.name);
+    await english.getByLabel('Passphrase').fill(hanna.passphrase);
+    await english.getByLabel('Code from the app').fill(await hanna.codes.next());
+    await submit(english, english.getByRole('button', { name: 'Sign in', exact: true }));
+    await english.goto(base);
+    expect(await english.locator('h1').textContent()).toBe(`Case ${caseRef}`);
+    expect(await english.locator('#case-state').textContent()).toContain('Assigned to: Greta Vogt');
+    expect(await english.getByRole('button', { name: 'Send reply' }).count()).toBe(1);
 
     // Evidence files: each with the serving rule's headers, never as HTML of this origin.
     const headersOf = async (name: string) => {
