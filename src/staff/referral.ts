@@ -1,4 +1,6 @@
+import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
+import { z } from 'zod';
 import type { Translator } from '../bot/i18n.ts';
 import { printable } from '../bot/printable.ts';
 import { INTAKE, type IntakeSpec } from '../flows/intake/intake-spec.ts';
@@ -34,25 +36,85 @@ export interface ReferralInput {
   readonly compress?: boolean;
 }
 
-/** Characters of Windows-1252 above Latin-1's range that the standard PDF fonts can draw. */
-const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
+/**
+ * The document's typeface: Noto Sans (SIL Open Font License) from the `@fontsource/noto-sans`
+ * package, which ships it in subsets by script, each for the code points its `unicode.json` names
+ * – as a browser picks a subset for each character, the document does. Latin with its extensions,
+ * Vietnamese, Greek and Cyrillic are drawn as written ("Şahin Łukasz", "Олена"); scripts that need
+ * shaping or right-to-left order (Arabic, Hebrew, Indic) are not among them.
+ */
+const SUBSETS = [
+  'latin',
+  'latin-ext',
+  'vietnamese',
+  'greek',
+  'greek-ext',
+  'cyrillic',
+  'cyrillic-ext',
+] as const;
+type Subset = (typeof SUBSETS)[number];
+type Weight = 400 | 700;
+
+const fontPackage = createRequire(import.meta.url);
+
+/** Each subset's code point ranges, from the package's unicode.json. */
+const RANGES: ReadonlyMap<Subset, readonly (readonly [number, number])[]> = (() => {
+  const listed = z
+    .record(z.string(), z.string())
+    .parse(fontPackage('@fontsource/noto-sans/unicode.json'));
+  return new Map(
+    SUBSETS.map((subset) => [
+      subset,
+      (listed[subset] ?? '').split(',').map((range) => {
+        const [from = '', to] = range.trim().replace(/^U\+/i, '').split('-');
+        return [parseInt(from, 16), parseInt(to ?? from, 16)] as const;
+      }),
+    ]),
+  );
+})();
+
+/** Whether the subset draws this code point. */
+const covers = (subset: Subset, codePoint: number): boolean =>
+  (RANGES.get(subset) ?? []).some(([from, to]) => codePoint >= from && codePoint <= to);
+
+/** The first subset that draws this code point, if any. */
+const subsetOf = (codePoint: number): Subset | undefined =>
+  SUBSETS.find((subset) => covers(subset, codePoint));
+
+/** The file of one subset in one weight (WOFF: fontkit in pdfkit reads it as it is). */
+const fontFile = (subset: Subset, weight: Weight): string =>
+  fontPackage.resolve(`@fontsource/noto-sans/files/noto-sans-${subset}-${weight}-normal.woff`);
 
 /**
  * Text someone else wrote, as the document's fonts can draw it: controls, bidi and other format
- * characters shown as `\uXXXX` (printable), accents kept where the font has them, other letters
- * reduced to their base letter (Ş → S), anything else as `?`. Nothing reorders or hides text.
+ * characters shown as `\uXXXX` (printable), every letter the typeface has kept as it is, others
+ * reduced to their base letter where the typeface has that, anything else as `?`. Nothing
+ * reorders or hides text.
  */
 export function pdfText(value: string): string {
-  // One code point at a time (the u flag): a letter outside the plain ranges is checked alone.
-  return printable(value, { lines: true }).replace(/[^\n\t\x20-\x7e\xa0-\xff]/gu, (char) => {
-    if (WIN_ANSI_EXTRA.has(char)) return char;
+  // One code point at a time (the u flag).
+  return printable(value, { lines: true }).replace(/[^\n\t\x20-\x7e]/gu, (char) => {
+    if (subsetOf(char.codePointAt(0) ?? 0) !== undefined) return char;
     const base = char.normalize('NFKD').replace(/\p{M}/gu, '');
-    return base !== '' && /^[\x20-\x7e\xa0-\xff]+$/.test(base) ? base : '?';
+    return base !== '' &&
+      Array.from(base).every((c) => subsetOf(c.codePointAt(0) ?? 0) !== undefined)
+      ? base
+      : '?';
   });
 }
 
-const FONT = 'Helvetica';
-const BOLD = 'Helvetica-Bold';
+/** The text as runs of one subset each (spaces and line breaks stay with the run they are in). */
+function runs(value: string): { subset: Subset; text: string }[] {
+  const out: { subset: Subset; text: string }[] = [];
+  for (const char of value) {
+    const codePoint = char.codePointAt(0) ?? 0;
+    const last = out.at(-1);
+    if (last !== undefined && (covers(last.subset, codePoint) || /\s/.test(char)))
+      last.text += char;
+    else out.push({ subset: subsetOf(codePoint) ?? 'latin', text: char });
+  }
+  return out;
+}
 
 /** The referral as PDF bytes. */
 export async function referralPdf(input: ReferralInput): Promise<Buffer> {
@@ -80,17 +142,29 @@ export async function referralPdf(input: ReferralInput): Promise<Buffer> {
     doc.on('error', reject);
   });
 
+  for (const subset of SUBSETS)
+    for (const weight of [400, 700] as const)
+      doc.registerFont(`${subset}-${weight}`, fontFile(subset, weight));
+  /** One paragraph, each run of it in the subset that draws it. */
+  const write = (value: string, weight: Weight, size: number, lineGap = 0): void => {
+    const parts = runs(value);
+    parts.forEach((part, i) => {
+      doc
+        .font(`${part.subset}-${weight}`)
+        .fontSize(size)
+        .text(part.text, { lineGap, continued: i < parts.length - 1 });
+    });
+  };
   const heading = (value: string): void => {
-    doc.moveDown(0.8).font(BOLD).fontSize(12).text(value).moveDown(0.3).font(FONT).fontSize(10.5);
+    doc.moveDown(0.8);
+    write(value, 700, 12);
+    doc.moveDown(0.3);
   };
   const para = (value: string): void => {
-    doc.font(FONT).fontSize(10.5).text(value, { lineGap: 2 });
+    write(value, 400, 10.5, 2);
   };
 
-  doc
-    .font(BOLD)
-    .fontSize(16)
-    .text(k(`title.${purpose}`, { caseRef: pdfText(input.caseRef) }));
+  write(k(`title.${purpose}`, { caseRef: pdfText(input.caseRef) }), 700, 16);
   doc.moveDown(0.4);
   para(k(`intro.${purpose}`, { contactPoint: pdfText(input.contactPoint) }));
   para(k('submitted', { at: time(report.submittedAt) }));
@@ -111,10 +185,7 @@ export async function referralPdf(input: ReferralInput): Promise<Buffer> {
   const files = listEvidence(report.evidence.files);
   if (files.length === 0 && report.evidence.links.length === 0) para(k('noEvidence'));
   for (const file of files) {
-    doc
-      .font(BOLD)
-      .fontSize(10.5)
-      .text(`${file.name} – „${pdfText(file.sentName)}“`);
+    write(`${file.name} – „${pdfText(file.sentName)}“`, 700, 10.5);
     para(
       k('file', {
         type: pdfText(file.mediaType),
@@ -134,11 +205,8 @@ export async function referralPdf(input: ReferralInput): Promise<Buffer> {
   }
 
   doc.moveDown(1.2);
-  doc
-    .font(FONT)
-    .fontSize(9)
-    .fillColor('#333333')
-    .text(k('made', { contactPoint: pdfText(input.contactPoint), at: time(input.at) }));
+  doc.fillColor('#333333');
+  write(k('made', { contactPoint: pdfText(input.contactPoint), at: time(input.at) }), 400, 9);
   doc.end();
   await ended;
   return Buffer.concat(chunks);
