@@ -100,7 +100,7 @@ async function intakeLines(user: string, description: string): Promise<object[]>
   }).map((line) => ({ ...line, user }));
 }
 
-describeBrowser('the case page', { timeout: 180_000 }, () => {
+describeBrowser('the case page', { timeout: 90_000 }, () => {
   const browser = useBrowser();
   let redis: TestRedis | undefined;
   let bot: JsonlProcess | undefined;
