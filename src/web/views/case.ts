@@ -278,6 +278,61 @@ function notesSection(v: CaseView, base: string, closed: boolean): Html {
   </section>`;
 }
 
+/** One row of the audit trail as shown: an entry, or a run of one account's views taken together. */
+interface AuditRow {
+  readonly from: string;
+  readonly to: string;
+  readonly actor: string;
+  readonly what: readonly { action: string; detail?: string; count: number }[];
+}
+
+/** Looking (a page view, a file opened) leaves no trace but the trail: a run of it is one row. */
+const VIEWING: ReadonlySet<string> = new Set(['show', 'file']);
+
+/**
+ * The audit trail as rows: every entry that changed something on its own row; consecutive views
+ * and file openings of one account in one row, each counted ("viewed (3×)"). Nothing is left out.
+ */
+export function auditRows(entries: readonly AuditEntry[]): AuditRow[] {
+  const rows: {
+    from: string;
+    to: string;
+    actor: string;
+    what: { action: string; detail?: string; count: number }[];
+    viewing: boolean;
+  }[] = [];
+  for (const entry of entries) {
+    const viewing = VIEWING.has(entry.action);
+    const last = rows.at(-1);
+    if (viewing && last?.viewing === true && last.actor === entry.actor) {
+      last.to = entry.at;
+      const same = last.what.find((w) => w.action === entry.action && w.detail === entry.detail);
+      if (same === undefined)
+        last.what.push({
+          action: entry.action,
+          ...(entry.detail === undefined ? {} : { detail: entry.detail }),
+          count: 1,
+        });
+      else same.count++;
+      continue;
+    }
+    rows.push({
+      from: entry.at,
+      to: entry.at,
+      actor: entry.actor,
+      what: [
+        {
+          action: entry.action,
+          ...(entry.detail === undefined ? {} : { detail: entry.detail }),
+          count: 1,
+        },
+      ],
+      viewing,
+    });
+  }
+  return rows.map(({ from, to, actor, what }) => ({ from, to, actor, what }));
+}
+
 function auditSection(v: CaseView): Html {
   const { say } = v;
   return html`<section aria-labelledby="audit-h">
@@ -294,15 +349,24 @@ function auditSection(v: CaseView): Html {
         </tr>
       </thead>
       <tbody>
-        ${v.audit.map(
-          (entry) =>
+        ${auditRows(v.audit).map(
+          (row) =>
             html`<tr>
-              <td><time datetime="${entry.at}">${v.time(entry.at)}</time></td>
-              <td><code>${entry.actor}</code></td>
               <td>
-                ${say.other(`web:case.audit.action.${entry.action}`, entry.action)}${
-                  entry.detail === undefined ? '' : html` <code>${entry.detail}</code>`
+                <time datetime="${row.from}">${v.time(row.from)}</time>${
+                  row.to === row.from || v.time(row.to) === v.time(row.from)
+                    ? ''
+                    : html` – <time datetime="${row.to}">${v.time(row.to)}</time>`
                 }
+              </td>
+              <td><code>${row.actor}</code></td>
+              <td>
+                ${row.what.map(
+                  (w, i) =>
+                    html`${i > 0 ? '; ' : ''}${say.other(`web:case.audit.action.${w.action}`, w.action)}${
+                      w.detail === undefined ? '' : html` <code>${w.detail}</code>`
+                    }${w.count > 1 ? ` ${say('case.audit.times', { count: w.count })}` : ''}`,
+                )}
               </td>
             </tr>`,
         )}
