@@ -111,11 +111,11 @@ export class LotseSystem implements IntakeSystem {
   /** Bytes of a person's session: the JSON, and as stored (sealed); 0 when there is none. */
   async sessionBytes(person: number): Promise<{ plain: number; sealed: number }> {
     const key = `console:${LotseSystem.user(person)}`;
-    const sealed = await this.redis.get(this.app.store.keys(key).session);
+    const sealed = await this.redis.getBuffer(this.app.store.keys(key).session);
     const plain = sealed === null ? undefined : this.#seal.open(sealed, sessionContext(key));
     return {
       plain: plain === undefined ? 0 : Buffer.byteLength(plain),
-      sealed: sealed === null ? 0 : Buffer.byteLength(sealed),
+      sealed: sealed?.byteLength ?? 0,
     };
   }
 
