@@ -9,6 +9,7 @@ import { createLogger } from '../src/bot/logger.ts';
 import { connectRedis, type RedisHandle } from '../src/infra/redis/connect.ts';
 import { sessionContext } from '../src/infra/redis/conversation-store.ts';
 import { StateSeal } from '../src/bot/state-seal.ts';
+import { generateStaffKeyPair, type StaffKeyPair } from '../src/staff/seal.ts';
 import type { InboundEvent, OutboundMessage } from '../src/bot/types.ts';
 import { benchConfig } from './support/config.ts';
 import type { CaseNotice } from '../src/staff/ports.ts';
@@ -64,8 +65,19 @@ export class LotseSystem implements IntakeSystem {
     });
   }
 
-  /** Starts Lotse on the Redis at `url` under `prefix`, with its workers unless told not to. */
-  static async start(url: string, prefix: string, workers = true): Promise<LotseSystem> {
+  /**
+   * Starts Lotse on the Redis at `url` under `prefix`, with its workers unless told not to. Processes
+   * that share a prefix (replicas) must share `keys` too; alone, it makes its own.
+   */
+  static async start(
+    url: string,
+    prefix: string,
+    workers = true,
+    keys: { readonly sessionKey: string; readonly staff: StaffKeyPair } = {
+      sessionKey: StateSeal.generateKey(),
+      staff: generateStaffKeyPair(),
+    },
+  ): Promise<LotseSystem> {
     const config = benchConfig(url, prefix);
     const logger = createLogger('silent');
     const handle = await connectRedis({
@@ -74,8 +86,8 @@ export class LotseSystem implements IntakeSystem {
       dataDir: config.DATA_DIR,
       logger,
     });
-    const sessionKey = StateSeal.generateKey();
-    const app = createApp(config, handle.redis, logger, { sessionKey });
+    const { sessionKey } = keys;
+    const app = createApp(config, handle.redis, logger, { sessionKey, keys: keys.staff });
     const channel = new NotingChannel();
     const system = new LotseSystem(handle, app, channel, StateSeal.fromKeyring(sessionKey));
     await app.addChannel(channel);
