@@ -469,7 +469,7 @@ ${bySteps}
   \`bot.api\` do not reach). Its texts are in the code; it has no sealing, no inbox, no
   de-duplication, no rate limit and no staff channel – it does less per step than Lotse.
 - Each system runs in a process of its own (bench/system-run.ts): CPU is that process's time
-  divided by wall time (1.00 = one core busy), peak RSS is sampled every 25 ms, Redis commands
+  divided by wall time (1.00 = one core busy), peak RSS is sampled every 100 ms, Redis commands
   are every command any of its connections sent (bot, queue and workers).
 - **Saturation**: all N people start at once; each sends its next step as soon as the answer to
   the last is out. **Realistic**: ${r.lotse.realistic.people} people each wait 0–2 s (1 s on
