@@ -202,7 +202,7 @@ export function rows(r: RunResults): Row[] {
     ],
     [
       'cases made / expected',
-      `${r.lotse.cases.made} / ${r.lotse.cases.expected}`,
+      `${r.lotse.cases.made} / ${r.lotse.cases.expected}; ${r.replicas.processes} processes ${r.replicas.cases.made} / ${r.replicas.cases.expected}`,
       `${r.alternative.cases.made} / ${r.alternative.cases.expected}`,
       '',
       '',
@@ -364,8 +364,9 @@ export function holdsBack(r: RunResults): string[] {
       (waited
         ? `In the saturated run the process kept only ${f2(L.cores)} cores busy: the rest of the time it waited – for its Redis round trips (three scripts per step, one after the other for each person) and, with a load average of ${f2(r.machine.loadBefore)} on ${r.machine.cores} cores, for a CPU at all. On this run the engine's own work was not the limit.`
         : `In the saturated run the process kept ${f2(L.cores)} cores busy: the engine's CPU is the limit. Node runs it on one thread; more throughput on one machine means more bot processes (\`--role bot\`) on the same Redis, which the store is built for (a lock and an inbox per conversation).`),
-    `- **Where the CPU goes.** A profile of the saturated run (\`node --cpu-prof bench/system-run.ts lotse '{…}'\`) spreads it over rendering replies with i18next, sealing and opening the session (AES-GCM, a random nonce, base64url), JSON and zod, ioredis and garbage collection, with no single hot spot left; formatting days built a new \`Intl.DateTimeFormat\` per call until this benchmark found it (now one per language).`,
-    `- **Redis is far away.** The pipelined ceiling allows ${f0(limit)} steps/s at Lotse's ${f2(L.commandsPerStep)} commands per step (unpipelined: ${f0(allowed(r.limit.unpipelined, L.commandsPerStep))}); Lotse reached ${ratio(L.stepsPerSecond, limit)} of it. Half of the limit would take several bot processes on more cores than this machine has: one Node process cannot drive Redis that hard.`,
+    `- **Where the CPU goes.** A profile of the saturated run (\`node --cpu-prof bench/system-run.ts lotse '{…}'\`) has no single hot spot left: about a third is talking to Redis (ioredis building commands and the socket writes of each pipeline flush – three scripts per step), then AES-GCM (a cipher per value sealed or opened: the event, the session, the replies), JSON and zod, the engine and flows, garbage collection. This benchmark found two things and they are gone: formatting days built a new \`Intl.DateTimeFormat\` per call (now one per language), and i18next looked up and interpolated every sentence on every step, a tenth of the CPU (now each sentence without parameters once per process).`,
+    `- **One core per process.** Node runs the engine on one thread, so one process cannot use the second core; two processes on the same Redis prefix can, safely: a lock and an inbox per conversation keep each person's messages in order whichever process takes them (src/infra/redis/replicas.ts). As ${r.replicas.processes} processes, Lotse carried ${f0(r.replicas.stepsPerSecond)} steps/s with ${f2(r.replicas.cores)} cores busy (one process: ${f0(L.stepsPerSecond)}), ${ratio(r.replicas.stepsPerSecond, A.stepsPerSecond)} the alternative. The alternative cannot run as two processes on one chat's state: \`@grammyjs/conversations\` replays a conversation from the updates it stored, and only grammY's \`sequentialize\` keeps one chat's updates in order – inside one process – so two processes could interleave and lose an answer; it is measured as one process, as it would be deployed.`,
+    `- **Redis is far away.** The pipelined ceiling allows ${f0(limit)} steps/s at Lotse's ${f2(L.commandsPerStep)} commands per step (unpipelined: ${f0(allowed(r.limit.unpipelined, L.commandsPerStep))}); Lotse reached ${ratio(L.stepsPerSecond, limit)} of it with one process and ${ratio(r.replicas.stepsPerSecond, limit)} with ${r.replicas.processes}. The ceiling is Redis alone with a client that does nothing but send; a step also seals, parses, runs the flow and renders, and on ${r.machine.cores} cores Redis, the bot processes and the people driving them share the same CPUs. Half of the limit needs more bot processes than this machine has cores for.`,
     `- **Bytes per idle session.** A session halfway through the intake is ${f0(idle.plain ?? NaN)} bytes of JSON (the answers so far and the question stack); sealed – as bytes, with a tag byte, key id, nonce and authentication tag (35 bytes; no base64 since Redis keeps bytes as they are, no compression so that the length shows nothing but the length) – it is ${f0(idle.sealed ?? NaN)} bytes, and Redis keeps it in ${f0(idle.state)} bytes with its key (its allocator rounds up). What is left is the person's answers: only fewer answers or compression could shrink it. Every event also leaves a de-duplication key for a day and the rate counter, so the whole conversation takes ${f0(idle.all)} bytes until those expire; the alternative keeps ${f0(r.alternative.idleSession.all)} bytes, because the plugin stores every update and API result of the conversation to replay it.`,
     `- **The tail under the realistic load.** Lotse's p99 was ${f1(r.lotse.realistic.p99)} ms at a median of ${f1(r.lotse.realistic.p50)} ms; a bare PING to Redis from the same process had a p99 of ${f1(r.lotse.ping.p99)} ms meanwhile (${f1(r.alternative.ping.p99)} ms during the alternative's run). ` +
       (r.lotse.ping.p99 > 10
@@ -472,7 +473,10 @@ ${bySteps}
   divided by wall time (1.00 = one core busy), peak RSS is sampled every 100 ms, Redis commands
   are every command any of its connections sent (bot, queue and workers).
 - **Saturation**: all N people start at once; each sends its next step as soon as the answer to
-  the last is out. **Realistic**: ${r.lotse.realistic.people} people each wait 0–2 s (1 s on
+  the last is out. **Lotse as ${r.replicas.processes} processes** (bench/replicas.ts,
+  bench/replica-run.ts): the headline saturation with the people split between ${r.replicas.processes}
+  processes on the same Redis prefix and keys, started together; steps per second are all steps
+  over the slowest process's time, cores busy all their CPU time over that time. **Realistic**: ${r.lotse.realistic.people} people each wait 0–2 s (1 s on
   average) before every step.
 - **The limit** (bench/redis-limit.ts): a 600-byte \`SET … EX\` from ${r.limit.connections}
   connections, one command per round trip and in pipelines of ${r.limit.batch}, divided by Lotse's
@@ -485,6 +489,11 @@ ${bySteps}
   the real webhook server of the Telegram channel and times them until the reply's \`sendMessage\`
   leaves through the API transformers. Start-up is \`node src/main.ts --jsonl\` from spawn to the
   answer to its first line.
+- **Matrix memory** (bench/matrix-memory.ts, \`--matrix N\`): the program as \`npm start\` runs
+  it with Matrix configured, against the Synapse at SYNAPSE_URL; people (matrix-js-sdk with Rust
+  crypto, as Element) open encrypted direct chats and walk the intake over and over, each message
+  waiting for its replies. The program runs with \`--inspect\` on loopback; at each checkpoint the
+  people pause, a full GC runs through the inspector and \`process.memoryUsage()\` is read.
 
 ${holdsBack(r).join('\n')}
 `;
