@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
+import * as prettier from 'prettier';
 import { StateSeal } from '../src/bot/state-seal.ts';
 import { generateStaffKeyPair } from '../src/staff/seal.ts';
 import { MatrixUser, typed, type BotMessage } from '../test/adapters/matrix/harness/matrix-user.ts';
@@ -37,9 +38,11 @@ const KEPT = resolve(ROOT, 'docs', 'benchmark-matrix.json');
 /** Now, as the benchmark writes dates. */
 export const today = (): string => new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
 
-/** Keeps Matrix figures for later runs. */
-export function keepMatrixFigures(figures: StoredMatrixMemory): void {
-  writeFileSync(KEPT, `${JSON.stringify({ ...figures, fresh: undefined }, null, 2)}\n`);
+/** Keeps Matrix figures for later runs, formatted as `npm test` checks it. */
+export async function keepMatrixFigures(figures: StoredMatrixMemory): Promise<void> {
+  const json = JSON.stringify({ ...figures, fresh: undefined });
+  const config = (await prettier.resolveConfig(KEPT)) ?? {};
+  writeFileSync(KEPT, await prettier.format(json, { ...config, filepath: KEPT }));
 }
 
 /** The Matrix figures an earlier run kept, if any. */

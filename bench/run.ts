@@ -189,7 +189,7 @@ async function main(): Promise<void> {
         say,
       });
       matrix = { ...measured, date: today(), fresh: true };
-      if (options.write) keepMatrixFigures(matrix);
+      if (options.write) await keepMatrixFigures(matrix);
     } else matrix = keptMatrixFigures();
     const results: RunResults = {
       command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
