@@ -70,7 +70,12 @@ async function main(options: ReplicaOptions): Promise<void> {
     cases: system.cases,
   };
   await system.stop();
-  process.stdout.write(`${JSON.stringify(report)}\n`);
+  // A pipe is written asynchronously: exit only once the whole line is out.
+  await new Promise<void>((done) => {
+    process.stdout.write(`${JSON.stringify(report)}\n`, () => {
+      done();
+    });
+  });
 }
 
 const [json] = process.argv.slice(2);
