@@ -32,6 +32,11 @@ let nextPerson = 0;
 /** Fresh person numbers, never used before in this process (every load starts new intakes). */
 const people = (n: number): number[] => Array.from({ length: n }, () => nextPerson++);
 
+/** Numbers people from `first` on: processes sharing one Redis prefix must not share a person. */
+export function startPeopleAt(first: number): void {
+  nextPerson = first;
+}
+
 async function walk(
   system: IntakeSystem,
   person: number,

@@ -9,6 +9,7 @@ import { createLogger } from '../src/bot/logger.ts';
 import { connectRedis, type RedisHandle } from '../src/infra/redis/connect.ts';
 import { sessionContext } from '../src/infra/redis/conversation-store.ts';
 import { StateSeal } from '../src/bot/state-seal.ts';
+import { generateStaffKeyPair, type StaffKeyPair } from '../src/staff/seal.ts';
 import type { InboundEvent, OutboundMessage } from '../src/bot/types.ts';
 import { benchConfig } from './support/config.ts';
 import type { CaseNotice } from '../src/staff/ports.ts';
@@ -64,8 +65,19 @@ export class LotseSystem implements IntakeSystem {
     });
   }
 
-  /** Starts Lotse on the Redis at `url` under `prefix`, with its workers unless told not to. */
-  static async start(url: string, prefix: string, workers = true): Promise<LotseSystem> {
+  /**
+   * Starts Lotse on the Redis at `url` under `prefix`, with its workers unless told not to. Processes
+   * that share a prefix (replicas) must share `keys` too; alone, it makes its own.
+   */
+  static async start(
+    url: string,
+    prefix: string,
+    workers = true,
+    keys: { readonly sessionKey: string; readonly staff: StaffKeyPair } = {
+      sessionKey: StateSeal.generateKey(),
+      staff: generateStaffKeyPair(),
+    },
+  ): Promise<LotseSystem> {
     const config = benchConfig(url, prefix);
     const logger = createLogger('silent');
     const handle = await connectRedis({
@@ -74,8 +86,8 @@ export class LotseSystem implements IntakeSystem {
       dataDir: config.DATA_DIR,
       logger,
     });
-    const sessionKey = StateSeal.generateKey();
-    const app = createApp(config, handle.redis, logger, { sessionKey });
+    const { sessionKey } = keys;
+    const app = createApp(config, handle.redis, logger, { sessionKey, keys: keys.staff });
     const channel = new NotingChannel();
     const system = new LotseSystem(handle, app, channel, StateSeal.fromKeyring(sessionKey));
     await app.addChannel(channel);
@@ -111,11 +123,11 @@ export class LotseSystem implements IntakeSystem {
   /** Bytes of a person's session: the JSON, and as stored (sealed); 0 when there is none. */
   async sessionBytes(person: number): Promise<{ plain: number; sealed: number }> {
     const key = `console:${LotseSystem.user(person)}`;
-    const sealed = await this.redis.get(this.app.store.keys(key).session);
+    const sealed = await this.redis.getBuffer(this.app.store.keys(key).session);
     const plain = sealed === null ? undefined : this.#seal.open(sealed, sessionContext(key));
     return {
       plain: plain === undefined ? 0 : Buffer.byteLength(plain),
-      sealed: sealed === null ? 0 : Buffer.byteLength(sealed),
+      sealed: sealed?.byteLength ?? 0,
     };
   }
 

@@ -15,7 +15,21 @@ import { parseArgs, promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import * as prettier from 'prettier';
 import { measureRedisLimit } from './redis-limit.ts';
-import { markdown, plot, textTable, type Machine, type RunResults } from './report.ts';
+import { measureReplicas } from './replicas.ts';
+import {
+  keepMatrixFigures,
+  keptMatrixFigures,
+  measureMatrixMemory,
+  today,
+} from './matrix-memory.ts';
+import {
+  markdown,
+  plot,
+  textTable,
+  type Machine,
+  type RunResults,
+  type StoredMatrixMemory,
+} from './report.ts';
 import type { SystemName, SystemReport, SystemRunOptions } from './system-run.ts';
 import { measureStartup, measureWebhook } from './whole-path.ts';
 
@@ -24,6 +38,11 @@ const USAGE = `usage: npm run bench -- [options]
                  runs a tenth and three tenths of them
   --realistic N  people in conversation in the realistic run, ~1 message/s each (default: --people)
   --quick        a short run to try the benchmark: fewer repetitions of the side measurements
+  --matrix N     also measure the Matrix process's memory over N messages (10000 for the figure
+                 of issue 16) against the Synapse at SYNAPSE_URL; long (minutes per thousand
+                 messages). Its figures are kept in docs/benchmark-matrix.json and shown, with their
+                 date, by later runs without --matrix (so does \`node bench/matrix-memory.ts N\`)
+  --matrix-people P  people in encrypted direct chats for --matrix (default 10)
   --no-write     print only; leave docs/BENCHMARKS.md and the plot alone
   -h, --help     this text
 The default run takes about 2–3 minutes on 2 cores. REDIS_URL selects the Redis.`;
@@ -36,6 +55,9 @@ interface Options {
   readonly realistic: number;
   readonly quick: boolean;
   readonly write: boolean;
+  /** Messages for the Matrix memory measurement; 0: not measured in this run. */
+  readonly matrix: number;
+  readonly matrixPeople: number;
 }
 
 function readOptions(): Options {
@@ -46,6 +68,8 @@ function readOptions(): Options {
         people: { type: 'string' },
         realistic: { type: 'string' },
         quick: { type: 'boolean', default: false },
+        matrix: { type: 'string' },
+        'matrix-people': { type: 'string' },
         'no-write': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -58,11 +82,11 @@ function readOptions(): Options {
     console.log(USAGE);
     process.exit(0);
   }
-  const whole = (raw: string | undefined, name: string, fallback: number): number => {
+  const whole = (raw: string | undefined, name: string, fallback: number, least = 10): number => {
     if (raw === undefined) return fallback;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < 10) {
-      console.error(`bench: --${name} must be a whole number ≥ 10\n${USAGE}`);
+    if (!Number.isInteger(n) || n < least) {
+      console.error(`bench: --${name} must be a whole number ≥ ${least}\n${USAGE}`);
       process.exit(2);
     }
     return n;
@@ -73,6 +97,8 @@ function readOptions(): Options {
     realistic: whole(values.realistic, 'realistic', people),
     quick: values.quick,
     write: !values['no-write'],
+    matrix: whole(values.matrix, 'matrix', 0),
+    matrixPeople: whole(values['matrix-people'], 'matrix-people', 10, 1),
   };
 }
 
@@ -144,22 +170,45 @@ async function main(): Promise<void> {
     });
     say('Lotse: saturation, realistic load, bytes …');
     const lotse = await runSystem('lotse', systemOptions('lotse'));
+    say('Lotse as 2 processes on one prefix: saturation …');
+    const replicas = await measureReplicas(url, `${prefix}-replicas`, options.people, 2);
     say('grammY + conversations: the same …');
     const alternative = await runSystem('alternative', systemOptions('alternative'));
     say('Telegram webhook path …');
     const webhook = await measureWebhook(url, `${prefix}-webhook`, options.quick ? 16 : 100);
     say('start-up …');
     const startupMs = await measureStartup(url, `${prefix}-startup`, options.quick ? 1 : 3);
+    let matrix: StoredMatrixMemory | undefined;
+    if (options.matrix > 0) {
+      say(`Matrix: ${options.matrix} messages through Synapse …`);
+      try {
+        const measured = await measureMatrixMemory({
+          redisUrl: url,
+          prefix: `${prefix}-matrix`,
+          messages: options.matrix,
+          people: options.matrixPeople,
+          say,
+        });
+        matrix = { ...measured, date: today(), fresh: true };
+        if (options.write) await keepMatrixFigures(matrix);
+      } catch (error) {
+        // The rest of the run stands; the table shows the figures kept from before, if any.
+        say(`Matrix: failed – ${error instanceof Error ? error.message : String(error)}`);
+        matrix = keptMatrixFigures();
+      }
+    } else matrix = keptMatrixFigures();
     const results: RunResults = {
       command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-      date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+      date: today(),
       seconds: (performance.now() - t0) / 1000,
       machine: await machine(redis, loadBefore),
       lotse,
+      replicas,
       alternative,
       limit,
       webhook,
       startupMs,
+      ...(matrix === undefined ? {} : { matrix }),
     };
     console.log(`\n${textTable(results)}\n`);
     if (options.write) {

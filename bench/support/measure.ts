@@ -61,13 +61,13 @@ export interface PhaseCost {
   readonly commands: number;
 }
 
-/** Runs `body`, sampling memory every 25 ms, and returns its result with what it cost. */
+/** Runs `body`, sampling memory every 100 ms, and returns its result with what it cost. */
 export async function measured<T>(body: () => Promise<T>): Promise<{ value: T; cost: PhaseCost }> {
   globalThis.gc?.();
   let peakRss = process.memoryUsage.rss();
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
-  }, 25);
+  }, 100);
   const commands = redisCommands();
   const cpu = process.cpuUsage();
   const t0 = performance.now();

@@ -42,6 +42,9 @@ export interface TranslatorOptions {
   readonly values?: Partial<TextValues>;
 }
 
+/** Sentences without parameters remembered at most (the locales have far fewer keys). */
+const PLAIN_CACHE_LIMIT = 10_000;
+
 /** Translates Texts. One instance per process (or per test), never a module singleton. */
 export class Translator {
   readonly #i18n: i18n;
@@ -50,6 +53,12 @@ export class Translator {
 
   /** Times as shown, in the configured time zone. */
   readonly time: LocalTime;
+
+  /**
+   * Sentences of texts without parameters, by language and key: the resources and the values
+   * filled in never change after start-up, so each is looked up and interpolated once.
+   */
+  readonly #plain = new Map<string, string>();
 
   private constructor(instance: i18n, values: TextValues) {
     this.#i18n = instance;
@@ -96,6 +105,16 @@ export class Translator {
 
   /** The sentence for a Text; a missing key shows the key itself (caught by the locale tests). */
   t(lang: Language, value: Text): string {
+    if (value.params === undefined || Object.keys(value.params).length === 0) {
+      const id = `${lang}\u0000${value.key}`;
+      let sentence = this.#plain.get(id);
+      if (sentence === undefined) {
+        sentence = this.#i18n.t(value.key, { lng: lang, ...this.#privacy[lang] });
+        // Keys come from the code, but a bound keeps a bug that makes keys from input harmless.
+        if (this.#plain.size < PLAIN_CACHE_LIMIT) this.#plain.set(id, sentence);
+      }
+      return sentence;
+    }
     const params: Record<string, string | number> = {};
     for (const [name, param] of Object.entries(value.params ?? {})) {
       if (typeof param === 'string' || typeof param === 'number') params[name] = param;

@@ -29,6 +29,22 @@ describe('the retention periods the texts promise', () => {
     }
   });
 
+  it('stay each translator`s own when sentences are remembered, in each language', () => {
+    const consent = { key: 'intake:consent.text' };
+    const short = Translator.create({ values: { draftDays: 3 } });
+    const long = Translator.create({ values: { draftDays: 21 } });
+    for (let round = 0; round < 2; round++) {
+      expect(short.t('de', consent)).toContain('nach 3 Tagen');
+      expect(long.t('de', consent)).toContain('nach 21 Tagen');
+      expect(short.t('en', consent)).toContain('after 3 days');
+      expect(long.t('en', consent)).toContain('after 21 days');
+    }
+    // A text with parameters is filled in each time.
+    const status = (caseRef: string) => ({ key: 'case:status.unknown', params: { caseRef } });
+    expect(short.t('de', status('A-1'))).toContain('A-1');
+    expect(short.t('de', status('B-2'))).toContain('B-2');
+  });
+
   it('default to the configuration`s defaults', () => {
     const text = Translator.create().t('de', { key: 'intake:consent.text' });
     expect(text).toContain('nach 7 Tagen');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StateSeal } from '../../src/bot/state-seal.ts';
+import { sealedAsBefore } from '../support/sealed-as-before.ts';
 
 const DRAFT = JSON.stringify({ description: 'Drohung, Tel. +49 170 4711', email: 'a@b.de' });
 
@@ -7,19 +8,38 @@ describe('StateSeal (sessions and inbox events at rest)', () => {
   const key = StateSeal.generateKey();
   const seal = StateSeal.fromKeyring(key);
 
-  it('seals to a tagged value without the plain text, and opens it again', () => {
+  it('seals to binary without the plain text, 35 bytes longer, and opens it again', () => {
     const sealed = seal.seal(DRAFT, 'session\u0000telegram:1');
-    expect(sealed).toMatch(/^s1\.[\w-]{8}\.[\w-]+$/);
+    expect(sealed[0]).toBe(0xa5);
+    // Tag byte, key id (6), nonce (12), the text's own length, authentication tag (16).
+    expect(sealed.byteLength).toBe(Buffer.byteLength(DRAFT) + 35);
     expect(StateSeal.isSealed(sealed)).toBe(true);
-    expect(sealed).not.toContain('4711');
-    expect(Buffer.from(sealed.split('.')[2] ?? '', 'base64url').toString('latin1')).not.toContain(
-      '4711',
-    );
+    expect(sealed.toString('latin1')).not.toContain('4711');
+    expect(sealed.toString('latin1')).not.toContain('description');
     expect(seal.open(sealed, 'session\u0000telegram:1')).toBe(DRAFT);
   });
 
+  it('keeps text outside ASCII and the empty text as they were', () => {
+    const german = JSON.stringify({ text: 'Drohung: „Wir wissen, wo du wohnst.“ – ÄÖÜß 🙂' });
+    expect(seal.open(seal.seal(german, 'c'), 'c')).toBe(german);
+    expect(seal.open(seal.seal('', 'c'), 'c')).toBe('');
+  });
+
+  it('opens values an earlier version sealed in the text format, as text or as bytes', () => {
+    const before = sealedAsBefore(key, DRAFT, 'session\u0000telegram:1');
+    expect(StateSeal.isSealed(before)).toBe(true);
+    expect(StateSeal.isSealed(Buffer.from(before))).toBe(true);
+    expect(seal.open(before, 'session\u0000telegram:1')).toBe(DRAFT);
+    expect(seal.open(Buffer.from(before), 'session\u0000telegram:1')).toBe(DRAFT);
+    // Bound to its conversation and key as before.
+    expect(seal.open(before, 'session\u0000telegram:2')).toBeUndefined();
+    expect(
+      StateSeal.fromKeyring(StateSeal.generateKey()).open(before, 'session\u0000telegram:1'),
+    ).toBeUndefined();
+  });
+
   it('uses a fresh nonce each time: the same draft never seals the same way twice', () => {
-    expect(seal.seal(DRAFT, 'c')).not.toBe(seal.seal(DRAFT, 'c'));
+    expect(seal.seal(DRAFT, 'c').equals(seal.seal(DRAFT, 'c'))).toBe(false);
   });
 
   it('refuses a value moved to another conversation or used as another kind of value', () => {
@@ -30,14 +50,22 @@ describe('StateSeal (sessions and inbox events at rest)', () => {
 
   it('refuses a changed value, a cut one, plain JSON and garbage', () => {
     const sealed = seal.seal(DRAFT, 'c');
-    const body = Buffer.from(sealed.split('.')[2] ?? '', 'base64url');
-    body[20] = (body[20] ?? 0) ^ 1;
-    const flipped = `${sealed.split('.').slice(0, 2).join('.')}.${body.toString('base64url')}`;
-    expect(seal.open(flipped, 'c')).toBeUndefined();
-    expect(seal.open(sealed.slice(0, 20), 'c')).toBeUndefined();
+    for (const at of [1, 10, 25, sealed.byteLength - 1]) {
+      const flipped = Buffer.from(sealed);
+      flipped[at] = (flipped[at] ?? 0) ^ 1;
+      expect(seal.open(flipped, 'c')).toBeUndefined();
+    }
+    expect(seal.open(sealed.subarray(0, 20), 'c')).toBeUndefined();
+    expect(seal.open(sealed.subarray(0, 34), 'c')).toBeUndefined();
+    expect(seal.open(Buffer.from([0xa5]), 'c')).toBeUndefined();
+    expect(seal.open(Buffer.alloc(0), 'c')).toBeUndefined();
     expect(seal.open(DRAFT, 'c')).toBeUndefined();
+    expect(seal.open(Buffer.from(DRAFT), 'c')).toBeUndefined();
     expect(seal.open('s1.x.y.z', 'c')).toBeUndefined();
+    const before = sealedAsBefore(key, DRAFT, 'c');
+    expect(seal.open(`${before.slice(0, -4)}AAAA`, 'c')).toBeUndefined();
     expect(StateSeal.isSealed(DRAFT)).toBe(false);
+    expect(StateSeal.isSealed(Buffer.from(DRAFT))).toBe(false);
   });
 
   it('opens old values during a rotation (new,old) and seals with the new key only', () => {

@@ -31,7 +31,7 @@ const seal = StateSeal.fromKeyring(StateSeal.generateKey());
 
 /** The stored session of a conversation, opened as the store would. */
 async function readSession(client: Redis, redisKey: string, key: string): Promise<Loaded> {
-  const raw = await client.get(redisKey);
+  const raw = await client.getBuffer(redisKey);
   return loadSession(raw === null ? null : (seal.open(raw, sessionContext(key)) ?? null));
 }
 

@@ -33,7 +33,7 @@ describe('kill -9 and restart', () => {
     }).keys(`console:${user}`).session;
   /** The stored session of a console user, opened with the shared key. */
   const storedSession = async (user: string) => {
-    const raw = await redis.client.get(sessionKey(user));
+    const raw = await redis.client.getBuffer(sessionKey(user));
     return loadSession(
       raw === null ? null : (seal.open(raw, sessionContext(`console:${user}`)) ?? null),
     );

@@ -104,7 +104,7 @@ describe('unfinished reports in Redis', () => {
       user: 'legacy',
       text: Translator.create().t('en', text('common:menu.prompt')),
     });
-    const raw = (await redis.client.get(redisKey)) ?? '';
+    const raw = (await redis.client.getBuffer(redisKey)) ?? Buffer.alloc(0);
     expect(StateSeal.isSealed(raw)).toBe(true);
     expect(await everythingUnder(redis.client, redis.prefix)).not.toContain(MARKER);
     const loaded = loadSession(seal.open(raw, sessionContext(key)) ?? null);

@@ -38,7 +38,7 @@ async function caseState(redis: Redis, prefix: string): Promise<Map<string, stri
         const type = await redis.type(key);
         const value =
           type === 'string'
-            ? await redis.get(key)
+            ? ((await redis.getBuffer(key))?.toString('base64') ?? null)
             : type === 'hash'
               ? JSON.stringify(Object.entries(await redis.hgetall(key)).sort())
               : type === 'list'

@@ -272,14 +272,21 @@ export function conversationStoreContract(name: string, make: StoreFactory): voi
     it('lists the conversations with waiting events for the sweeper', async () => {
       const s = store();
       expect(await collect(s.waiting())).toEqual([]);
-      const a = await s.begin('console:a', 'e1', ev(1));
+      await s.begin('console:a', 'e1', ev(1));
       await s.begin('matrix:@b:example.org', 'e1', ev(2));
       await s.begin('telegram:42', 'e1', ev(3));
       expect((await collect(s.waiting())).sort()).toEqual(
         ['console:a', 'matrix:@b:example.org', 'telegram:42'].sort(),
       );
+      // Listing scans the whole keyspace of a shared Redis and may outlast the short lock: the
+      // event is handled by whoever holds the lock once it is free again (as the sweeper would).
+      let a = await s.begin('console:a');
+      for (let i = 0; a.kind === 'busy' && i < 40; i++) {
+        await sleep(25);
+        a = await s.begin('console:a');
+      }
       if (a.kind !== 'go') throw new Error(a.kind);
-      await s.commit('console:a', a.token, '{}');
+      expect(await s.commit('console:a', a.token, '{}')).toEqual({ kind: 'done' });
       expect((await collect(s.waiting())).sort()).toEqual(['matrix:@b:example.org', 'telegram:42']);
     });
   });

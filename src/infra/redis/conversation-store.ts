@@ -129,14 +129,25 @@ redis.call('LSET', KEYS[1], ARGV[1], ARGV[3])
 return 1
 `;
 
+/** The scripts in their Buffer form (ioredis defines `<name>Buffer`): sealed values are binary. */
+type Arg = string | number | Buffer;
 interface ScriptedRedis extends Redis {
-  lotseBegin(...args: (string | number)[]): Promise<string[]>;
-  lotseCommit(...args: (string | number)[]): Promise<string[]>;
-  lotseCharge(...args: (string | number)[]): Promise<(string | string[])[]>;
-  lotseSettle(...args: (string | number)[]): Promise<string[]>;
-  lotseSealValue(...args: (string | number)[]): Promise<number>;
-  lotseSealItem(...args: (string | number)[]): Promise<number>;
+  lotseBeginBuffer(...args: Arg[]): Promise<Buffer[]>;
+  lotseCommitBuffer(...args: Arg[]): Promise<Buffer[]>;
+  lotseChargeBuffer(...args: Arg[]): Promise<(Buffer | Buffer[])[]>;
+  lotseSettleBuffer(...args: Arg[]): Promise<Buffer[]>;
+  lotseSealValue(...args: Arg[]): Promise<number>;
+  lotseSealItem(...args: Arg[]): Promise<number>;
 }
+
+const EMPTY = Buffer.alloc(0);
+/** The first element of a script's reply: what happened. */
+const what = (reply: readonly Buffer[]): string => reply[0]?.toString('latin1') ?? '';
+/** An element of a script's reply, undefined when absent or empty. */
+const value = (reply: readonly Buffer[], index: number): Buffer | undefined => {
+  const item = reply[index];
+  return item === undefined || item.byteLength === 0 ? undefined : item;
+};
 
 /** What a sealed value is, bound to its conversation: a session cannot pass for an event or move. */
 export const sessionContext = (key: string): string => `session\u0000${key}`;
@@ -152,7 +163,9 @@ export const outboxContext = (key: string): string => `outbox\u0000${key}`;
  * share a hash tag, so the scripts also run on Redis Cluster.
  *
  * Sessions (with their draft answers), inbox events and outbox replies are sealed before they reach Redis and
- * opened when they come back (src/bot/state-seal.ts): the scripts move ciphertext only.
+ * opened when they come back (src/bot/state-seal.ts): the scripts move ciphertext only, as bytes
+ * (no base64). Values sealed in the earlier text format are still opened and are replaced by the
+ * binary format when next written.
  */
 export class RedisConversationStore implements ConversationStore {
   readonly #redis: ScriptedRedis;
@@ -195,11 +208,11 @@ export class RedisConversationStore implements ConversationStore {
   ): Promise<BeginResult> {
     const k = this.keys(key);
     const token = randomBytes(12).toString('base64url');
-    const sealed = event === undefined ? '' : this.#o.seal.seal(event, eventContext(key));
+    const sealed = event === undefined ? EMPTY : this.#o.seal.seal(event, eventContext(key));
     // Usually the head is the event just queued: what was sealed here need not be opened again.
-    const openHead = (head: string | undefined): string =>
-      event !== undefined && head === sealed ? event : this.#openEvent(key, head);
-    const reply = await this.#redis.lotseBegin(
+    const openHead = (head: Buffer): string =>
+      event !== undefined && head.equals(sealed) ? event : this.#openEvent(key, head);
+    const reply = await this.#redis.lotseBeginBuffer(
       k.session,
       k.inbox,
       k.lock,
@@ -216,38 +229,42 @@ export class RedisConversationStore implements ConversationStore {
       this.#inboxSeconds(),
       options.counted === true ? '1' : '0',
     );
-    switch (reply[0]) {
+    const kind = what(reply);
+    switch (kind) {
       case 'duplicate':
         return { kind: 'duplicate' };
       case 'rate':
         return {
           kind: 'rate-limited',
-          notify: reply[1] === '1',
-          session: this.#openSession(key, reply[2]),
+          notify: reply[1]?.toString('latin1') === '1',
+          session: this.#openSession(key, value(reply, 2)),
         };
       case 'busy':
         return { kind: 'busy' };
       case 'empty':
         return { kind: 'empty' };
-      case 'go':
+      case 'go': {
+        const head = value(reply, 1);
+        const outbox = value(reply, 3);
         return {
           kind: 'go',
           token,
           // Only replies left waiting: the inbox may be empty.
-          event: reply[1] === '' ? '' : openHead(reply[1]),
-          session: this.#openSession(key, reply[2]),
-          ...(reply[3] === undefined || reply[3] === ''
+          event: head === undefined ? '' : openHead(head),
+          session: this.#openSession(key, value(reply, 2)),
+          ...(outbox === undefined
             ? {}
-            : { outbox: this.#open(reply[3], outboxContext(key), 'outbox') }),
+            : { outbox: this.#open(outbox, outboxContext(key), 'outbox') }),
         };
+      }
       default:
-        throw new Error(`unexpected begin reply ${String(reply[0])}`);
+        throw new Error(`unexpected begin reply ${kind}`);
     }
   }
 
   async charge(key: string): Promise<ChargeResult> {
     const k = this.keys(key);
-    const reply = await this.#redis.lotseCharge(
+    const reply = await this.#redis.lotseChargeBuffer(
       k.session,
       k.rate,
       k.told,
@@ -256,20 +273,23 @@ export class RedisConversationStore implements ConversationStore {
       this.#o.rateWindowMs,
       CHARGE_QUEUED_MAX,
     );
-    const [kind, first, second] = reply;
+    const [head, first, second] = reply;
+    const kind = Buffer.isBuffer(head) ? head.toString('latin1') : '';
+    const one = (item: Buffer | Buffer[] | undefined): Buffer | undefined =>
+      Buffer.isBuffer(item) && item.byteLength > 0 ? item : undefined;
     if (kind === 'ok')
       return {
         kind: 'ok',
-        session: this.#openSession(key, typeof first === 'string' ? first : undefined),
+        session: this.#openSession(key, one(first)),
         queued: (Array.isArray(second) ? second : []).map((e) => this.#openEvent(key, e)),
       };
     if (kind === 'rate')
       return {
         kind: 'rate-limited',
-        notify: first === '1',
-        session: this.#openSession(key, typeof second === 'string' ? second : undefined),
+        notify: Buffer.isBuffer(first) && first.toString('latin1') === '1',
+        session: this.#openSession(key, one(second)),
       };
-    throw new Error(`unexpected charge reply ${String(kind)}`);
+    throw new Error(`unexpected charge reply ${kind}`);
   }
 
   async commit(
@@ -279,19 +299,19 @@ export class RedisConversationStore implements ConversationStore {
     outbox?: string,
   ): Promise<CommitResult> {
     const k = this.keys(key);
-    const reply = await this.#redis.lotseCommit(
+    const reply = await this.#redis.lotseCommitBuffer(
       k.session,
       k.inbox,
       k.lock,
       k.outbox,
       token,
-      session === null ? '' : this.#o.seal.seal(session, sessionContext(key)),
+      session === null ? EMPTY : this.#o.seal.seal(session, sessionContext(key)),
       this.#o.sessionTtlSeconds,
       this.#o.lockTtlMs,
-      outbox === undefined || outbox === '' ? '' : this.#o.seal.seal(outbox, outboxContext(key)),
+      outbox === undefined || outbox === '' ? EMPTY : this.#o.seal.seal(outbox, outboxContext(key)),
       this.#inboxSeconds(),
     );
-    if (reply[0] === 'saved') return { kind: 'saved' };
+    if (what(reply) === 'saved') return { kind: 'saved' };
     return this.#settled(key, reply);
   }
 
@@ -299,7 +319,7 @@ export class RedisConversationStore implements ConversationStore {
     const k = this.keys(key);
     return this.#settled(
       key,
-      await this.#redis.lotseSettle(k.inbox, k.lock, k.outbox, token, this.#o.lockTtlMs),
+      await this.#redis.lotseSettleBuffer(k.inbox, k.lock, k.outbox, token, this.#o.lockTtlMs),
     );
   }
 
@@ -308,33 +328,34 @@ export class RedisConversationStore implements ConversationStore {
     return Math.max(this.#o.sessionTtlSeconds, 86_400);
   }
 
-  #settled(key: string, reply: string[]): Exclude<CommitResult, { kind: 'saved' }> {
-    switch (reply[0]) {
+  #settled(key: string, reply: Buffer[]): Exclude<CommitResult, { kind: 'saved' }> {
+    const kind = what(reply);
+    switch (kind) {
       case 'done':
         return { kind: 'done' };
       case 'next':
-        return { kind: 'next', event: this.#openEvent(key, reply[1]) };
+        return { kind: 'next', event: this.#openEvent(key, value(reply, 1)) };
       case 'lost':
         return { kind: 'lost' };
       default:
-        throw new Error(`unexpected commit reply ${String(reply[0])}`);
+        throw new Error(`unexpected commit reply ${kind}`);
     }
   }
 
-  #openSession(key: string, stored: string | undefined): string | null {
-    if (stored === undefined || stored === '') return null;
+  #openSession(key: string, stored: Buffer | undefined): string | null {
+    if (stored === undefined) return null;
     return this.#open(stored, sessionContext(key), 'session');
   }
 
-  #openEvent(key: string, stored: string | undefined): string {
-    return this.#open(stored ?? '', eventContext(key), 'event');
+  #openEvent(key: string, stored: Buffer | undefined): string {
+    return this.#open(stored ?? EMPTY, eventContext(key), 'event');
   }
 
-  #open(stored: string, context: string, what: 'session' | 'event' | 'outbox'): string {
+  #open(stored: Buffer, context: string, kind: 'session' | 'event' | 'outbox'): string {
     const plain = this.#o.seal.open(stored, context);
     if (plain !== undefined) return plain;
     this.#log?.warn(
-      { what, sealed: StateSeal.isSealed(stored) },
+      { what: kind, sealed: StateSeal.isSealed(stored) },
       'a stored value could not be opened (plain, damaged or sealed with a key not configured)',
     );
     return UNREADABLE;
@@ -347,16 +368,16 @@ export class RedisConversationStore implements ConversationStore {
   async sealPlain(): Promise<{ sessions: number; events: number }> {
     const counts = { sessions: 0, events: 0 };
     for await (const [redisKey, key] of this.#scan('session')) {
-      const value = await this.#redis.get(redisKey);
-      if (value === null || StateSeal.isSealed(value)) continue;
-      const sealed = this.#o.seal.seal(value, sessionContext(key));
-      counts.sessions += await this.#redis.lotseSealValue(redisKey, value, sealed);
+      const stored = await this.#redis.getBuffer(redisKey);
+      if (stored === null || StateSeal.isSealed(stored)) continue;
+      const sealed = this.#o.seal.seal(stored.toString('utf8'), sessionContext(key));
+      counts.sessions += await this.#redis.lotseSealValue(redisKey, stored, sealed);
     }
     for await (const [redisKey, key] of this.#scan('inbox')) {
-      const items = await this.#redis.lrange(redisKey, 0, -1);
+      const items = await this.#redis.lrangeBuffer(redisKey, 0, -1);
       for (const [index, item] of items.entries()) {
         if (StateSeal.isSealed(item)) continue;
-        const sealed = this.#o.seal.seal(item, eventContext(key));
+        const sealed = this.#o.seal.seal(item.toString('utf8'), eventContext(key));
         counts.events += await this.#redis.lotseSealItem(redisKey, index, item, sealed);
       }
     }

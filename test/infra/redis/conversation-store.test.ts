@@ -2,11 +2,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   eventContext,
   RedisConversationStore,
+  sessionContext,
   type RedisStoreOptions,
 } from '../../../src/infra/redis/conversation-store.ts';
 import { StateSeal } from '../../../src/bot/state-seal.ts';
 import { UNREADABLE } from '../../../src/bot/store.ts';
 import { everythingUnder, keysUnder, TestRedis, useTestRedis } from '../../support/redis.ts';
+import { sealedAsBefore } from '../../support/sealed-as-before.ts';
 import { collect, conversationStoreContract } from '../../support/store-contract.ts';
 
 const WEEK = 7 * 86_400;
@@ -94,7 +96,7 @@ describe('RedisConversationStore on a real Redis', () => {
     expect((await one.begin(key, 'tg:1', '{"a":1}')).kind).toBe('go');
     expect(await two.begin(key, 'tg:1', '{"a":1}')).toEqual({ kind: 'duplicate' });
     expect(await two.begin(key, 'tg:2', '{"a":2}')).toEqual({ kind: 'busy' });
-    const inbox = await redis.client.lrange(one.keys(key).inbox, 0, -1);
+    const inbox = await redis.client.lrangeBuffer(one.keys(key).inbox, 0, -1);
     expect(inbox.map((item) => seal.open(item, eventContext(key)))).toEqual(['{"a":1}', '{"a":2}']);
   });
 
@@ -183,8 +185,9 @@ describe('RedisConversationStore keeps sessions and inbox events sealed', () => 
     const stored = await everythingUnder(redis.client, redis.prefix);
     for (const secret of ['SECRET', '5550101', 'mail@example.org', 'description'])
       expect(stored, secret).not.toContain(secret);
-    expect(await redis.client.get(store.keys(KEY).session)).toMatch(/^s1\./);
-    expect(await redis.client.get(store.keys(KEY).outbox)).toMatch(/^s1\./);
+    // Sealed, as bytes: the binary format's tag byte first.
+    expect((await redis.client.getBuffer(store.keys(KEY).session))?.[0]).toBe(0xa5);
+    expect((await redis.client.getBuffer(store.keys(KEY).outbox))?.[0]).toBe(0xa5);
     await redis.client.del(store.keys(KEY).lock);
     expect(await store.begin(KEY)).toMatchObject({ kind: 'go', outbox: replies });
   });
@@ -211,10 +214,30 @@ describe('RedisConversationStore keeps sessions and inbox events sealed', () => 
     const own = make(fresh);
     await redis.client.set(
       own.keys(other).session,
-      (await redis.client.get(own.keys(KEY).session)) ?? '',
+      (await redis.client.getBuffer(own.keys(KEY).session)) ?? '',
     );
     const moved = await own.begin(other, 'e1', EVENT);
     expect(moved).toMatchObject({ kind: 'go', session: UNREADABLE, event: EVENT });
+  });
+
+  it('reads a session and an event an earlier version sealed as text, and writes the session back as bytes', async () => {
+    const key = StateSeal.generateKey();
+    const store = make(key);
+    const k = store.keys(KEY);
+    await redis.client.set(k.session, sealedAsBefore(key, DRAFT, sessionContext(KEY)), 'EX', 600);
+    await redis.client.rpush(k.inbox, sealedAsBefore(key, EVENT, eventContext(KEY)));
+    const begun = await store.begin(KEY);
+    expect(begun).toMatchObject({ kind: 'go', event: EVENT, session: DRAFT });
+    if (begun.kind !== 'go') throw new Error(begun.kind);
+    const next = DRAFT.replace('SECRET', 'NEXT');
+    expect(await store.commit(KEY, begun.token, next)).toEqual({ kind: 'done' });
+    // Binary now: the plain text and 35 bytes, a third smaller than the text format.
+    const stored = await redis.client.getBuffer(k.session);
+    expect(stored?.[0]).toBe(0xa5);
+    expect(stored?.byteLength).toBe(Buffer.byteLength(next) + 35);
+    expect(stored?.toString('latin1')).not.toContain('NEXT');
+    const again = await store.begin(KEY, 'e2', EVENT);
+    expect(again).toMatchObject({ kind: 'go', session: next, event: EVENT });
   });
 
   it('does not take a plain session or event written behind its back', async () => {

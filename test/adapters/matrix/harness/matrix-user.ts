@@ -25,7 +25,7 @@ import {
 } from 'matrix-js-sdk';
 import { logger as sdkLogger } from 'matrix-js-sdk/lib/logger.js';
 import { eventually } from '../../../support/wait.ts';
-import { loginDevice, registerUser, SYNAPSE_URL, type Account } from './synapse.ts';
+import { loginDevice, registerUser, SYNAPSE_URL, type Account } from './synapse-api.ts';
 
 /** One message of the bot as the person's client decrypted it. */
 export interface BotMessage {
