@@ -6,6 +6,16 @@
  */
 export class DeliveryRefused extends Error {
   override readonly name = 'DeliveryRefused';
+  /** The platform's status code of the refusal, when it gave one (403 …). */
+  readonly status: number | undefined;
+
+  constructor(
+    message: string,
+    options: { readonly cause?: unknown; readonly status?: number } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.status = options.status;
+  }
 }
 
 /** What a failed delivery was, for the log: no message, no payload, no content. */
