@@ -17,7 +17,10 @@ describe('Delivery failures', () => {
   it('takes Telegram`s 403 and 400 as final refusals, and nothing else', () => {
     const blocked = refusalOf(telegram(403, 'Forbidden: bot was blocked by the user'));
     expect(blocked).toBeInstanceOf(DeliveryRefused);
-    expect(blocked).toMatchObject({ status: 403 });
+    expect(blocked).toMatchObject({
+      status: 403,
+      message: 'Forbidden: bot was blocked by the user',
+    });
     expect(refusalOf(telegram(400, 'Bad Request: chat not found'))).toBeInstanceOf(DeliveryRefused);
     for (const passing of [
       telegram(429, 'Too Many Requests: retry after 5'),

@@ -43,7 +43,8 @@ export class NotInRoom extends Error {
 }
 
 /**
- * A failed delivery as the engine should see it: a final refusal it does not try again when the
+ * A failed delivery as the engine should see it (with the server's words: staff read them when a
+ * staff reply is undeliverable): a final refusal it does not try again when the
  * bot is not in the room (the person left it, or never let the bot in) while the channel runs, or
  * when the server refused the message (4xx other than 429); else the error as it is (network
  * errors, 5xx, rate limits and a stopping channel may pass).
@@ -53,10 +54,13 @@ export function asRefusal(error: unknown, running: boolean): unknown {
     return running ? new DeliveryRefused(error.message, { cause: error }) : error;
   if (retryDelay(error, 1) >= 0) return error;
   const status = (error as { httpStatus?: unknown } | null)?.httpStatus;
-  return new DeliveryRefused('the Matrix server refused the message', {
-    cause: error,
-    ...(typeof status === 'number' ? { status } : {}),
-  });
+  return new DeliveryRefused(
+    error instanceof Error ? error.message : 'refused by the Matrix server',
+    {
+      cause: error,
+      ...(typeof status === 'number' ? { status } : {}),
+    },
+  );
 }
 
 function serverDelay(e: ErrorShape): number | undefined {

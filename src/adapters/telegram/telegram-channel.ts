@@ -395,7 +395,7 @@ export class TelegramChannel implements ChannelAdapter {
  */
 export function refusalOf(error: unknown): unknown {
   if (error instanceof GrammyError && (error.error_code === 403 || error.error_code === 400))
-    return new DeliveryRefused(`Telegram refused the message (${String(error.error_code)})`, {
+    return new DeliveryRefused(error.description, {
       cause: error,
       status: error.error_code,
     });
