@@ -452,7 +452,8 @@ export class Engine {
 
   /**
    * Delivers the replies of the outbox. `settle` when they are done with: sent, refused for good
-   * by the channel, or given up after the bound (logged at warn, without content). `kept` when the
+   * by the channel, a farewell that failed, or given up after the bound (logged at warn, without
+   * content). `kept` when the
    * failure may pass: they stay in the outbox with the lock released, so that nothing queued
    * behind them overtakes them; the sweeper or the person's next message tries again.
    */
@@ -470,6 +471,12 @@ export class Engine {
     const context = { tries, platform: reply.event.platform, messages: reply.messages.length };
     if (delivery === 'refused') {
       log.warn(context, 'replies refused by the channel for good; dropped');
+      return 'settle';
+    }
+    if (reply.erased === true) {
+      // A farewell is not tried again: the channel has already wiped the chat, and a second
+      // farewell would report nothing deleted (docs/RELIABILITY.md, "Not covered yet").
+      log.warn(context, 'farewell undeliverable; dropped');
       return 'settle';
     }
     const bound = this.#d.undelivered ?? UNDELIVERED_BOUND;

@@ -650,6 +650,24 @@ describe('Engine', () => {
     expect(store.isLocked(KEY)).toBe(false);
   });
 
+  it('does not keep a farewell the channel failed to deliver', async () => {
+    const { engine, store, logs } = setup({
+      deliver: () => {
+        throw new Error('socket hang up');
+      },
+    });
+    store.setSession(KEY, ECHO);
+    const begun = await store.begin(KEY, 'bye', JSON.stringify(say('tschüss')));
+    if (begun.kind !== 'go') throw new Error(begun.kind);
+    const messages: OutboundMessage[] = [{ text: 'Alles gelöscht.', expects: { kind: 'none' } }];
+    const outbox = JSON.stringify({ event: say('tschüss'), messages, erased: true });
+    expect(await store.commit(KEY, begun.token, null, outbox)).toEqual({ kind: 'saved' });
+    store.dropLock(KEY);
+    expect(await engine.sweep()).toBe(1);
+    expect(store.outbox(KEY)).toBeNull();
+    expect(logs.some((l) => l['msg'] === 'farewell undeliverable; dropped')).toBe(true);
+  });
+
   it('logs a failed delivery without what the error carries', async () => {
     const secret = 'Geheimnis Musterstraße 12';
     const { engine, store, logs } = setup({
