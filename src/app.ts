@@ -208,6 +208,7 @@ export function createApp(
   const workers: Worker[] = [];
   const connections: Redis[] = [];
   let sweeper: NodeJS.Timeout | undefined;
+  let sweeping = false;
   let stopping = false;
   // Workers block on Redis: each gets a connection of its own that retries forever – and that
   // closes when the app stops, also while it waits to reconnect after a Redis restart.
@@ -285,10 +286,19 @@ export function createApp(
       started.set(adapter, false);
       await adapter.start(engine);
       started.set(adapter, true);
+      // One sweep at a time: with replies kept through a channel's outage, a sweep tries each of
+      // them and may take longer than the interval.
       sweeper ??= setInterval(() => {
-        engine.sweep().catch((error: unknown) => {
-          logger.warn({ err: error }, 'sweep failed');
-        });
+        if (sweeping) return;
+        sweeping = true;
+        engine
+          .sweep()
+          .catch((error: unknown) => {
+            logger.warn({ err: error }, 'sweep failed');
+          })
+          .finally(() => {
+            sweeping = false;
+          });
       }, 30_000).unref();
     },
     async startWorkers() {

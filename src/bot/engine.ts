@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { FlowRegistry } from '../flows/define.ts';
 import { LANGUAGES, text, type Effect, type Language, type Text } from '../flows/types.ts';
 import { newCaseRef } from './case-ref.ts';
+import { DeliveryRefused, failureOf } from './delivery.ts';
 import {
   converse,
   fileWelcome,
@@ -67,7 +68,18 @@ export interface EngineDeps {
   };
   /** Counts events, steps and rate limits for the metrics (default: nothing). */
   readonly telemetry?: Telemetry;
+  /**
+   * How long replies that could not be delivered are kept for the sweeper, whichever ends first
+   * (default {@link UNDELIVERED_BOUND}). A channel's final refusal drops them at once.
+   */
+  readonly undelivered?: { readonly attempts: number; readonly maxAgeMs: number };
 }
+
+/**
+ * Replies the channel could not deliver are tried again by the sweeper (at start and every 30 s)
+ * and whenever the person writes: at most 500 times (about four hours of sweeps) or for a day.
+ */
+export const UNDELIVERED_BOUND = { attempts: 500, maxAgeMs: 86_400_000 } as const;
 
 /** The one sentence a refused file gets. */
 const REFUSAL_TEXT: Readonly<Record<Exclude<FileRefusal, 'rate'>, string>> = {
@@ -133,6 +145,9 @@ const outboxSchema = z.object({
     }),
   ),
   erased: z.boolean().optional(),
+  /** Deliveries that failed so far, and when the first one failed (ISO). */
+  tries: z.number().int().nonnegative().optional(),
+  since: z.string().optional(),
 });
 
 /** The replies to one event, as they wait in the outbox. */
@@ -141,7 +156,13 @@ interface Reply {
   readonly messages: readonly OutboundMessage[];
   /** The person erased their data: the replies are the farewell. */
   readonly erased?: boolean;
+  /** Deliveries that failed so far, and when the first one failed (ISO). */
+  readonly tries?: number;
+  readonly since?: string;
 }
+
+/** How a delivery went: sent, refused for good, or failed in a way that may pass. */
+type Delivery = 'sent' | 'refused' | 'failed';
 
 /**
  * The engine: takes platform-neutral events, keeps each conversation strictly in order through the
@@ -390,12 +411,12 @@ export class Engine {
     let event: string | undefined = outbox === undefined ? begun.event : undefined;
     for (;;) {
       if (outbox !== undefined) {
-        // Replies that a worker saved and could not send (it died): sent now, in their place.
+        // Replies that a worker saved and could not send (it died, or the channel failed): sent
+        // now, in their place, before anything queued after them.
         const stored = outboxSchema.safeParse(safeJson(outbox));
-        if (stored.success)
-          await this.#send(stored.data.event, stored.data.messages, log, stored.data.erased);
-        else log.error('damaged outbox dropped');
         outbox = undefined;
+        if (!stored.success) log.error('damaged outbox dropped');
+        else if ((await this.#deliverOutbox(key, token, stored.data, log)) === 'kept') return;
       } else if (event !== undefined) {
         const handled = await this.#handleOne(key, event, session, log);
         // The answer is stored, with its replies, before the replies are sent.
@@ -415,8 +436,8 @@ export class Engine {
           event = committed.event;
           continue;
         }
-        if (handled.reply)
-          await this.#send(handled.reply.event, handled.reply.messages, log, handled.reply.erased);
+        if (handled.reply && (await this.#deliverOutbox(key, token, handled.reply, log)) === 'kept')
+          return;
       }
       const settled = await this.#d.store.settle(key, token);
       if (settled.kind === 'lost') {
@@ -427,6 +448,54 @@ export class Engine {
       if (settled.kind === 'done') return;
       event = settled.event;
     }
+  }
+
+  /**
+   * Delivers the replies of the outbox. `settle` when they are done with: sent, refused for good
+   * by the channel, a farewell that failed, or given up after the bound (logged at warn, without
+   * content). `kept` when the
+   * failure may pass: they stay in the outbox with the lock released, so that nothing queued
+   * behind them overtakes them; the sweeper or the person's next message tries again.
+   */
+  async #deliverOutbox(
+    key: string,
+    token: string,
+    reply: Reply,
+    log: Logger,
+  ): Promise<'settle' | 'kept'> {
+    const delivery = await this.#send(reply.event, reply.messages, log, reply.erased);
+    if (delivery === 'sent') return 'settle';
+    const tries = (reply.tries ?? 0) + 1;
+    const now = this.#clock();
+    const since = reply.since ?? now.toISOString();
+    const context = { tries, platform: reply.event.platform, messages: reply.messages.length };
+    if (delivery === 'refused') {
+      log.warn(context, 'replies refused by the channel for good; dropped');
+      return 'settle';
+    }
+    if (reply.erased === true) {
+      // A farewell is not tried again: the channel has already wiped the chat, and a second
+      // farewell would report nothing deleted (docs/RELIABILITY.md, "Not covered yet").
+      log.warn(context, 'farewell undeliverable; dropped');
+      return 'settle';
+    }
+    const bound = this.#d.undelivered ?? UNDELIVERED_BOUND;
+    const age = now.getTime() - Date.parse(since);
+    if (tries >= bound.attempts || !(age < bound.maxAgeMs)) {
+      log.warn(
+        { ...context, ageSeconds: Math.round(age / 1000) },
+        'replies undeliverable; given up',
+      );
+      return 'settle';
+    }
+    const kept = await this.#d.store.keep(key, token, JSON.stringify({ ...reply, tries, since }));
+    if (kept.kind === 'lost') {
+      // Whoever holds the lock now has the outbox as it was and sends it again.
+      log.warn('lock lost while keeping undelivered replies');
+      return 'kept';
+    }
+    log.info(context, 'replies kept for the sweeper');
+    return 'kept';
   }
 
   /** Handles one queued event: the session to save and the replies to send. */
@@ -518,13 +587,19 @@ export class Engine {
     messages: readonly OutboundMessage[],
     log: Logger,
     erased = false,
-  ): Promise<void> {
+  ): Promise<Delivery> {
     try {
       const outbound = this.#d.outbound;
       if (erased && outbound.farewell) await outbound.farewell(event, messages);
       else await outbound.deliver(event, messages);
+      return 'sent';
     } catch (error) {
-      log.error({ err: error }, 'delivering replies failed');
+      // The error's name and status only: a channel's error may carry the message it failed on.
+      log.warn(
+        { failure: failureOf(error), platform: event.platform },
+        'delivering replies failed',
+      );
+      return error instanceof DeliveryRefused ? 'refused' : 'failed';
     }
   }
 }

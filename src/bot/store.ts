@@ -113,6 +113,13 @@ export interface ConversationStore {
    * (`done`); `lost` when the lock expired meanwhile (whoever has it now sends them again).
    */
   settle(key: string, token: string): Promise<Exclude<CommitResult, { kind: 'saved' }>>;
+  /**
+   * The replies in the outbox could not be delivered yet: replaces them with `outbox` (the same
+   * replies with their count of attempts) and releases the lock without passing it on, so that
+   * nothing queued behind them is handled before they went out; the sweeper tries again. `lost`
+   * when the lock expired meanwhile (nothing changed).
+   */
+  keep(key: string, token: string, outbox: string): Promise<{ readonly kind: 'kept' | 'lost' }>;
   /** Conversations with events or unsent replies waiting, for the sweeper after a crash. */
   waiting(): AsyncIterable<string>;
 }

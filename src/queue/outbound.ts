@@ -9,6 +9,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { DeliveryRefused } from '../bot/delivery.ts';
 import type { Translator } from '../bot/i18n.ts';
 import type { Logger } from '../bot/logger.ts';
 import type { InboundEvent, Outbound, OutboundMessage, Platform } from '../bot/types.ts';
@@ -243,10 +244,15 @@ export function startOutboundWorker(deps: OutboundWorkerDeps): Worker {
 
 /**
  * True when a failed delivery will not be tried again: every attempt is spent, or the channel said
- * the failure is final (it threw BullMQ's UnrecoverableError, e.g. the person blocked the bot).
+ * the failure is final (it refused the message for good, e.g. the person blocked the bot, or threw
+ * BullMQ's UnrecoverableError).
  */
 export function gaveUp(job: Pick<Job, 'attemptsMade' | 'opts'>, error: Error): boolean {
-  return error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+  return (
+    error instanceof UnrecoverableError ||
+    error instanceof DeliveryRefused ||
+    job.attemptsMade >= (job.opts.attempts ?? 1)
+  );
 }
 
 /**

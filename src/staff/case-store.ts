@@ -70,7 +70,7 @@ export type TransitionResult = 'ok' | 'unknown' | 'not-assignee' | { readonly fr
 export interface TransitionOptions {
   /**
    * Only the assignee may do it: the case's assignee id must be this actor id (older cases that
-   * carry no assignee id: their assignee name must be `name`).
+   * carry no assignee id: their assignee name must be `name`). A case nobody has claimed passes.
    */
   readonly assignee?: { readonly id: string; readonly name: string };
   /** Fields removed from the case (e.g. the claim, when a case is handed back). */
@@ -138,7 +138,7 @@ return 1
 `;
 
 // KEYS: case, audit   ARGV: allowed csv, new status ('' keeps), now, audit json, assignee id
-// ('' for anyone), assignee name, fields to remove (csv, '' for none), field/value pairs…
+// ('' for anyone; a case nobody claimed is anyone's), assignee name, fields to remove (csv, '' for none), field/value pairs…
 const TRANSITION = `
 local st = redis.call('HGET', KEYS[1], 'status')
 if not st then return 'unknown' end
@@ -147,8 +147,9 @@ if ARGV[5] ~= '' then
   local id = redis.call('HGET', KEYS[1], 'assigneeId')
   if id then
     if id ~= ARGV[5] then return 'not-assignee' end
-  elseif redis.call('HGET', KEYS[1], 'assignee') ~= ARGV[6] then
-    return 'not-assignee'
+  else
+    local name = redis.call('HGET', KEYS[1], 'assignee')
+    if name and name ~= ARGV[6] then return 'not-assignee' end
   end
 end
 if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'status', ARGV[2]) end

@@ -175,7 +175,15 @@ export class CaseDesk implements StaffDesk {
     if (!this.isStaff(actor.id)) return refused('not-staff');
     if (text.trim() === '') return refused('empty');
     const at = this.#now();
-    const result = await this.#move('reply', caseRef, actor.id, at, { waitingSince: at });
+    // A claimed case is its assignee's: a colleague's reply or close is refused (notes stay open).
+    const result = await this.#move(
+      'reply',
+      caseRef,
+      actor.id,
+      at,
+      { waitingSince: at },
+      { assignee: { id: actor.id, name: actor.name } },
+    );
     if (result !== 'ok') return this.#refusal('reply', result);
     const record = await this.#d.cases.get(caseRef);
     if (record === undefined) return refused('unknown-case');
@@ -207,10 +215,21 @@ export class CaseDesk implements StaffDesk {
     if (!this.isStaff(actor.id)) return refused('not-staff');
     if (outcome.trim() === '') return refused('empty');
     const at = this.#now();
-    const result = await this.#move('close', caseRef, actor.id, at, {
-      closedAt: at,
-      outcome: sealJson(outcome.trim().slice(0, 2000), this.#d.publicKey, outcomeContext(caseRef)),
-    });
+    const result = await this.#move(
+      'close',
+      caseRef,
+      actor.id,
+      at,
+      {
+        closedAt: at,
+        outcome: sealJson(
+          outcome.trim().slice(0, 2000),
+          this.#d.publicKey,
+          outcomeContext(caseRef),
+        ),
+      },
+      { assignee: { id: actor.id, name: actor.name } },
+    );
     if (result !== 'ok') return this.#refusal('close', result);
     const record = await this.#d.cases.get(caseRef);
     if (record) {

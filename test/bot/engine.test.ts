@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { DeliveryRefused } from '../../src/bot/delivery.ts';
 import { Engine, type EffectRunner } from '../../src/bot/engine.ts';
 import { Translator } from '../../src/bot/i18n.ts';
 import { keyedPseudonym, type Pseudonymizer } from '../../src/bot/logger.ts';
@@ -9,6 +10,7 @@ import type { InboundEvent, InboundInput, Outbound, OutboundMessage } from '../.
 import { defineFlow, type FlowRegistry } from '../../src/flows/define.ts';
 import { text, type FileRef, type Language } from '../../src/flows/types.ts';
 import type { FileGate } from '../../src/bot/file-gate.ts';
+import { reportFigures } from '../support/figures.ts';
 import { echo, frame, registryWith, sessionAt } from '../support/flows.ts';
 import { MemoryConversationStore, type MemoryStoreOptions } from '../support/memory-store.ts';
 
@@ -90,6 +92,8 @@ interface Setup {
   readonly pseudonym?: Pseudonymizer;
   readonly deliver?: (event: InboundEvent, messages: readonly OutboundMessage[]) => void;
   readonly files?: { readonly budgetBytes: number; readonly gate?: FileGate };
+  readonly clock?: () => Date;
+  readonly undelivered?: { readonly attempts: number; readonly maxAgeMs: number };
 }
 
 function setup(options: Setup = {}) {
@@ -121,8 +125,9 @@ function setup(options: Setup = {}) {
       outbound,
       logger,
       defaultLanguage: 'de',
-      clock: () => NOW,
+      clock: options.clock ?? (() => NOW),
       newCaseRef: () => 'TEST-CASE-REF-0',
+      ...(options.undelivered ? { undelivered: options.undelivered } : {}),
       ...(options.effects ? { effects: options.effects } : {}),
       busyWaitMs: options.busyWaitMs ?? 2_000,
       ...(options.pseudonym ? { pseudonym: options.pseudonym } : {}),
@@ -377,6 +382,7 @@ describe('Engine', () => {
           throw new Error(`killed after ${result.kind}`);
         },
         settle: (...args) => store.settle(...args),
+        keep: (...args) => store.keep(...args),
         waiting: () => store.waiting(),
       },
       flows: registryWith(echoFlow),
@@ -548,6 +554,132 @@ describe('Engine', () => {
     await engine.handle(say('trotzdem'));
     expect(seenIn(store.session(KEY))).toEqual(['trotzdem']);
     expect(logs.some((l) => l['msg'] === 'delivering replies failed')).toBe(true);
+  });
+
+  it('keeps replies the channel failed to deliver, and sends them once, in order, after the sweeper', async () => {
+    // The channel fails three deliveries, then works; what it took is what the person saw.
+    let failures = 3;
+    const seen: string[] = [];
+    const { engine, store, logs } = setup({
+      deliver: (e) => {
+        if (failures > 0) {
+          failures--;
+          throw new Error('socket hang up');
+        }
+        seen.push(e.eventId);
+      },
+    });
+    store.setSession(KEY, ECHO);
+    const eins = say('eins');
+    const zwei = say('zwei');
+    await engine.handle(eins); // fails: kept
+    expect(store.outbox(KEY)).not.toBeNull();
+    expect(store.isLocked(KEY)).toBe(false);
+    // A later message tries the kept replies first (fails again) and waits behind them.
+    await engine.handle(zwei);
+    expect(store.inbox(KEY)).toHaveLength(1);
+    expect(seenIn(store.session(KEY))).toEqual(['eins']);
+    expect(await engine.sweep()).toBe(1); // the third failure
+    expect(seen).toEqual([]);
+    expect(await engine.sweep()).toBe(1); // works: "eins", then "zwei" handled and sent
+    expect(seen).toEqual([eins.eventId, zwei.eventId]);
+    expect(seenIn(store.session(KEY))).toEqual(['eins', 'zwei']);
+    expect(store.outbox(KEY)).toBeNull();
+    expect(store.inbox(KEY)).toEqual([]);
+    expect(store.isLocked(KEY)).toBe(false);
+    expect(await engine.sweep()).toBe(0);
+    expect(seen).toEqual([eins.eventId, zwei.eventId]);
+    expect(logs.filter((l) => l['msg'] === 'replies kept for the sweeper')).toHaveLength(3);
+    reportFigures('undelivered replies, engine', [
+      `3 failed deliveries, 2 sweeps: ${String(seen.length)}/2 replies arrived, each once, in order`,
+    ]);
+  });
+
+  it('drops replies at once on a final refusal and goes on with the next message', async () => {
+    let refuse = true;
+    const seen: string[] = [];
+    const { engine, store, logs } = setup({
+      deliver: (e) => {
+        if (refuse) throw new DeliveryRefused('telegram 403');
+        seen.push(e.eventId);
+      },
+    });
+    store.setSession(KEY, ECHO);
+    await engine.handle(say('eins'));
+    expect(store.outbox(KEY)).toBeNull();
+    expect(store.isLocked(KEY)).toBe(false);
+    expect(await engine.sweep()).toBe(0);
+    const dropped = logs.find(
+      (l) => l['msg'] === 'replies refused by the channel for good; dropped',
+    );
+    expect(dropped).toMatchObject({ level: 40, tries: 1, platform: 'console', messages: 1 });
+    refuse = false;
+    const zwei = say('zwei');
+    await engine.handle(zwei);
+    expect(seen).toEqual([zwei.eventId]);
+    expect(seenIn(store.session(KEY))).toEqual(['eins', 'zwei']);
+  });
+
+  it('gives up on undeliverable replies after the bound of attempts, then after the bound of age', async () => {
+    let now = NOW.getTime();
+    const { engine, store, logs } = setup({
+      clock: () => new Date(now),
+      undelivered: { attempts: 3, maxAgeMs: 60_000 },
+      deliver: () => {
+        throw new Error('502 Bad Gateway');
+      },
+    });
+    store.setSession(KEY, ECHO);
+    const gaveUp = () => logs.filter((l) => l['msg'] === 'replies undeliverable; given up');
+    await engine.handle(say('eins')); // attempt 1
+    expect(await engine.sweep()).toBe(1); // attempt 2
+    expect(store.outbox(KEY)).not.toBeNull();
+    expect(await engine.sweep()).toBe(1); // attempt 3: the bound
+    expect(store.outbox(KEY)).toBeNull();
+    expect(gaveUp()).toHaveLength(1);
+    expect(gaveUp()[0]).toMatchObject({ level: 40, tries: 3 });
+    expect(await engine.sweep()).toBe(0);
+    // By age: the first failure a minute ago ends it, however few the attempts.
+    await engine.handle(say('zwei'));
+    expect(store.outbox(KEY)).not.toBeNull();
+    now += 61_000;
+    expect(await engine.sweep()).toBe(1);
+    expect(store.outbox(KEY)).toBeNull();
+    expect(gaveUp()).toHaveLength(2);
+    expect(gaveUp()[1]).toMatchObject({ tries: 2, ageSeconds: 61 });
+    expect(store.isLocked(KEY)).toBe(false);
+  });
+
+  it('does not keep a farewell the channel failed to deliver', async () => {
+    const { engine, store, logs } = setup({
+      deliver: () => {
+        throw new Error('socket hang up');
+      },
+    });
+    store.setSession(KEY, ECHO);
+    const begun = await store.begin(KEY, 'bye', JSON.stringify(say('tschüss')));
+    if (begun.kind !== 'go') throw new Error(begun.kind);
+    const messages: OutboundMessage[] = [{ text: 'Alles gelöscht.', expects: { kind: 'none' } }];
+    const outbox = JSON.stringify({ event: say('tschüss'), messages, erased: true });
+    expect(await store.commit(KEY, begun.token, null, outbox)).toEqual({ kind: 'saved' });
+    store.dropLock(KEY);
+    expect(await engine.sweep()).toBe(1);
+    expect(store.outbox(KEY)).toBeNull();
+    expect(logs.some((l) => l['msg'] === 'farewell undeliverable; dropped')).toBe(true);
+  });
+
+  it('logs a failed delivery without what the error carries', async () => {
+    const secret = 'Geheimnis Musterstraße 12';
+    const { engine, store, logs } = setup({
+      deliver: () => {
+        throw Object.assign(new Error(`could not send ${secret}`), { error_code: 502 });
+      },
+    });
+    store.setSession(KEY, ECHO);
+    await engine.handle(say('eins'));
+    const failed = logs.find((l) => l['msg'] === 'delivering replies failed');
+    expect(failed).toMatchObject({ failure: { name: 'Error', status: 502 } });
+    expect(JSON.stringify(logs)).not.toContain(secret);
   });
 
   it('logs no message content and no platform id', async () => {

@@ -92,6 +92,10 @@ class ObservedStore implements ConversationStore {
     return this.#inner.settle(key, token);
   }
 
+  keep(key: string, token: string, outbox: string): ReturnType<ConversationStore['keep']> {
+    return this.#inner.keep(key, token, outbox);
+  }
+
   charge(key: string): Promise<ChargeResult> {
     return this.#inner.charge(key);
   }

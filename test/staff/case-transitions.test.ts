@@ -114,9 +114,9 @@ async function act(
     case 'note':
       return of(await desk.note(anna, caseRef, 'Rückruf vereinbart'));
     case 'reply':
-      return of(await desk.reply(anna, caseRef, 'Wir melden uns.'));
+      return of(await desk.reply(ben, caseRef, 'Wir melden uns.'));
     case 'close':
-      return of(await desk.close(anna, caseRef, 'An die Polizei verwiesen.'));
+      return of(await desk.close(ben, caseRef, 'An die Polizei verwiesen.'));
     case 'show':
       return of(await desk.show(anna, caseRef));
     case 'file':
@@ -224,6 +224,25 @@ describe('case transitions', () => {
       action === 'message' && status === 'waiting' ? ['message', 'answered'] : [action],
     );
   });
+
+  it.each(['claimed', 'waiting'] as const)(
+    'keeps a %s case its assignee’s: a colleague’s reply or close is refused, a note is not',
+    async (status) => {
+      const { desk, cases, caseRef } = deskWith(status);
+      const before = await cases.get(caseRef);
+      expect(await desk.reply(anna, caseRef, 'Hallo')).toEqual({
+        ok: false,
+        reason: 'not-assignee',
+      });
+      expect(await desk.close(anna, caseRef, 'erledigt')).toEqual({
+        ok: false,
+        reason: 'not-assignee',
+      });
+      expect(await cases.get(caseRef)).toEqual(before);
+      expect(cases.audit(caseRef)).toEqual([]);
+      expect((await desk.note(anna, caseRef, 'Kollegin informiert')).ok).toBe(true);
+    },
+  );
 
   it('lets only the assignee hand a case back, which clears the claim and tells staff', async () => {
     const { desk, cases, caseRef, notices } = deskWith('waiting');

@@ -70,7 +70,11 @@ export class MemoryCaseStore implements DeskCases {
     const guard = options.assignee;
     if (guard !== undefined) {
       const { assigneeId, assignee } = stored.record;
-      if (assigneeId === undefined ? assignee !== guard.name : assigneeId !== guard.id)
+      if (
+        assigneeId === undefined
+          ? assignee !== undefined && assignee !== guard.name
+          : assigneeId !== guard.id
+      )
         return Promise.resolve('not-assignee');
     }
     const { eraseRequested, ...rest } = fields;

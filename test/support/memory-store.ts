@@ -169,6 +169,16 @@ export class MemoryConversationStore implements ConversationStore {
     return this.#passOn(c, now);
   }
 
+  async keep(key: string, token: string, outbox: string): Promise<{ kind: 'kept' | 'lost' }> {
+    await this.#latency();
+    const c = this.#conversation(key);
+    if (c.lock === undefined || c.lock.expiresAt <= this.#o.now() || c.lock.token !== token)
+      return { kind: 'lost' };
+    c.outbox = outbox;
+    c.lock = undefined;
+    return { kind: 'kept' };
+  }
+
   async *waiting(): AsyncIterable<string> {
     await this.#latency();
     const keys = [...this.#conversations]

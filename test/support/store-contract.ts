@@ -269,6 +269,39 @@ export function conversationStoreContract(name: string, make: StoreFactory): voi
       expect(last).not.toHaveProperty('outbox');
     });
 
+    it('keeps undelivered replies without the lock, ahead of everything queued after them', async () => {
+      const s = store();
+      const begun = await s.begin('console:a', 'e1', ev(1));
+      if (begun.kind !== 'go') throw new Error(begun.kind);
+      expect(await s.commit('console:a', begun.token, '{"s":1}', '["reply 1"]')).toEqual({
+        kind: 'saved',
+      });
+      expect(await s.keep('console:a', 'forged', '["x"]')).toEqual({ kind: 'lost' });
+      expect(await s.keep('console:a', begun.token, '["reply 1","tries 1"]')).toEqual({
+        kind: 'kept',
+      });
+      // The lock is free at once, and the kept replies come first, before a newer event.
+      expect(await s.keep('console:a', begun.token, '["again"]')).toEqual({ kind: 'lost' });
+      const next = await s.begin('console:a', 'e2', ev(2));
+      expect(next).toMatchObject({
+        kind: 'go',
+        outbox: '["reply 1","tries 1"]',
+        event: ev(2),
+        session: '{"s":1}',
+      });
+      if (next.kind !== 'go') throw new Error(next.kind);
+      expect(await s.keep('console:a', next.token, '["reply 1","tries 2"]')).toEqual({
+        kind: 'kept',
+      });
+      expect(await collect(s.waiting())).toEqual(['console:a']);
+      const third = await s.begin('console:a');
+      expect(third).toMatchObject({ kind: 'go', outbox: '["reply 1","tries 2"]', event: ev(2) });
+      if (third.kind !== 'go') throw new Error(third.kind);
+      expect(await s.settle('console:a', third.token)).toEqual({ kind: 'next', event: ev(2) });
+      expect(await s.commit('console:a', third.token, '{"s":2}')).toEqual({ kind: 'done' });
+      expect(await collect(s.waiting())).toEqual([]);
+    });
+
     it('lists the conversations with waiting events for the sweeper', async () => {
       const s = store();
       expect(await collect(s.waiting())).toEqual([]);

@@ -291,10 +291,15 @@ describeBrowser('the case page', { timeout: 90_000 }, () => {
     );
     expect(await hannaPage.locator('#case-state').textContent()).toContain('Zuständig: Greta Vogt');
     await submit(hannaPage, hannaPage.getByRole('button', { name: 'Fall zurückgeben' }));
-    expect(await alertText(hannaPage)).toBe(
-      'Nichts geändert: Zurückgeben kann nur, wer den Fall übernommen hat.',
-    );
+    const notAssignee =
+      'Nichts geändert: Antworten, abschließen und zurückgeben kann nur, wer den Fall übernommen hat. Eine Notiz ist möglich.';
+    expect(await alertText(hannaPage)).toBe(notAssignee);
     expect((await cases().get(caseRef))?.assigneeId).toBe('web:greta');
+    // …nor reply to the person on Greta's case.
+    await hannaPage.getByLabel('Antwort an die meldende Person').fill('Hallo von Hanna');
+    await submit(hannaPage, hannaPage.getByRole('button', { name: 'Antwort senden' }));
+    expect(await alertText(hannaPage)).toBe(notAssignee);
+    expect((await cases().messages(caseRef)).length).toBe(0);
 
     // An empty reply (the browser's own check taken away).
     await gretaPage.locator('#reply-text').evaluate((el) => {

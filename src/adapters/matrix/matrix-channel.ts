@@ -28,7 +28,7 @@ import {
 import { NO_MENTIONS, renderNotice } from './render.ts';
 import { RoomEvents, type ChannelNotice } from './room-events.ts';
 import { RoomMarks } from './room-marks.ts';
-import { retryDelay, transactionId, type SendRetry } from './send-policy.ts';
+import { asRefusal, NotInRoom, retryDelay, transactionId, type SendRetry } from './send-policy.ts';
 import { setUpDeviceTrust } from './device-trust.ts';
 import { MatrixStaffRoom, type StaffMessage } from './staff-room.ts';
 import { acceptIdentity, roomAudience, shareKeysOnlyWithStaff } from './staff-trust.ts';
@@ -164,12 +164,16 @@ export class MatrixChannel implements ChannelAdapter {
   }
 
   async deliver(event: InboundEvent, messages: readonly OutboundMessage[]): Promise<void> {
-    for (const [index, message] of messages.entries()) {
-      await this.#send(
-        event.chatId,
-        { ...renderNotice(message, { of: event.eventId, index, count: messages.length }) },
-        transactionId(event.eventId, index),
-      );
+    try {
+      for (const [index, message] of messages.entries()) {
+        await this.#send(
+          event.chatId,
+          { ...renderNotice(message, { of: event.eventId, index, count: messages.length }) },
+          transactionId(event.eventId, index),
+        );
+      }
+    } catch (error) {
+      throw asRefusal(error, this.#running);
     }
   }
 
@@ -395,7 +399,7 @@ export class MatrixChannel implements ChannelAdapter {
       const { client, sends } = await this.#connection();
       // Never send into a room the client does not know: it could not tell whether to encrypt.
       if (!(await this.#joined(client, roomId)))
-        throw new Error('the bot is not in that Matrix room');
+        throw new NotInRoom('the bot is not in that Matrix room');
       try {
         await client.sendEvent(roomId, EventType.RoomMessage, content as never, txnId);
         return;

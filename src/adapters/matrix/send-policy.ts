@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { EventStatus, type MatrixEvent } from 'matrix-js-sdk';
+import { DeliveryRefused } from '../../bot/delivery.ts';
 
 /** Attempts per message before it counts as failed (about five minutes of backoff in all). */
 export const MAX_SEND_ATTEMPTS = 9;
@@ -34,6 +35,32 @@ export function retryDelay(error: unknown, attempts: number): number {
   if (e.name === 'M_TOO_LARGE') return -1;
   // ConnectionError, TimeoutError, 5xx and anything else transient.
   return backoff;
+}
+
+/** The bot is not (or no longer) in the room it should send to. */
+export class NotInRoom extends Error {
+  override readonly name = 'NotInRoom';
+}
+
+/**
+ * A failed delivery as the engine should see it (with the server's words: staff read them when a
+ * staff reply is undeliverable): a final refusal it does not try again when the
+ * bot is not in the room (the person left it, or never let the bot in) while the channel runs, or
+ * when the server refused the message (4xx other than 429); else the error as it is (network
+ * errors, 5xx, rate limits and a stopping channel may pass).
+ */
+export function asRefusal(error: unknown, running: boolean): unknown {
+  if (error instanceof NotInRoom)
+    return running ? new DeliveryRefused(error.message, { cause: error }) : error;
+  if (retryDelay(error, 1) >= 0) return error;
+  const status = (error as { httpStatus?: unknown } | null)?.httpStatus;
+  return new DeliveryRefused(
+    error instanceof Error ? error.message : 'refused by the Matrix server',
+    {
+      cause: error,
+      ...(typeof status === 'number' ? { status } : {}),
+    },
+  );
 }
 
 function serverDelay(e: ErrorShape): number | undefined {

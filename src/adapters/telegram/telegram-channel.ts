@@ -3,6 +3,7 @@ import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
 import { Bot, GrammyError, type Context, type NextFunction, type Transformer } from 'grammy';
 import type { Redis } from 'ioredis';
 import { pickLanguage } from '../../bot/conversation.ts';
+import { DeliveryRefused } from '../../bot/delivery.ts';
 import type { FileIntake } from '../../bot/files.ts';
 import type { Translator } from '../../bot/i18n.ts';
 import type { Logger } from '../../bot/logger.ts';
@@ -248,19 +249,27 @@ export class TelegramChannel implements ChannelAdapter {
   }
 
   async deliver(event: InboundEvent, messages: readonly OutboundMessage[]): Promise<void> {
-    await this.#sender.deliver(event, messages);
+    try {
+      await this.#sender.deliver(event, messages);
+    } catch (error) {
+      throw refusalOf(error);
+    }
   }
 
   async farewell(event: InboundEvent, messages: readonly OutboundMessage[]): Promise<void> {
     const lang =
       messages.find((m) => m.lang !== undefined)?.lang ??
       pickLanguage(event.languageHint, this.#o.defaultLanguage);
-    await farewellChat(
-      this.#wipe,
-      event.chatId,
-      lang,
-      messages.map((m) => m.text),
-    );
+    try {
+      await farewellChat(
+        this.#wipe,
+        event.chatId,
+        lang,
+        messages.map((m) => m.text),
+      );
+    } catch (error) {
+      throw refusalOf(error);
+    }
   }
 
   /** Long polling runs, or the webhook server listens (the readiness check). */
@@ -377,4 +386,18 @@ export class TelegramChannel implements ChannelAdapter {
       }
     };
   }
+}
+
+/**
+ * Telegram's final answers to a message (403: the person blocked the bot or deleted their account;
+ * 400: the chat is gone or the request can never succeed) as a refusal the engine does not try
+ * again; network errors, 429 (after auto-retry) and 5xx stay as they are: they may pass.
+ */
+export function refusalOf(error: unknown): unknown {
+  if (error instanceof GrammyError && (error.error_code === 403 || error.error_code === 400))
+    return new DeliveryRefused(error.description, {
+      cause: error,
+      status: error.error_code,
+    });
+  return error;
 }

@@ -115,6 +115,15 @@ redis.call('PEXPIRE', KEYS[2], ARGV[2])
 return {'next', head}
 `;
 
+// KEYS: lock, outbox   ARGV: token, outbox, outboxSec
+// The lock is released, not passed on: events queued behind the kept replies wait for them.
+const KEEP = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 'lost' end
+redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
+redis.call('DEL', KEYS[1])
+return 'kept'
+`;
+
 // KEYS: key   ARGV: plain, sealed   (replaces a plain session only if nobody changed it meanwhile)
 const SEAL_VALUE = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -136,6 +145,7 @@ interface ScriptedRedis extends Redis {
   lotseCommitBuffer(...args: Arg[]): Promise<Buffer[]>;
   lotseChargeBuffer(...args: Arg[]): Promise<(Buffer | Buffer[])[]>;
   lotseSettleBuffer(...args: Arg[]): Promise<Buffer[]>;
+  lotseKeep(...args: Arg[]): Promise<string>;
   lotseSealValue(...args: Arg[]): Promise<number>;
   lotseSealItem(...args: Arg[]): Promise<number>;
 }
@@ -159,7 +169,7 @@ export const outboxContext = (key: string): string => `outbox\u0000${key}`;
 /**
  * Conversations in Redis: one Lua script to queue an event, take the lock and load the session, one
  * to save the session with the replies and dequeue, one to forget the sent replies and pass the
- * lock on. Three round trips per message. All keys of a conversation
+ * lock on (or, when they could not be delivered, one to keep them and let the lock go). Three round trips per message. All keys of a conversation
  * share a hash tag, so the scripts also run on Redis Cluster.
  *
  * Sessions (with their draft answers), inbox events and outbox replies are sealed before they reach Redis and
@@ -180,6 +190,7 @@ export class RedisConversationStore implements ConversationStore {
     redis.defineCommand('lotseCommit', { numberOfKeys: 4, lua: COMMIT });
     redis.defineCommand('lotseCharge', { numberOfKeys: 4, lua: CHARGE });
     redis.defineCommand('lotseSettle', { numberOfKeys: 3, lua: SETTLE });
+    redis.defineCommand('lotseKeep', { numberOfKeys: 2, lua: KEEP });
     redis.defineCommand('lotseSealValue', { numberOfKeys: 1, lua: SEAL_VALUE });
     redis.defineCommand('lotseSealItem', { numberOfKeys: 1, lua: SEAL_ITEM });
     this.#redis = redis as ScriptedRedis;
@@ -321,6 +332,18 @@ export class RedisConversationStore implements ConversationStore {
       key,
       await this.#redis.lotseSettleBuffer(k.inbox, k.lock, k.outbox, token, this.#o.lockTtlMs),
     );
+  }
+
+  async keep(key: string, token: string, outbox: string): Promise<{ kind: 'kept' | 'lost' }> {
+    const k = this.keys(key);
+    const reply = await this.#redis.lotseKeep(
+      k.lock,
+      k.outbox,
+      token,
+      this.#o.seal.seal(outbox, outboxContext(key)),
+      this.#inboxSeconds(),
+    );
+    return { kind: reply === 'kept' ? 'kept' : 'lost' };
   }
 
   /** Queued events and unsent replies live at least a day, whatever the drafts' expiry. */

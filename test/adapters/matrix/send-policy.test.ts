@@ -1,7 +1,10 @@
 import { ConnectionError, EventStatus, MatrixError, MatrixEvent } from 'matrix-js-sdk';
 import { describe, expect, it } from 'vitest';
+import { DeliveryRefused } from '../../../src/bot/delivery.ts';
 import {
+  asRefusal,
   MAX_RETRY_DELAY_MS,
+  NotInRoom,
   MAX_SEND_ATTEMPTS,
   retryDelay,
   SendRetry,
@@ -22,6 +25,22 @@ const rateLimited = (retryAfterMs?: number, headers?: Headers) =>
   );
 
 describe('Matrix send retries', () => {
+  it('tells a final refusal from a failure that may pass, for the engine', () => {
+    const forbidden = asRefusal(new MatrixError({ errcode: 'M_FORBIDDEN' }, 403), true);
+    expect(forbidden).toBeInstanceOf(DeliveryRefused);
+    expect(forbidden).toMatchObject({ status: 403 });
+    expect(asRefusal(new NotInRoom('gone'), true)).toBeInstanceOf(DeliveryRefused);
+    // While the channel stops, a room it cannot see is no refusal: the next process sends.
+    const stopping = new NotInRoom('gone');
+    expect(asRefusal(stopping, false)).toBe(stopping);
+    for (const passing of [
+      rateLimited(1_000),
+      new MatrixError({ errcode: 'M_UNKNOWN' }, 502),
+      new ConnectionError('fetch failed'),
+    ])
+      expect(asRefusal(passing, true)).toBe(passing);
+  });
+
   it('waits as long as a 429 asks, from the body or the Retry-After header, within a cap', () => {
     expect(retryDelay(rateLimited(1_500), 1)).toBe(1_500);
     expect(retryDelay(rateLimited(undefined, new Headers({ 'retry-after': '3' })), 1)).toBe(3_000);
