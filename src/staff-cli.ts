@@ -23,6 +23,7 @@ import { StaffCommands, type StaffAnswer, type StaffSurface } from './staff/disp
 import { NoticeLine } from './staff/notices.ts';
 import { CASE_STATUSES, type CaseNotice } from './staff/ports.ts';
 import { StaffRoster } from './staff/roster.ts';
+import { statRows, statsCsvLines } from './staff/statistics.ts';
 import { ENROLMENT_HOURS, StaffAccounts } from './staff/accounts.ts';
 import { WebSessions } from './web/auth/sessions.ts';
 
@@ -261,22 +262,8 @@ async function main(argv: string[], out: Out): Promise<number> {
         if (!/^\d{4}-\d{2}$/.test(from) || !/^\d{4}-\d{2}$/.test(to))
           throw new UsageError(say('refused.bad-month'));
         const stats = await app.cases.stats(from, to);
-        const rows = [...stats].flatMap(([month, counts]) =>
-          Object.entries(counts).map(([key, count]) => {
-            const [dimension, value] = key.includes(':') ? key.split(':', 2) : [key, ''];
-            return { month, dimension: dimension ?? key, value: value ?? '', count };
-          }),
-        );
-        if (values.json) out(JSON.stringify(rows));
-        else {
-          out('month,dimension,value,count');
-          for (const r of rows.sort((a, b) =>
-            `${a.month}${a.dimension}${a.value}`.localeCompare(
-              `${b.month}${b.dimension}${b.value}`,
-            ),
-          ))
-            out(`${r.month},${r.dimension},${r.value},${r.count}`);
-        }
+        if (values.json) out(JSON.stringify(statRows(stats)));
+        else for (const line of statsCsvLines(stats)) out(line);
         return 0;
       }
       case 'feed': {

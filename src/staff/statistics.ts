@@ -174,3 +174,50 @@ export function seriesTable(series: MonthlySeries, lang: Language, i18n: Transla
     })),
   };
 }
+
+/** One anonymous counter of one month: a line of the `stats` CSV. */
+export interface StatRow {
+  readonly month: string;
+  /** `total`, `kind`, `state`, `role`, `channel`, `platform`, `urgent`. */
+  readonly dimension: string;
+  /** The option id (empty for `total` and `urgent`). */
+  readonly value: string;
+  readonly count: number;
+}
+
+/** The months' counters as rows, sorted by month, dimension and value (the CSV's order). */
+export function statRows(
+  counters: ReadonlyMap<string, Readonly<Record<string, number>>>,
+): StatRow[] {
+  const rows = [...counters].flatMap(([month, counts]) =>
+    Object.entries(counts).map(([key, count]) => {
+      const [dimension, value] = splitCounter(key);
+      return { month, dimension, value, count };
+    }),
+  );
+  return rows.sort((a, b) =>
+    `${a.month}${a.dimension}${a.value}`.localeCompare(`${b.month}${b.dimension}${b.value}`),
+  );
+}
+
+/**
+ * The anonymous export: `month,dimension,value,count`, one line per counter – what the CLI's
+ * `stats` prints and the inbox offers as a download. A field with a comma, quote or line break is
+ * quoted (RFC 4180), and one a spreadsheet would run as a formula (= + - @ at the start) gets a
+ * leading apostrophe: the values are option ids, but an unknown value must not break the file.
+ */
+export function statsCsvLines(
+  counters: ReadonlyMap<string, Readonly<Record<string, number>>>,
+): string[] {
+  return [
+    'month,dimension,value,count',
+    ...statRows(counters).map((r) =>
+      [csvField(r.month), csvField(r.dimension), csvField(r.value), String(r.count)].join(','),
+    ),
+  ];
+}
+
+function csvField(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}

@@ -12,6 +12,7 @@ import {
   monthlyStatistics,
   monthsBetween,
   seriesTable,
+  statsCsvLines,
 } from '../../src/staff/statistics.ts';
 import { useTestRedis } from '../support/redis.ts';
 
@@ -140,5 +141,21 @@ describe('monthly statistics', () => {
       i18n,
     );
     expect(damaged.datasets).toEqual([]);
+  });
+
+  it('writes the anonymous CSV sorted, and a hostile value neither breaks a line nor runs as a formula', () => {
+    const counters = new Map([
+      ['2026-02', { total: 1, 'kind:threat': 1 }],
+      ['2026-01', { total: 2, 'channel:=HYPERLINK("x")': 1, 'role:a,b\nc': 1, urgent: 1 }],
+    ]);
+    expect(statsCsvLines(counters)).toEqual([
+      'month,dimension,value,count',
+      `2026-01,channel,"'=HYPERLINK(""x"")",1`,
+      '2026-01,role,"a,b\nc",1',
+      '2026-01,total,,2',
+      '2026-01,urgent,,1',
+      '2026-02,kind,threat,1',
+      '2026-02,total,,1',
+    ]);
   });
 });
