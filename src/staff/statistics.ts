@@ -221,3 +221,51 @@ function csvField(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
+
+/** The longest range shown or exported at once. */
+export const MAX_RANGE_MONTHS = 60;
+
+/** A range of months asked for, and what had to be changed to make it one. */
+export interface MonthRange {
+  readonly from: string;
+  readonly to: string;
+  /**
+   * `default`: nothing asked, the last 12 months. `bad`: not YYYY-MM, the last 12 months instead.
+   * `swapped`: the end came first. `shortened`: longer than MAX_RANGE_MONTHS, cut to the later end.
+   */
+  readonly adjusted?: 'bad' | 'swapped' | 'shortened';
+}
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+/** The month `count` months after `month` (before, when negative). */
+export function addMonths(month: string, count: number): string {
+  const [year, m] = month.split('-').map(Number) as [number, number];
+  const index = year * 12 + (m - 1) + count;
+  return `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/**
+ * The range of months a reader asked for (`from`, `to` as YYYY-MM, either may be missing), made
+ * into one the counters can answer; by default the 12 months up to `now`'s month (UTC).
+ */
+export function monthRange(asked: { from?: string; to?: string }, now: Date): MonthRange {
+  const current = now.toISOString().slice(0, 7);
+  const given = (value: string | undefined) =>
+    value === undefined || value.trim() === '' ? undefined : value.trim();
+  const [from, to] = [given(asked.from), given(asked.to)];
+  if (from === undefined && to === undefined) return { from: addMonths(current, -11), to: current };
+  if ((from !== undefined && !MONTH.test(from)) || (to !== undefined && !MONTH.test(to)))
+    return { from: addMonths(current, -11), to: current, adjusted: 'bad' };
+  let [start, end] = [from ?? addMonths(to ?? current, -11), to ?? current];
+  let adjusted: MonthRange['adjusted'];
+  if (start > end) {
+    [start, end] = [end, start];
+    adjusted = 'swapped';
+  }
+  if (monthsBetween(start, end).length > MAX_RANGE_MONTHS) {
+    start = addMonths(end, -(MAX_RANGE_MONTHS - 1));
+    adjusted = 'shortened';
+  }
+  return adjusted === undefined ? { from: start, to: end } : { from: start, to: end, adjusted };
+}

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
@@ -22,6 +23,7 @@ import { LiveFeed } from './live-feed.ts';
 import { authRoutes } from './routes/auth.ts';
 import { caseRoutes } from './routes/case.ts';
 import { inboxRoutes } from './routes/inbox.ts';
+import { statsRoutes } from './routes/stats.ts';
 import { pickLanguage, sayIn } from './say.ts';
 import { messagePage } from './views/enrol.ts';
 
@@ -64,6 +66,15 @@ const ASSET_TYPES: Readonly<Record<string, string>> = {
   js: 'text/javascript; charset=utf-8',
 };
 
+/** chart.js's UMD build from node_modules, without its source-map comment (no map is served). */
+function readChartJs(): string {
+  const dir = dirname(createRequire(import.meta.url).resolve('chart.js'));
+  return readFileSync(join(dir, 'chart.umd.min.js'), 'utf8').replace(
+    /\n\/\/# sourceMappingURL=\S+\s*$/,
+    '\n',
+  );
+}
+
 /** True for an origin only this machine reaches over plain http (tests, development). */
 export function isLocalHttp(origin: string): boolean {
   const url = new URL(origin);
@@ -104,10 +115,12 @@ export class WebServer {
     const live = new LiveFeed(options.redis, options.prefix, options.logger);
     const streams = new Set<{ close(): Promise<void> }>();
     const assets = new Map<string, { body: string; type: string }>();
-    for (const name of ['app.css', 'live.js', 'case.js']) {
+    for (const name of ['app.css', 'live.js', 'case.js', 'stats.js']) {
       const type = ASSET_TYPES[name.split('.').pop() ?? ''] ?? 'application/octet-stream';
       assets.set(name, { body: readFileSync(join(ASSETS_DIR, name), 'utf8'), type });
     }
+    // Chart.js as its maintainers build it (UMD, window.Chart), served from this origin.
+    assets.set('chart.umd.min.js', { body: readChartJs(), type: ASSET_TYPES['js'] ?? '' });
 
     // The origin is known once the port is: a late-bound holder for the middleware.
     const where = { origin: options.origin ?? '' };
@@ -231,6 +244,7 @@ export class WebServer {
       },
       streams,
     });
+    statsRoutes(app, { cases: options.cases, i18n: options.i18n, clock });
 
     caseRoutes(app, {
       cases: options.cases,

@@ -10,6 +10,7 @@ import { CaseStore } from '../../src/staff/case-store.ts';
 import {
   monthlySeries,
   monthlyStatistics,
+  monthRange,
   monthsBetween,
   seriesTable,
   statsCsvLines,
@@ -144,7 +145,7 @@ describe('monthly statistics', () => {
   });
 
   it('writes the anonymous CSV sorted, and a hostile value neither breaks a line nor runs as a formula', () => {
-    const counters = new Map([
+    const counters = new Map<string, Record<string, number>>([
       ['2026-02', { total: 1, 'kind:threat': 1 }],
       ['2026-01', { total: 2, 'channel:=HYPERLINK("x")': 1, 'role:a,b\nc': 1, urgent: 1 }],
     ]);
@@ -157,5 +158,32 @@ describe('monthly statistics', () => {
       '2026-02,kind,threat,1',
       '2026-02,total,,1',
     ]);
+  });
+
+  it('makes any asked range one the counters answer: default, bad, reversed, too long', () => {
+    const now = new Date('2026-03-15T12:00:00Z');
+    expect(monthRange({}, now)).toEqual({ from: '2025-04', to: '2026-03' });
+    expect(monthRange({ from: '2026-01', to: '2026-02' }, now)).toEqual({
+      from: '2026-01',
+      to: '2026-02',
+    });
+    expect(monthRange({ from: '2025-12' }, now)).toEqual({ from: '2025-12', to: '2026-03' });
+    expect(monthRange({ to: '2025-06' }, now)).toEqual({ from: '2024-07', to: '2025-06' });
+    expect(monthRange({ from: '2026-13', to: '2026-01' }, now)).toEqual({
+      from: '2025-04',
+      to: '2026-03',
+      adjusted: 'bad',
+    });
+    expect(monthRange({ from: '<script>' }, now)).toMatchObject({ adjusted: 'bad' });
+    expect(monthRange({ from: '2026-02', to: '2025-11' }, now)).toEqual({
+      from: '2025-11',
+      to: '2026-02',
+      adjusted: 'swapped',
+    });
+    expect(monthRange({ from: '0001-01', to: '9999-12' }, now)).toEqual({
+      from: '9995-01',
+      to: '9999-12',
+      adjusted: 'shortened',
+    });
   });
 });

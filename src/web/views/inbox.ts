@@ -46,6 +46,7 @@ export function inboxPage(v: InboxView): Html {
   return page({
     say,
     viewer: v.viewer,
+    current: 'inbox',
     title: say('inbox.title'),
     scripts: ['live.js'],
     body: html`<h1>${say('inbox.title')}</h1>

@@ -17,6 +17,8 @@ export interface PageOptions {
   readonly body: Html;
   /** Signed in: the header shows the navigation and the sign-out button. */
   readonly viewer?: Viewer;
+  /** The navigation entry of this page (marked as the current page). */
+  readonly current?: 'inbox' | 'stats';
   /** Scripts under /static (no inline scripts: the CSP allows 'self' only). */
   readonly scripts?: readonly string[];
 }
@@ -45,7 +47,12 @@ export function page(options: PageOptions): Html {
             viewer === undefined
               ? ''
               : html`<nav aria-label="${say('nav.label')}">
-                  <a href="/inbox">${say('nav.inbox')}</a>
+                  <a href="/inbox" ${options.current === 'inbox' ? html`aria-current="page"` : ''}
+                    >${say('nav.inbox')}</a
+                  >
+                  <a href="/stats" ${options.current === 'stats' ? html`aria-current="page"` : ''}
+                    >${say('nav.stats')}</a
+                  >
                   <span class="who">${say('nav.signedInAs', { name: viewer.display })}</span>
                   <form method="post" action="/sign-out" class="inline">
                     <input type="hidden" name="csrf" value="${viewer.csrf}" />
