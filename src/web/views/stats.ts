@@ -52,10 +52,11 @@ export function statsPage(v: StatsView): Html {
           <input
             id="from"
             name="from"
-            type="month"
+            maxlength="7"
+            autocomplete="off"
             value="${range.from}"
             pattern="[0-9]{4}-[0-9]{2}"
-            placeholder="${say('stats.monthHint')}"
+            aria-describedby="month-hint"
             required
           />
         </div>
@@ -64,13 +65,15 @@ export function statsPage(v: StatsView): Html {
           <input
             id="to"
             name="to"
-            type="month"
+            maxlength="7"
+            autocomplete="off"
             value="${range.to}"
             pattern="[0-9]{4}-[0-9]{2}"
-            placeholder="${say('stats.monthHint')}"
+            aria-describedby="month-hint"
             required
           />
         </div>
+        <p id="month-hint" class="hint">${say('stats.monthHint')}</p>
         <div class="actions">
           <button type="submit">${say('stats.show')}</button>
           <a href="/stats.csv?${query}" download>${say('stats.csv')}</a>
