@@ -25,6 +25,6 @@ RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 VOLUME ["/app/data"]
 # 8080: Telegram webhook (TELEGRAM_WEBHOOK_PORT); 9464: /healthz, /readyz, /metrics (HEALTH_PORT).
-EXPOSE 8080 9464
+EXPOSE 8080 8090 9464
 # Messengers only, logs on stderr; docker-compose.yml chooses the role of each service.
 CMD ["node", "src/main.ts", "--no-console"]
