@@ -24,7 +24,7 @@ COPY locales ./locales
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 VOLUME ["/app/data"]
-# 8080: Telegram webhook (TELEGRAM_WEBHOOK_PORT); 9464: /healthz, /readyz, /metrics (HEALTH_PORT).
+# 8080: Telegram webhook (TELEGRAM_WEBHOOK_PORT); 8090: the staff inbox (--role web); 9464: /healthz, /readyz, /metrics (HEALTH_PORT).
 EXPOSE 8080 8090 9464
 # Messengers only, logs on stderr; docker-compose.yml chooses the role of each service.
 CMD ["node", "src/main.ts", "--no-console"]

@@ -300,4 +300,25 @@ describeBrowser('the statistics page', { timeout: 120_000 }, () => {
     expect(page.status).toBe(303);
     expect(page.headers.get('location')).toBe('/sign-in');
   });
+
+  it('serves only its own files by name: Chart.js and its scripts, never a path', async () => {
+    const chart = await fetch(`${url}/static/chart.umd.min.js`);
+    expect(chart.status).toBe(200);
+    expect(chart.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(chart.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const body = await chart.text();
+    expect(body).toContain('window.Chart');
+    expect(body).not.toContain('sourceMappingURL');
+    for (const path of [
+      '/static/..%2Fserver.ts',
+      '/static/%2e%2e%2f%2e%2e%2fpackage.json',
+      '/static/chart.umd.min.js.map',
+      '/static/../../package.json',
+      '/node_modules/chart.js/package.json',
+    ]) {
+      const response = await fetch(`${url}${path}`, { redirect: 'manual' });
+      expect([404, 303], path).toContain(response.status);
+      expect(await response.text(), path).not.toContain('"name"');
+    }
+  });
 });
