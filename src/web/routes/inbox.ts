@@ -98,6 +98,6 @@ export function inboxRoutes(app: Hono<WebEnv>, deps: InboxDeps): void {
 }
 
 /** Where someone not signed in goes: the sign-in, told why when their session has ended. */
-function signInPath(c: WebContext): string {
+export function signInPath(c: WebContext): string {
   return c.get('staleSession') ? '/sign-in?expired=1' : '/sign-in';
 }

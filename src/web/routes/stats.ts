@@ -13,6 +13,7 @@ import {
   type StatDimension,
 } from '../../staff/statistics.ts';
 import type { WebEnv } from '../context.ts';
+import { signInPath } from './inbox.ts';
 import { statsPage } from '../views/stats.ts';
 
 export interface StatsDeps {
@@ -28,8 +29,7 @@ export interface StatsDeps {
 export function statsRoutes(app: Hono<WebEnv>, deps: StatsDeps): void {
   app.get('/stats', async (c) => {
     const signedIn = c.get('signedIn');
-    if (signedIn === undefined)
-      return c.redirect(c.get('staleSession') ? '/sign-in?expired=1' : '/sign-in', 303);
+    if (signedIn === undefined) return c.redirect(signInPath(c), 303);
     const say = c.get('say');
     const range = monthRange(c.req.query(), deps.clock());
     const counters = await deps.cases.stats(range.from, range.to);
