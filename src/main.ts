@@ -26,6 +26,7 @@ import type { StaffChannel } from './staff/ports.ts';
 import { resolveStaffKeys, type StaffKeys } from './staff/keys.ts';
 import { StaffAccounts } from './staff/accounts.ts';
 import { WebServer } from './web/server.ts';
+import { trustedProxies } from './web/client-address.ts';
 
 const USAGE = `Usage: npm start -- [--jsonl | --no-console] [--user ID] [--lang de|en] [--role all|bot|worker|web]
   --jsonl      console channel in JSON-lines mode (one JSON object per line on stdin/stdout)
@@ -354,6 +355,12 @@ async function startInbox(
 ): Promise<WebServer> {
   if (keys.privateKey === undefined)
     throw new ConfigError('the staff inbox reads cases: set STAFF_PRIVATE_KEY_FILE');
+  let proxies;
+  try {
+    proxies = trustedProxies(config.WEB_TRUSTED_PROXIES);
+  } catch (error) {
+    throw new ConfigError(error instanceof Error ? error.message : String(error));
+  }
   return WebServer.start({
     redis,
     prefix: config.REDIS_KEY_PREFIX,
@@ -367,6 +374,7 @@ async function startInbox(
     port,
     ...(config.WEB_ORIGIN === undefined ? {} : { origin: new URL(config.WEB_ORIGIN).origin }),
     idleSeconds: config.WEB_SESSION_IDLE_MINUTES * 60,
+    trustedProxies: proxies,
   });
 }
 

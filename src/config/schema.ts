@@ -130,6 +130,9 @@ export const configSchema = z.object({
     .describe(
       'The public origin of the staff inbox behind a reverse proxy (https://lotse.example.org), for the cross-site check and Secure cookies. Unset: http://127.0.0.1:WEB_PORT.',
     ),
+  WEB_TRUSTED_PROXIES: list.describe(
+    "Reverse proxies in front of the staff inbox, comma-separated addresses or ranges (127.0.0.1, 172.16.0.0/12). A request from one of them counts for the sign-in limit under the client address the proxy appends to X-Forwarded-For, not the proxy's. Unset: every request counts under its connection's address.",
+  ),
   WEB_SESSION_IDLE_MINUTES: int(5, 24 * 60)
     .default(30)
     .describe('Minutes after which an unused staff sign-in in the browser ends.'),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, BlockList } from 'node:net';
 import { dirname, join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -17,6 +17,7 @@ import type { CaseStore } from '../staff/case-store.ts';
 import type { CaseDesk } from '../staff/desk.ts';
 import type { StaffRoster } from '../staff/roster.ts';
 import { sameToken, WebSessions } from './auth/sessions.ts';
+import { clientAddress } from './client-address.ts';
 import { SignInLimit, type SignInLimitOptions } from './auth/sign-in-limit.ts';
 import type { WebContext, WebEnv } from './context.ts';
 import { LiveFeed } from './live-feed.ts';
@@ -44,6 +45,8 @@ export interface WebServerOptions {
   readonly origin?: string;
   readonly idleSeconds: number;
   readonly signInLimit?: SignInLimitOptions;
+  /** Reverse proxies whose X-Forwarded-For names the client (WEB_TRUSTED_PROXIES). */
+  readonly trustedProxies?: BlockList;
   readonly clock?: () => Date;
 }
 
@@ -229,7 +232,14 @@ export class WebServer {
       clearSession: (c) => {
         deleteCookie(c, sessionCookie(), cookieOptions());
       },
-      address: (c) => getConnInfo(c).remote.address ?? 'unknown',
+      address: (c) =>
+        options.trustedProxies === undefined
+          ? (getConnInfo(c).remote.address ?? 'unknown')
+          : clientAddress(
+              getConnInfo(c).remote.address,
+              c.req.header('x-forwarded-for'),
+              options.trustedProxies,
+            ),
     });
     inboxRoutes(app, {
       cases: options.cases,
