@@ -4,14 +4,15 @@
  * client, not the proxy – a colleague behind the same proxy still signs in – and an address the
  * client writes into X-Forwarded-For itself does not let it escape its count.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateStaffKeyPair } from '../../src/staff/seal.ts';
-import { startJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
-import { TestRedis, uniquePrefix } from '../support/redis.ts';
-import { enrolledAccount, startInboxProgram } from '../support/web-inbox.ts';
+import { ROOT, startJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
+import { REDIS_URL, TestRedis, uniquePrefix } from '../support/redis.ts';
+import { enrolledAccount, freePort, startInboxProgram } from '../support/web-inbox.ts';
 
 const keys = generateStaffKeyPair();
 const dataDir = mkdtempSync(join(tmpdir(), 'lotse-web-proxy-'));
@@ -84,5 +85,30 @@ describe('the sign-in limit behind a trusted reverse proxy', { timeout: 90_000 }
         code: await dora.codes.next(),
       }),
     ).toBe(303);
+  });
+
+  it('refuses to start with a proxy that is neither an address nor a range, naming it', async () => {
+    const child = spawn(process.execPath, ['src/main.ts', '--role', 'web'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        REDIS_URL,
+        REDIS_AUTOSTART: 'false',
+        LOG_LEVEL: 'warn',
+        DATA_DIR: dataDir,
+        REDIS_KEY_PREFIX: db().prefix,
+        STAFF_PRIVATE_KEY: keys.privateKey,
+        WEB_PORT: String(await freePort()),
+        WEB_TRUSTED_PROXIES: '127.0.0.1,office-proxy',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(code).not.toBe(0);
+    expect(stderr).toContain(
+      'WEB_TRUSTED_PROXIES: "office-proxy" is neither an address nor a range',
+    );
   });
 });
