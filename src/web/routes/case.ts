@@ -10,6 +10,7 @@ import { REFERRAL_PURPOSES, referralPdf, type ReferralPurpose } from '../../staf
 import type { SignedIn, WebContext, WebEnv } from '../context.ts';
 import type { Say } from '../say.ts';
 import { casePage, caseState, erasePage, linkPage, messageList } from '../views/case.ts';
+import { signInPath } from './inbox.ts';
 import { messagePage } from '../views/enrol.ts';
 
 export interface CaseDeps {
@@ -295,9 +296,4 @@ function refusedPage(c: WebContext, reason: DeskRefusal): Response | Promise<Res
     messagePage({ say, title: say('error.title'), message: refusal(say, reason) }),
     403,
   );
-}
-
-/** Where someone not signed in goes: the sign-in, told why when their session has ended. */
-function signInPath(c: WebContext): string {
-  return c.get('staleSession') ? '/sign-in?expired=1' : '/sign-in';
 }
