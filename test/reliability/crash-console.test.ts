@@ -7,12 +7,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ReportsQueue } from '../../src/queue/reports-queue.ts';
 import { generateStaffKeyPair } from '../../src/staff/seal.ts';
 import { GERMAN_INTAKE } from '../support/intake-script.ts';
-import { messagesOf, ROOT, useJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
+import { compareTranscripts, crashEnv, releaseLock } from '../support/crash-runs.ts';
+import { messagesOf, useJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
 import { useTestRedis } from '../support/redis.ts';
 import { staffCli } from '../support/staff-cli.ts';
 import { reportFigures } from '../support/figures.ts';
@@ -25,7 +25,6 @@ const SCRIPT: readonly object[] = [
   { text: '/status' },
   { text: 'Und ein zweiter Hinweis.' },
 ];
-const CRASH_AT = pathToFileURL(join(ROOT, 'test/support/crash-at.ts')).href;
 
 /** A transcript without the random case reference. */
 function transcript(processes: readonly JsonlProcess[], caseRef: string): string[] {
@@ -33,23 +32,6 @@ function transcript(processes: readonly JsonlProcess[], caseRef: string): string
     messagesOf(p.output).map((m) => (caseRef === '' ? m.text : m.text.replaceAll(caseRef, '#'))),
   );
 }
-
-const count = (list: readonly string[], item: string) => list.filter((t) => t === item).length;
-
-/** Messages expected but missing, and messages seen more often than expected. */
-function compare(seen: readonly string[], expected: readonly string[]) {
-  let lost = 0;
-  let repeated = 0;
-  for (const t of new Set([...seen, ...expected])) {
-    const diff = count(seen, t) - count(expected, t);
-    if (diff > 0) repeated += diff;
-    else lost -= diff;
-  }
-  return { lost, repeated };
-}
-
-const sameOrder = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && a.every((t, i) => t === b[i]);
 
 function caseRefOf(processes: readonly JsonlProcess[]): string {
   for (const p of processes)
@@ -68,7 +50,7 @@ describe('kill -9 at every step of the console channel', () => {
       STAFF_USERS: 'anna',
       DATA_DIR: mkdtempSync(join(tmpdir(), 'lotse-crash-')),
       // Fifty-odd starts of the program: compiled once, not each time.
-      NODE_COMPILE_CACHE: join(tmpdir(), 'lotse-test-compile-cache'),
+      ...crashEnv(),
     };
 
     // The reference: the same script without a crash.
@@ -92,7 +74,7 @@ describe('kill -9 at every step of the console channel', () => {
         const bot = start({
           prefix: redis.prefix,
           user,
-          env: { ...env, NODE_OPTIONS: `--import ${CRASH_AT}`, LOTSE_CRASH_AT: point },
+          env: { ...env, ...crashEnv(point) },
         });
         processes.push(bot);
         // Like a person, wait for the answer to the last step (the restarted process sends it).
@@ -106,8 +88,7 @@ describe('kill -9 at every step of the console channel', () => {
           `${point}, step ${JSON.stringify(line).slice(0, 80)}: ${bot.stderr.slice(-800)}`,
         ).toBeUndefined();
         expect(await bot.exited).toMatchObject({ signal: 'SIGKILL' });
-        // The killed process's lock would expire after 10 s; the test lets it expire at once.
-        await redis.client.del(`${redis.prefix}:conv:{console:${user}}:lock`);
+        await releaseLock(redis.client, redis.prefix, `console:${user}`);
       }
       const last = start({ prefix: redis.prefix, user, env });
       processes.push(last);
@@ -115,9 +96,9 @@ describe('kill -9 at every step of the console channel', () => {
       expect(await last.close()).toBe(0);
 
       const seen = transcript(processes, caseRefOf(processes));
-      const { lost, repeated } = compare(seen, expected);
+      const { lost, repeated, order } = compareTranscripts(seen, expected);
       figures.push(
-        `kill -9 ${point} at ${SCRIPT.length} steps: ${seen.length}/${expected.length} messages seen, ${lost} lost, ${repeated} repeated, order ${sameOrder(seen, expected) ? 'kept' : 'BROKEN'}`,
+        `kill -9 ${point} at ${SCRIPT.length} steps: ${seen.length}/${expected.length} messages seen, ${lost} lost, ${repeated} repeated, order ${order}`,
       );
       expect(seen).toEqual(expected);
     }

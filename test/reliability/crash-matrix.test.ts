@@ -8,7 +8,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { StateSeal } from '../../src/bot/state-seal.ts';
 import { generateStaffKeyPair } from '../../src/staff/seal.ts';
@@ -21,14 +20,14 @@ import {
 } from '../adapters/matrix/harness/synapse.ts';
 import { reportFigures } from '../support/figures.ts';
 import { GERMAN_INTAKE } from '../support/intake-script.ts';
-import { ROOT, useJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
+import { crashEnv, matrixEnv, releaseLock, stopGently } from '../support/crash-runs.ts';
+import { useJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
 import { useTestRedis } from '../support/redis.ts';
 
 /** The first steps of the intake: /start, "report", no danger, consent. */
 const STEPS = GERMAN_INTAKE.slice(0, 4) as readonly (
   { text: string } | { choice: string } | { command: string }
 )[];
-const CRASH_AT = pathToFileURL(join(ROOT, 'test/support/crash-at.ts')).href;
 
 const redis = useTestRedis('crash_mx');
 const start = useJsonl();
@@ -50,10 +49,6 @@ describe('kill -9 at the first steps of the Matrix channel', () => {
   it('shows every answer once and in order, and keeps one device', async () => {
     const keys = generateStaffKeyPair();
     const SESSION_KEY = StateSeal.generateKey();
-    const stop = async (bot: JsonlProcess) => {
-      bot.child.stdin.end();
-      return bot.kill('SIGTERM');
-    };
 
     /**
      * One point: a bot of its own (account, DATA_DIR, key prefix), so that both points run at
@@ -71,16 +66,14 @@ describe('kill -9 at the first steps of the Matrix channel', () => {
           prefix,
           logLevel: 'info',
           env: {
-            DATA_DIR: dataDir,
-            SESSION_KEY,
-            STAFF_PRIVATE_KEY: keys.privateKey,
-            MATRIX_HOMESERVER_URL: SYNAPSE_URL,
-            MATRIX_USER_ID: account.userId,
-            MATRIX_PASSWORD: account.password,
-            NODE_COMPILE_CACHE: join(tmpdir(), 'lotse-test-compile-cache'),
-            ...(crashAt === undefined
-              ? {}
-              : { NODE_OPTIONS: `--import ${CRASH_AT}`, LOTSE_CRASH_AT: crashAt }),
+            ...matrixEnv({
+              homeserver: SYNAPSE_URL,
+              account,
+              dataDir,
+              sessionKey: SESSION_KEY,
+              staffPrivateKey: keys.privateKey,
+            }),
+            ...crashEnv(crashAt),
           },
         });
 
@@ -98,7 +91,7 @@ describe('kill -9 at the first steps of the Matrix channel', () => {
       if (ref !== undefined)
         for (const step of STEPS)
           ref.asked = (await ref.user.say(ref.room, typed(step, ref.asked))).at(-1);
-      expect(await stop(bot)).toMatchObject({ signal: null });
+      expect(await stopGently(bot)).toMatchObject({ signal: null });
 
       // The first process, each crashed one and the last.
       let processes = 2;
@@ -108,8 +101,7 @@ describe('kill -9 at the first steps of the Matrix channel', () => {
         expect(await bot.exited, `${point}: ${bot.stderr.slice(-800)}`).toMatchObject({
           signal: 'SIGKILL',
         });
-        // The killed process's lock would expire after 10 s; the test lets it expire at once.
-        await redis.client.del(`${prefix}:conv:{matrix:${person.user.userId}}:lock`);
+        await releaseLock(redis.client, prefix, `matrix:${person.user.userId}`);
         // The next step's process (the last one without a crash) sends the answer.
         bot = run(index === STEPS.length - 1 ? undefined : point);
         processes++;
@@ -120,7 +112,7 @@ describe('kill -9 at the first steps of the Matrix channel', () => {
           })
         ).at(-1);
       }
-      expect(await stop(bot)).toMatchObject({ signal: null });
+      expect(await stopGently(bot)).toMatchObject({ signal: null });
 
       const session = JSON.parse(
         await readFile(join(dataDir, 'matrix', 'session.json'), 'utf8'),

@@ -6,21 +6,22 @@
  * done but the job not completed – and started again. The person must get each reply exactly
  * once, and their answer to it must reach the case, as without a crash.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
+import { describe, expect, it } from 'vitest';
 import { newCaseRef } from '../../src/bot/case-ref.ts';
 import { StateSeal } from '../../src/bot/state-seal.ts';
 import { OutboundQueue, outboundQueueName } from '../../src/queue/outbound.ts';
 import { REPORT_JOB_VERSION, reportContext, ReportsQueue } from '../../src/queue/reports-queue.ts';
 import { generateStaffKeyPair, sealJson } from '../../src/staff/seal.ts';
-import { freePort, TOKEN, type BotMessage } from '../adapters/telegram/harness.ts';
-import { BotApiProxy } from '../support/bot-api-proxy.ts';
+import { TOKEN, type BotMessage } from '../adapters/telegram/harness.ts';
+import {
+  crashEnv,
+  exitWithin,
+  shown,
+  stopGently,
+  useTelegramCrashRig,
+} from '../support/crash-runs.ts';
 import { reportFigures } from '../support/figures.ts';
-import { ROOT, useJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
+import { useJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
 import { madeCase } from '../support/made-case.ts';
 import { useTestRedis } from '../support/redis.ts';
 import { sampleReport } from '../support/reports.ts';
@@ -28,7 +29,6 @@ import { staffCli } from '../support/staff-cli.ts';
 import { settled, TelegramPerson } from '../support/telegram-person.ts';
 import { eventually } from '../support/wait.ts';
 
-const CRASH_AT = pathToFileURL(join(ROOT, 'test/support/crash-at.ts')).href;
 /** The points of the outbound path (test/support/crash-at.ts); none: the reference. */
 const POINTS = [
   'none',
@@ -40,27 +40,11 @@ const POINTS = [
 
 const redis = useTestRedis('crash_out');
 const start = useJsonl();
-let emulator: TelegramServer | undefined;
-let proxy: BotApiProxy | undefined;
-let dataDir: string | undefined;
-afterEach(async () => {
-  if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
-  dataDir = undefined;
-  await proxy?.close();
-  proxy = undefined;
-  await emulator?.stop();
-  emulator = undefined;
-});
-
-const shown = (m: BotMessage): string =>
-  m.buttons.length === 0 ? m.text : `${m.text} [${m.buttons.map((b) => b.text).join(' | ')}]`;
+const rig = useTelegramCrashRig('lotse-crash-out-');
 
 describe('kill -9 at every point of the staff reply path', () => {
   it('delivers each reply once, and the answer to it reaches the case', async () => {
-    emulator = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 600 });
-    await emulator.start();
-    const api = await BotApiProxy.start(emulator, TOKEN);
-    proxy = api;
+    const { emulator, api, dataDir } = await rig();
     const keys = generateStaffKeyPair();
     const env = {
       TELEGRAM_BOT_TOKEN: TOKEN,
@@ -68,8 +52,7 @@ describe('kill -9 at every point of the staff reply path', () => {
       STAFF_PRIVATE_KEY: keys.privateKey,
       STAFF_USERS: 'anna',
       SESSION_KEY: StateSeal.generateKey(),
-      DATA_DIR: (dataDir = mkdtempSync(join(tmpdir(), 'lotse-crash-out-'))),
-      NODE_COMPILE_CACHE: join(tmpdir(), 'lotse-test-compile-cache'),
+      DATA_DIR: dataDir,
     };
     const cli = { ...env, REDIS_KEY_PREFIX: redis.prefix, STAFF_USER: 'anna' };
     const run = (crashAt?: string): JsonlProcess =>
@@ -77,15 +60,9 @@ describe('kill -9 at every point of the staff reply path', () => {
         prefix: redis.prefix,
         env: {
           ...env,
-          ...(crashAt === undefined
-            ? {}
-            : { NODE_OPTIONS: `--import ${CRASH_AT}`, LOTSE_CRASH_AT: crashAt }),
+          ...crashEnv(crashAt),
         },
       });
-    const stop = async (bot: JsonlProcess) => {
-      bot.child.stdin.end();
-      return bot.kill('SIGTERM');
-    };
     const person = new TelegramPerson(emulator, api, 701);
     const outbound = new OutboundQueue(redis.client, redis.prefix);
     const queue = outbound.queue('telegram');
@@ -140,19 +117,12 @@ describe('kill -9 at every point of the staff reply path', () => {
       const from = (await person.messages()).length;
       let before = '';
       if (point !== 'none') {
-        expect(await stop(bot)).toEqual({ code: 0, signal: null });
+        expect(await stopGently(bot)).toEqual({ code: 0, signal: null });
         bot = run(point);
       }
       expect((await staffCli(['reply', caseRef, reply], cli)).code).toBe(0);
       if (point !== 'none') {
-        const exit = await Promise.race([
-          bot.exited,
-          new Promise<'alive'>((r) => {
-            setTimeout(() => {
-              r('alive');
-            }, 20_000);
-          }),
-        ]);
+        const exit = await exitWithin(bot);
         expect(exit, `${point}: ${bot.stderr.slice(-800)}`).toMatchObject({ signal: 'SIGKILL' });
         // Killed where it should be: before the message went out, or after.
         const out = (await person.messages()).filter((m) => m.text.includes(reply)).length;
@@ -192,7 +162,7 @@ describe('kill -9 at every point of the staff reply path', () => {
       );
       expect(times, point).toBe(1);
     }
-    expect(await stop(bot)).toEqual({ code: 0, signal: null });
+    expect(await stopGently(bot)).toEqual({ code: 0, signal: null });
     await outbound.close();
 
     // Every segment reads as the one without a crash, and the case holds every answer.

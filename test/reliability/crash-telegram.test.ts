@@ -7,21 +7,24 @@
  * emulator's client, must see exactly what an uncrashed run shows, in the same order; no step
  * asked twice, one report.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
+import { describe, expect, it } from 'vitest';
 import { parseCaseRef } from '../../src/bot/case-ref.ts';
 import { StateSeal } from '../../src/bot/state-seal.ts';
 import { ReportsQueue } from '../../src/queue/reports-queue.ts';
 import { generateStaffKeyPair } from '../../src/staff/seal.ts';
-import { freePort, TOKEN, type BotMessage } from '../adapters/telegram/harness.ts';
-import { BotApiProxy } from '../support/bot-api-proxy.ts';
+import { TOKEN, type BotMessage } from '../adapters/telegram/harness.ts';
+import {
+  compareTranscripts,
+  crashEnv,
+  exitWithin,
+  releaseLock,
+  shown,
+  stopGently,
+  useTelegramCrashRig,
+} from '../support/crash-runs.ts';
 import { reportFigures } from '../support/figures.ts';
 import { GERMAN_INTAKE } from '../support/intake-script.ts';
-import { ROOT, useJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
+import { useJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
 import { useTestRedis } from '../support/redis.ts';
 import { staffCli } from '../support/staff-cli.ts';
 import { settled, TelegramPerson } from '../support/telegram-person.ts';
@@ -35,26 +38,11 @@ const SCRIPT: readonly object[] = [
   { text: '/status' },
   { text: 'Und ein zweiter Hinweis.' },
 ];
-const CRASH_AT = pathToFileURL(join(ROOT, 'test/support/crash-at.ts')).href;
 const CASE_REF = /\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]\b/;
 
 const redis = useTestRedis('crash_tg');
 const start = useJsonl();
-let emulator: TelegramServer | undefined;
-let proxy: BotApiProxy | undefined;
-let dataDir: string | undefined;
-afterEach(async () => {
-  if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
-  dataDir = undefined;
-  await proxy?.close();
-  proxy = undefined;
-  await emulator?.stop();
-  emulator = undefined;
-});
-
-/** A message as the person sees it: the text, and the labels of the buttons still under it. */
-const shown = (m: BotMessage): string =>
-  m.buttons.length === 0 ? m.text : `${m.text} [${m.buttons.map((b) => b.text).join(' | ')}]`;
+const rig = useTelegramCrashRig('lotse-crash-tg-');
 
 /** The case reference the person was told (the first one in the chat), or ''. */
 function caseRefIn(messages: readonly BotMessage[]): string {
@@ -71,53 +59,30 @@ function transcript(messages: readonly BotMessage[]): string[] {
   return messages.map((m) => (ref === '' ? shown(m) : shown(m).replaceAll(ref, '#')));
 }
 
-const count = (list: readonly string[], item: string) => list.filter((t) => t === item).length;
-
-/** Messages expected but missing, and messages seen more often than expected. */
-function compare(seen: readonly string[], expected: readonly string[]) {
-  let lost = 0;
-  let repeated = 0;
-  for (const t of new Set([...seen, ...expected])) {
-    const diff = count(seen, t) - count(expected, t);
-    if (diff > 0) repeated += diff;
-    else lost -= diff;
-  }
-  return { lost, repeated };
-}
-
-const sameOrder = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && a.every((t, i) => t === b[i]);
-
 describe('kill -9 at every step of the Telegram channel', () => {
   it('shows every answer once and in order, asks no step twice and makes one report', async () => {
-    emulator = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 600 });
-    await emulator.start();
-    const api = await BotApiProxy.start(emulator, TOKEN);
-    proxy = api;
+    const { emulator, api, dataDir } = await rig();
     const keys = generateStaffKeyPair();
     const common = {
       TELEGRAM_BOT_TOKEN: TOKEN,
       STAFF_PRIVATE_KEY: keys.privateKey,
       STAFF_USERS: 'anna',
       SESSION_KEY: StateSeal.generateKey(),
-      DATA_DIR: (dataDir = mkdtempSync(join(tmpdir(), 'lotse-crash-tg-'))),
-      // Fifty-odd starts of the program: compiled once, not each time.
-      NODE_COMPILE_CACHE: join(tmpdir(), 'lotse-test-compile-cache'),
+      DATA_DIR: dataDir,
     };
     /** One person, one lane of the proxy and one key prefix per run: the runs never meet. */
     const lane = (name: string, userId: number) => {
       api.route(userId, name);
       const prefix = `${redis.prefix}_${name}`;
-      const person = new TelegramPerson(emulator!, api, userId);
+      const person = new TelegramPerson(emulator, api, userId);
       const run = (crashAt?: string): JsonlProcess =>
         start({
           prefix,
           env: {
             ...common,
             TELEGRAM_API_ROOT: api.apiRoot(name),
-            ...(crashAt === undefined
-              ? {}
-              : { NODE_OPTIONS: `--import ${CRASH_AT}`, LOTSE_CRASH_AT: crashAt }),
+            // Fifty-odd starts of the program: compiled once, not each time.
+            ...crashEnv(crashAt),
           },
         });
       /** Waits until the person has at least `n` messages and the conversation rests. */
@@ -134,11 +99,6 @@ describe('kill -9 at every step of the Telegram channel', () => {
       };
       return { name, prefix, person, run, seen, userId };
     };
-    const stop = async (bot: JsonlProcess) => {
-      bot.child.stdin.end();
-      return bot.kill('SIGTERM');
-    };
-
     // The reference: the same script without a crash, run beside the crash runs and ahead of them.
     const ref = lane('ref', 601);
     /** How many messages the person has seen before each step, as soon as the reference knows. */
@@ -151,7 +111,7 @@ describe('kill -9 at every step of the Telegram channel', () => {
         await ref.person.play(line);
         await ref.seen(n + 1);
       }
-      expect(await stop(reference)).toEqual({ code: 0, signal: null });
+      expect(await stopGently(reference)).toEqual({ code: 0, signal: null });
       return ref.person.messages();
     })();
     // A failed reference fails the test, not the crash runs' waiting.
@@ -170,25 +130,17 @@ describe('kill -9 at every step of the Telegram channel', () => {
         await run.seen(await before[step]!.promise);
         await run.person.play(line);
         // Every input reaches the store, so the process dies there.
-        const exit = await Promise.race([
-          bot.exited,
-          new Promise<'alive'>((r) => {
-            setTimeout(() => {
-              r('alive');
-            }, 20_000);
-          }),
-        ]);
+        const exit = await exitWithin(bot);
         expect(
           exit,
           `${point}, step ${JSON.stringify(line).slice(0, 80)}: ${bot.stderr.slice(-800)}`,
         ).toMatchObject({ signal: 'SIGKILL' });
-        // The killed process's lock would expire after 10 s; the test lets it expire at once.
-        await redis.client.del(`${run.prefix}:conv:{telegram:${userId}}:lock`);
+        await releaseLock(redis.client, run.prefix, `telegram:${userId}`);
       }
       const last = run.run();
       processes.push(last);
       await run.seen((await referenceRun).length);
-      expect(await stop(last)).toEqual({ code: 0, signal: null });
+      expect(await stopGently(last)).toEqual({ code: 0, signal: null });
       return { ...run, processes, chat: await run.person.messages() };
     };
     // Both to the end, so that a failing one leaves no process starting after the test.
@@ -207,9 +159,9 @@ describe('kill -9 at every step of the Telegram channel', () => {
     const figures: string[] = [];
     for (const run of crashed) {
       const seen = transcript(run.chat);
-      const { lost, repeated } = compare(seen, expected);
+      const { lost, repeated, order } = compareTranscripts(seen, expected);
       figures.push(
-        `kill -9 ${run.name} at ${SCRIPT.length} steps (${run.processes.length} processes): ${seen.length}/${expected.length} messages seen, ${lost} lost, ${repeated} repeated, order ${sameOrder(seen, expected) ? 'kept' : 'BROKEN'}`,
+        `kill -9 ${run.name} at ${SCRIPT.length} steps (${run.processes.length} processes): ${seen.length}/${expected.length} messages seen, ${lost} lost, ${repeated} repeated, order ${order}`,
       );
       expect(seen).toEqual(expected);
     }

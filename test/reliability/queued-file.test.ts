@@ -10,18 +10,17 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Translator } from '../../src/bot/i18n.ts';
 import { text } from '../../src/flows/types.ts';
 import { generateStaffKeyPair } from '../../src/staff/seal.ts';
 import { reportFigures } from '../support/figures.ts';
 import { GERMAN_INTAKE } from '../support/intake-script.ts';
-import { messagesOf, ROOT, useJsonl } from '../support/jsonl-process.ts';
+import { crashEnv } from '../support/crash-runs.ts';
+import { messagesOf, useJsonl } from '../support/jsonl-process.ts';
 import { useTestRedis } from '../support/redis.ts';
 import { until } from '../support/wait.ts';
 
-const CRASH_AT = pathToFileURL(join(ROOT, 'test/support/crash-at.ts')).href;
 /** The intake up to the question after the evidence ("Fertig" ends the evidence step). */
 const PAST_EVIDENCE = GERMAN_INTAKE.slice(0, GERMAN_INTAKE.findIndex((line) => 'file' in line) + 2);
 const BACK = { command: 'back' };
@@ -56,7 +55,7 @@ describe('a file sent while the input before it is still queued', () => {
     const dying = start({
       prefix: redis.prefix,
       user,
-      env: { ...env, NODE_OPTIONS: `--import ${CRASH_AT}`, LOTSE_CRASH_AT: 'received' },
+      env: { ...env, ...crashEnv('received') },
     });
     await expect(dying.send(BACK)).rejects.toThrow();
     expect(await dying.exited).toMatchObject({ signal: 'SIGKILL' });

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { StateSeal } from '../../../src/bot/state-seal.ts';
 import { generateStaffKeyPair } from '../../../src/staff/seal.ts';
 import { GERMAN_INTAKE } from '../../support/intake-script.ts';
+import { matrixEnv, stopGently } from '../../support/crash-runs.ts';
 import { useJsonl, type JsonlProcess } from '../../support/jsonl-process.ts';
 import { useTestRedis } from '../../support/redis.ts';
 import { MatrixUser, typed, walk } from './harness/matrix-user.ts';
@@ -41,14 +42,13 @@ describe('Matrix channel in the real program', () => {
       start({
         prefix: redis.prefix,
         logLevel: 'info',
-        env: {
-          DATA_DIR: dataDir,
-          SESSION_KEY,
-          STAFF_PRIVATE_KEY: keys.privateKey,
-          MATRIX_HOMESERVER_URL: SYNAPSE_URL,
-          MATRIX_USER_ID: account.userId,
-          MATRIX_PASSWORD: account.password,
-        },
+        env: matrixEnv({
+          homeserver: SYNAPSE_URL,
+          account,
+          dataDir,
+          sessionKey: SESSION_KEY,
+          staffPrivateKey: keys.privateKey,
+        }),
       });
 
     const first = run();
@@ -77,8 +77,6 @@ describe('Matrix channel in the real program', () => {
     const parts = anna.received.map((m) => `${m.batch?.of ?? m.eventId}/${String(m.batch?.index)}`);
     expect(new Set(parts).size).toBe(parts.length);
     expect(second.stderr).not.toContain('"level":50');
-    // Stopped as a service manager would; the console's input ends with it.
-    second.child.stdin.end();
-    expect(await second.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(await stopGently(second)).toEqual({ code: 0, signal: null });
   }, 120_000);
 });
