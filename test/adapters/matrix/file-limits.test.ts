@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { RedisFileGate } from '../../../src/infra/redis/file-gate.ts';
 import { GERMAN_INTAKE } from '../../support/intake-script.ts';
 import { useTestRedis } from '../../support/redis.ts';
-import { MatrixUser, walk } from './harness/matrix-user.ts';
-import { registerUser, useSynapse } from './harness/synapse.ts';
-import { TestBot } from './harness/test-bot.ts';
+import { botChat } from './harness/bot-chat.ts';
+import { walk } from './harness/matrix-user.ts';
+import { useSynapse } from './harness/synapse.ts';
 
 const redis = useTestRedis('matrix_files');
 const { defer } = useSynapse();
@@ -22,25 +22,17 @@ const TO_EVIDENCE = GERMAN_INTAKE.slice(
 
 describe('Matrix channel: file limits before download', () => {
   it('refuses a file over the report`s budget by its declared size, without downloading it', async () => {
-    let downloads = 0;
-    const account = await registerUser('lotse-bot', { login: false });
-    const bot = await TestBot.create({
-      account,
-      redis: redis.client,
-      prefix: redis.prefix,
-      files: { budgetBytes: 1024 * 1024, gate: new RedisFileGate(redis.client, redis.prefix, 100) },
-      fetch: (input, init) => {
-        const url = input instanceof Request ? input.url : String(input);
-        if (url.includes('/download/')) downloads++;
-        return globalThis.fetch(input, init);
+    const { bot, anna, room, hello, downloads } = await botChat(
+      {
+        redis: redis.client,
+        prefix: redis.prefix,
+        files: {
+          budgetBytes: 1024 * 1024,
+          gate: new RedisFileGate(redis.client, redis.prefix, 100),
+        },
       },
-    });
-    defer(() => bot.dispose());
-    await bot.start();
-    const anna = await MatrixUser.create('anna');
-    defer(() => anna.stop());
-    const room = await anna.openDirectChat(bot.userId);
-    const hello = await anna.nextBatch(room);
+      defer,
+    );
     const evidence = await walk(anna, room, TO_EVIDENCE, hello.at(-1));
     expect(evidence?.body).toContain(bot.i18n.t('de', { key: 'intake:evidence.prompt' }));
 
@@ -64,11 +56,11 @@ describe('Matrix channel: file limits before download', () => {
         },
       }),
     );
-    expect(downloads).toBe(1);
+    expect(downloads()).toBe(1);
     const over = await send('over.pdf', 400);
     expect(over.map((m) => m.body)).toEqual([t('common:file.budget')]);
     // Not fetched, not kept.
-    expect(downloads).toBe(1);
+    expect(downloads()).toBe(1);
     expect(bot.vault.files.size).toBe(1);
   });
 });

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useTestRedis } from '../../support/redis.ts';
-import { MatrixUser, walk } from './harness/matrix-user.ts';
-import { registerUser, useSynapse } from './harness/synapse.ts';
-import { TestBot } from './harness/test-bot.ts';
+import { botChat } from './harness/bot-chat.ts';
+import { walk } from './harness/matrix-user.ts';
+import { useSynapse } from './harness/synapse.ts';
 
 const redis = useTestRedis('matrix_voice');
 const { defer } = useSynapse();
@@ -17,25 +17,14 @@ describe('Matrix channel: a voice message at the description', () => {
   // Synapse, so the test gets the time a long walk may need there. (`info.duration` of a recording
   // is read the same way; the parsing unit tests in inbound.test.ts hold both forms.)
   it('names the length of an Element voice message (MSC3245) in the summary; another file is refused undownloaded', async () => {
-    let downloads = 0;
-    const account = await registerUser('lotse-bot', { login: false });
-    const bot = await TestBot.create({
-      account,
-      redis: redis.client,
-      prefix: redis.prefix,
-      fetch: (input, init) => {
-        const url = input instanceof Request ? input.url : String(input);
-        if (url.includes('/download/')) downloads++;
-        return globalThis.fetch(input, init);
+    const { bot, anna, room, hello, downloads } = await botChat(
+      {
+        redis: redis.client,
+        prefix: redis.prefix,
       },
-    });
-    defer(() => bot.dispose());
-    await bot.start();
+      defer,
+    );
     const t = (key: string) => bot.i18n.t('de', { key });
-    const anna = await MatrixUser.create('anna');
-    defer(() => anna.stop());
-    const room = await anna.openDirectChat(bot.userId);
-    const hello = await anna.nextBatch(room);
     const asked = await walk(
       anna,
       room,
@@ -53,7 +42,7 @@ describe('Matrix channel: a voice message at the description', () => {
     );
     expect(pdf.map((m) => m.body).join('\n')).toContain(t('common:invalid.expectedVoice'));
     expect(pdf.at(-1)?.body).toContain(t('intake:description.prompt'));
-    expect(downloads).toBe(0);
+    expect(downloads()).toBe(0);
 
     const evidence = await anna.replies(
       await anna.sendFile(room, {
@@ -64,7 +53,7 @@ describe('Matrix channel: a voice message at the description', () => {
         voice: true,
       }),
     );
-    expect(downloads).toBe(1);
+    expect(downloads()).toBe(1);
     const summary = await walk(
       anna,
       room,
