@@ -14,7 +14,7 @@
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MESSAGE_LOG_MAX } from '../../src/adapters/telegram/message-log.ts';
-import { TelegramHarness, toEvidence } from '../adapters/telegram/harness.ts';
+import { stickerMessage, TelegramHarness, toEvidence } from '../adapters/telegram/harness.ts';
 import { reportFigures } from '../support/figures.ts';
 import { hasRedisServer, startOwnRedis, type OwnRedis } from '../support/own-redis.ts';
 import { connect, keysUnder, uniquePrefix } from '../support/redis.ts';
@@ -104,26 +104,9 @@ describe.skipIf(!hasRedisServer)('a flood from one person (Telegram)', () => {
         if (n % fileEvery === 0 && n / fileEvery < FILES) {
           const id = `flood-${String(n)}`;
           const bytes = Buffer.from(`%PDF-1.7 flood ${String(n)}`);
-          harness.files.set(id, { bytes });
-          const document = {
-            file_id: id,
-            file_unique_id: `u-${id}`,
-            file_name: `${id}.pdf`,
-            mime_type: 'application/pdf',
-            file_size: bytes.byteLength,
-          };
-          await flooder.sendContent({ document }, false);
+          await flooder.sendContent(harness.document(id, bytes), false);
         } else if (n % 50 === 1 && (n - 1) / 50 < STICKERS) {
-          const sticker = {
-            file_id: `sticker-${String(n)}`,
-            file_unique_id: `u-sticker-${String(n)}`,
-            type: 'regular',
-            width: 512,
-            height: 512,
-            is_animated: false,
-            is_video: false,
-          };
-          await flooder.sendContent({ sticker }, false);
+          await flooder.sendContent(stickerMessage(`sticker-${String(n)}`), false);
         } else await flooder.post(`Flut ${String(n)}`);
       }
     };

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startOwnRedis } from '../../support/own-redis.ts';
 import { connect, keysUnder, uniquePrefix, useTestRedis } from '../../support/redis.ts';
 import { eventually } from '../../support/wait.ts';
-import { TelegramHarness, toEvidence, type HarnessOptions } from './harness.ts';
+import { stickerMessage, TelegramHarness, toEvidence, type HarnessOptions } from './harness.ts';
 
 const redis = useTestRedis('tgfiles');
 let h: TelegramHarness | undefined;
@@ -43,17 +43,7 @@ function fail(): never {
 
 /** A document message for a file the fake getFile serves. */
 function document(id: string, bytes: Uint8Array, extra: Record<string, unknown> = {}) {
-  (h ?? fail()).files.set(id, { bytes });
-  return {
-    document: {
-      file_id: id,
-      file_unique_id: `u-${id}`,
-      file_name: `${id}.pdf`,
-      mime_type: 'application/pdf',
-      file_size: bytes.byteLength,
-    },
-    ...extra,
-  };
+  return (h ?? fail()).document(id, bytes, extra);
 }
 
 const fetched = () => (h ?? fail()).callsOf('getFile').map((c) => String(c.payload['file_id']));
@@ -106,16 +96,7 @@ describe('file limits before download (Telegram)', () => {
     const dora = h!.user({ userId: 704 });
     await dora.send('/start');
     for (let n = 1; n <= 8; n++) {
-      const sticker = {
-        file_id: `sticker-${String(n)}`,
-        file_unique_id: `u-sticker-${String(n)}`,
-        type: 'regular',
-        width: 512,
-        height: 512,
-        is_animated: false,
-        is_video: false,
-      };
-      await dora.sendContent({ sticker });
+      await dora.sendContent(stickerMessage(`sticker-${String(n)}`));
     }
     // /start and four stickers fill the window; the other four get nothing but one slow-down.
     const texts = (await dora.messages()).map((m) => m.text);

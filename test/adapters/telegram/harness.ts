@@ -108,6 +108,21 @@ export interface BotMessage {
   readonly payload: Record<string, unknown>;
 }
 
+/** A sticker message: content no question can use, which the channel answers itself. */
+export function stickerMessage(id: string): Record<string, unknown> {
+  return {
+    sticker: {
+      file_id: id,
+      file_unique_id: `u-${id}`,
+      type: 'regular',
+      width: 512,
+      height: 512,
+      is_animated: false,
+      is_video: false,
+    },
+  };
+}
+
 export class TelegramHarness {
   readonly server: TelegramServer;
   readonly options: HarnessOptions;
@@ -136,6 +151,21 @@ export class TelegramHarness {
     this.#fileServer = fileServer;
     this.#fileRoot = fileRoot;
     this.options = options;
+  }
+
+  /** A document message (a PDF) for a file this harness's getFile serves. */
+  document(id: string, bytes: Uint8Array, extra: Record<string, unknown> = {}) {
+    this.files.set(id, { bytes });
+    return {
+      document: {
+        file_id: id,
+        file_unique_id: `u-${id}`,
+        file_name: `${id}.pdf`,
+        mime_type: 'application/pdf',
+        file_size: bytes.byteLength,
+      },
+      ...extra,
+    };
   }
 
   static async start(options: HarnessOptions): Promise<TelegramHarness> {
