@@ -28,11 +28,10 @@ import { conversationKey } from '../../src/bot/types.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { Report } from '../../src/flows/intake/report.ts';
 import { CaseStore } from '../../src/staff/case-store.ts';
-import { REPORT_JOB_VERSION, reportContext } from '../../src/queue/reports-queue.ts';
-import { generateStaffKeyPair, seal, sealJson } from '../../src/staff/seal.ts';
+import { generateStaffKeyPair, seal } from '../../src/staff/seal.ts';
 import { GERMAN_INTAKE, walk } from '../support/intake-script.ts';
 import { useJsonl, type MessageLine } from '../support/jsonl-process.ts';
-import { sampleReport } from '../support/reports.ts';
+import { reportJob, sampleReport } from '../support/reports.ts';
 import { useTestRedis } from '../support/redis.ts';
 import { staffCli } from '../support/staff-cli.ts';
 import { until } from '../support/wait.ts';
@@ -93,13 +92,7 @@ async function forgedCase(files: readonly Forged[], extra: Partial<Report> = {})
     strafantragDeadline: null,
     ...extra,
   });
-  await app.reports.submit({
-    v: REPORT_JOB_VERSION,
-    caseRef,
-    urgent: false,
-    queuedAt: new Date().toISOString(),
-    sealed: sealJson({ report, address }, keys.publicKey, reportContext(caseRef)),
-  });
+  await app.reports.submit(reportJob(caseRef, { report, address }, keys.publicKey));
   const { cases } = app;
   await until(async () => (await cases.get(caseRef)) !== undefined);
   return caseRef;

@@ -8,10 +8,9 @@ import { createApp, type App } from '../../src/app.ts';
 import { createLogger } from '../../src/bot/logger.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { Report } from '../../src/flows/intake/report.ts';
-import { sampleReport } from '../support/reports.ts';
+import { reportJob, sampleReport } from '../support/reports.ts';
 import type { OutboundJob } from '../../src/queue/outbound.ts';
-import { REPORT_JOB_VERSION, reportContext } from '../../src/queue/reports-queue.ts';
-import { generateStaffKeyPair, sealJson } from '../../src/staff/seal.ts';
+import { generateStaffKeyPair } from '../../src/staff/seal.ts';
 import { keysUnder, useTestRedis } from '../support/redis.ts';
 import { until } from '../support/wait.ts';
 
@@ -45,17 +44,13 @@ async function worker(): Promise<App> {
 /** What the bot does on "send": notes the report under the conversation, then queues it. */
 async function submit(app: App, userId: string, caseRef: string, overrides: Partial<Report> = {}) {
   await app.cases.track(app.cases.convId(`console:${userId}`), caseRef, new Date());
-  await app.reports.submit({
-    v: REPORT_JOB_VERSION,
-    caseRef,
-    urgent: false,
-    queuedAt: new Date().toISOString(),
-    sealed: sealJson(
+  await app.reports.submit(
+    reportJob(
+      caseRef,
       { report: report(caseRef, overrides), address: person(userId) },
       keys.publicKey,
-      reportContext(caseRef),
     ),
-  });
+  );
 }
 
 const reply = (userId: string, caseRef: string, text: string): OutboundJob => ({

@@ -11,14 +11,14 @@ import { createLogger } from '../../src/bot/logger.ts';
 import type { ReportDetails } from '../../src/flows/types.ts';
 import { Reminders } from '../../src/queue/reminders.ts';
 import { startReportWorker } from '../../src/queue/report-worker.ts';
-import { REPORT_JOB_VERSION, ReportsQueue, reportContext } from '../../src/queue/reports-queue.ts';
+import { ReportsQueue } from '../../src/queue/reports-queue.ts';
 import { facetsOf } from '../../src/staff/case-facets.ts';
 import { CaseStore, type CreateResult, type NewCase } from '../../src/staff/case-store.ts';
 import { allowedFrom } from '../../src/staff/case-transitions.ts';
 import { StaffNotifier } from '../../src/staff/notifier.ts';
 import { sealDetails } from '../../src/staff/report-details.ts';
-import { generateStaffKeyPair, sealJson } from '../../src/staff/seal.ts';
-import { sampleReport } from '../support/reports.ts';
+import { generateStaffKeyPair } from '../../src/staff/seal.ts';
+import { reportJob, sampleReport } from '../support/reports.ts';
 import { useTestRedis } from '../support/redis.ts';
 import { until } from '../support/wait.ts';
 
@@ -67,20 +67,16 @@ async function work(cases: CaseStore, caseRef: string): Promise<void> {
   closing.push(() => worker.close());
   const queue = new ReportsQueue(connection(), redis.prefix);
   closing.push(() => queue.queue.close());
-  await queue.submit({
-    v: REPORT_JOB_VERSION,
-    caseRef,
-    urgent: false,
-    queuedAt: new Date().toISOString(),
-    sealed: sealJson(
+  await queue.submit(
+    reportJob(
+      caseRef,
       {
         report: shortReport(caseRef),
         address: { platform: 'console', userId: 'p1', chatId: 'p1' },
       },
       keys.publicKey,
-      reportContext(caseRef),
     ),
-  });
+  );
   await until(async () => (await cases.get(caseRef)) !== undefined);
 }
 

@@ -7,11 +7,11 @@ import { createLogger } from '../../src/bot/logger.ts';
 import type { InboundEvent, OutboundMessage } from '../../src/bot/types.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { Report } from '../../src/flows/intake/report.ts';
-import { sampleReport } from '../support/reports.ts';
+import { reportJob, sampleReport } from '../support/reports.ts';
 import { startOutboundWorker } from '../../src/queue/outbound.ts';
 import { Reminders, startReminderWorker } from '../../src/queue/reminders.ts';
-import { REPORT_JOB_VERSION, reportContext } from '../../src/queue/reports-queue.ts';
-import { generateStaffKeyPair, sealJson } from '../../src/staff/seal.ts';
+import { REPORT_JOB_VERSION } from '../../src/queue/reports-queue.ts';
+import { generateStaffKeyPair } from '../../src/staff/seal.ts';
 import type { CaseNotice, StaffChannel } from '../../src/staff/ports.ts';
 import { useTestRedis } from '../support/redis.ts';
 import { until } from '../support/wait.ts';
@@ -109,20 +109,16 @@ const replyJob = (text: string, chatId: string) => ({
 });
 
 async function submit(app: App, caseRef: string, overrides: Partial<Report> = {}): Promise<void> {
-  await app.reports.submit({
-    v: REPORT_JOB_VERSION,
-    caseRef,
-    urgent: false,
-    queuedAt: new Date().toISOString(),
-    sealed: sealJson(
+  await app.reports.submit(
+    reportJob(
+      caseRef,
       {
         report: report(caseRef, overrides),
         address: { platform: 'console', userId: 'p1', chatId: 'p1' },
       },
       keys.publicKey,
-      reportContext(caseRef),
     ),
-  });
+  );
 }
 
 const anna = { id: 'anna', name: 'anna' };

@@ -10,8 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { newCaseRef } from '../../src/bot/case-ref.ts';
 import { StateSeal } from '../../src/bot/state-seal.ts';
 import { OutboundQueue, outboundQueueName } from '../../src/queue/outbound.ts';
-import { REPORT_JOB_VERSION, reportContext, ReportsQueue } from '../../src/queue/reports-queue.ts';
-import { generateStaffKeyPair, sealJson } from '../../src/staff/seal.ts';
+import { ReportsQueue } from '../../src/queue/reports-queue.ts';
+import { generateStaffKeyPair } from '../../src/staff/seal.ts';
 import { TOKEN, type BotMessage } from '../adapters/telegram/harness.ts';
 import {
   crashEnv,
@@ -24,7 +24,7 @@ import { reportFigures } from '../support/figures.ts';
 import { useJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
 import { madeCase } from '../support/made-case.ts';
 import { useTestRedis } from '../support/redis.ts';
-import { sampleReport } from '../support/reports.ts';
+import { reportJob, sampleReport } from '../support/reports.ts';
 import { staffCli } from '../support/staff-cli.ts';
 import { settled, TelegramPerson } from '../support/telegram-person.ts';
 import { eventually } from '../support/wait.ts';
@@ -88,20 +88,16 @@ describe('kill -9 at every point of the staff reply path', () => {
     // person is at the menu.
     const caseRef = newCaseRef();
     const reports = new ReportsQueue(redis.client, redis.prefix);
-    await reports.submit({
-      v: REPORT_JOB_VERSION,
-      caseRef,
-      urgent: false,
-      queuedAt: new Date().toISOString(),
-      sealed: sealJson(
+    await reports.submit(
+      reportJob(
+        caseRef,
         {
           report: sampleReport(caseRef),
           address: { platform: 'telegram', userId: '701', chatId: '701' },
         },
         keys.publicKey,
-        reportContext(caseRef),
       ),
-    });
+    );
     await reports.close();
     let bot = run();
     await madeCase(redis.client, redis.prefix, keys.privateKey, caseRef);

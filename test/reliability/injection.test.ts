@@ -19,15 +19,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCaseRef } from '../../src/bot/case-ref.ts';
 import { printable } from '../../src/bot/printable.ts';
-import { REPORT_JOB_VERSION, reportContext } from '../../src/queue/reports-queue.ts';
-import { generateStaffKeyPair, sealJson } from '../../src/staff/seal.ts';
+import { generateStaffKeyPair } from '../../src/staff/seal.ts';
 import { MatrixUser } from '../adapters/matrix/harness/matrix-user.ts';
 import { ensureSynapse, registerUser } from '../adapters/matrix/harness/synapse.ts';
 import { TestBot } from '../adapters/matrix/harness/test-bot.ts';
 import { TelegramHarness, type TelegramUser } from '../adapters/telegram/harness.ts';
 import { reportFigures } from '../support/figures.ts';
 import { TestRedis, uniquePrefix } from '../support/redis.ts';
-import { sampleReport } from '../support/reports.ts';
+import { reportJob, sampleReport } from '../support/reports.ts';
 import { staffCli } from '../support/staff-cli.ts';
 import { until } from '../support/wait.ts';
 
@@ -164,17 +163,13 @@ beforeAll(async () => {
       links: [...PAYLOADS],
     },
   });
-  await h.app.reports.submit({
-    v: REPORT_JOB_VERSION,
-    caseRef,
-    urgent: false,
-    queuedAt: new Date().toISOString(),
-    sealed: sealJson(
+  await h.app.reports.submit(
+    reportJob(
+      caseRef,
       { report, address: { platform: 'telegram', userId: String(PERSON), chatId: String(PERSON) } },
       keys.publicKey,
-      reportContext(caseRef),
     ),
-  });
+  );
   await until(async () => (await h.app.cases.get(caseRef)) !== undefined, 20_000);
 
   // The person writes to the case (what the case-message effect hands the desk) …

@@ -11,13 +11,12 @@ import { createLogger } from '../../src/bot/logger.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { FileRef } from '../../src/flows/types.ts';
 import { fileContext } from '../../src/infra/redis/file-vault.ts';
-import { REPORT_JOB_VERSION, reportContext } from '../../src/queue/reports-queue.ts';
 import { linkView, servingRule } from '../../src/staff/evidence.ts';
 import { referralPdf } from '../../src/staff/referral.ts';
 import { evidenceFileName } from '../../src/staff/evidence-files.ts';
-import { generateStaffKeyPair, seal, sealJson } from '../../src/staff/seal.ts';
+import { generateStaffKeyPair, seal } from '../../src/staff/seal.ts';
 import { useTestRedis } from '../support/redis.ts';
-import { sampleReport } from '../support/reports.ts';
+import { reportJob, sampleReport } from '../support/reports.ts';
 import { until } from '../support/wait.ts';
 
 const redis = useTestRedis('evidence');
@@ -63,17 +62,13 @@ async function caseWithFiles() {
       ],
     },
   });
-  await app.reports.submit({
-    v: REPORT_JOB_VERSION,
-    caseRef,
-    urgent: false,
-    queuedAt: new Date().toISOString(),
-    sealed: sealJson(
+  await app.reports.submit(
+    reportJob(
+      caseRef,
       { report, address: { platform: 'console', userId: 'p1', chatId: 'p1' } },
       keys.publicKey,
-      reportContext(caseRef),
     ),
-  });
+  );
   const a = app;
   await until(async () => (await a.cases.get(caseRef)) !== undefined);
   for (const [bytes, ref] of [

@@ -3,6 +3,13 @@
  * test overrides what it is about.
  */
 import { reportSchema, type Report } from '../../src/flows/intake/report.ts';
+import {
+  REPORT_JOB_VERSION,
+  reportContext,
+  type ReportJob,
+  type ReportPayload,
+} from '../../src/queue/reports-queue.ts';
+import { sealJson } from '../../src/staff/seal.ts';
 
 export function sampleReport(caseRef: string, overrides: Partial<Report> = {}): Report {
   return reportSchema.parse({
@@ -33,4 +40,15 @@ export function sampleReport(caseRef: string, overrides: Partial<Report> = {}): 
     reminder: false,
     ...overrides,
   });
+}
+
+/** A report job as the bot queues it on "send": the report and the address, sealed to `publicKey`. */
+export function reportJob(caseRef: string, payload: ReportPayload, publicKey: string): ReportJob {
+  return {
+    v: REPORT_JOB_VERSION,
+    caseRef,
+    urgent: false,
+    queuedAt: new Date().toISOString(),
+    sealed: sealJson(payload, publicKey, reportContext(caseRef)),
+  };
 }

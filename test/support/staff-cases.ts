@@ -3,13 +3,8 @@ import type { ChannelAdapter } from '../../src/adapters/channel.ts';
 import type { App } from '../../src/app.ts';
 import { newCaseRef } from '../../src/bot/case-ref.ts';
 import type { InboundEvent, OutboundMessage } from '../../src/bot/types.ts';
-import { sampleReport } from './reports.ts';
-import {
-  REPORT_JOB_VERSION,
-  reportContext,
-  type ReplyAddress,
-} from '../../src/queue/reports-queue.ts';
-import { sealJson } from '../../src/staff/seal.ts';
+import { reportJob, sampleReport } from './reports.ts';
+import type { ReplyAddress } from '../../src/queue/reports-queue.ts';
 import { until } from './wait.ts';
 
 /** A marker in every case's description: it must show where details are shown, nowhere else. */
@@ -32,13 +27,7 @@ export async function submitCase(
     description: `Ein Drohbrief im Briefkasten. ${CASE_MARKER}`,
     strafantragDeadline: '2027-02-20',
   });
-  await app.reports.submit({
-    v: REPORT_JOB_VERSION,
-    caseRef,
-    urgent: false,
-    queuedAt: new Date().toISOString(),
-    sealed: sealJson({ report, address }, publicKey, reportContext(caseRef)),
-  });
+  await app.reports.submit(reportJob(caseRef, { report, address }, publicKey));
   await until(async () => (await app.cases.get(caseRef)) !== undefined, 20_000);
   return caseRef;
 }
