@@ -2,29 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseRecord } from '../../src/staff/case-store.ts';
 import { inboxQuery, parseInboxFilter, selectCases } from '../../src/staff/inbox.ts';
+import { caseRecord } from '../support/case-records.ts';
 
 const NOW = new Date('2026-11-30T12:00:00Z');
 const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString();
 
-function record(caseRef: string, fields: Partial<CaseRecord>): CaseRecord {
-  return {
-    caseRef,
-    status: 'new',
-    urgent: false,
-    kinds: ['insult'],
-    state: 'BY',
-    role: 'council',
-    channel: 'online',
-    platform: 'console',
-    lang: 'de',
-    address: { platform: 'console', userId: 'u', chatId: 'c' },
-    createdAt: hoursAgo(1),
-    updatedAt: hoursAgo(1),
-    eraseRequested: false,
-    conv: 'conv',
-    ...fields,
-  };
-}
+/** A case created and last changed an hour ago, unless `fields` say otherwise. */
+const record = (caseRef: string, fields: Partial<CaseRecord>): CaseRecord =>
+  caseRecord(caseRef, { createdAt: hoursAgo(1), updatedAt: hoursAgo(1), ...fields });
 
 const CASES = [
   record('AAAA-BBBB-CCCC-D', { createdAt: hoursAgo(2) }),

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newCaseRef } from '../../src/bot/case-ref.ts';
 import { CaseStore, type NewCase } from '../../src/staff/case-store.ts';
 import { generateStaffKeyPair } from '../../src/staff/seal.ts';
+import { newCaseRecord } from '../support/case-records.ts';
 import { axeCheck, describeBrowser, screenshot, useBrowser } from '../support/browser.ts';
 import { GERMAN_INTAKE, walk } from '../support/intake-script.ts';
 import { startJsonl, type JsonlProcess, type MessageLine } from '../support/jsonl-process.ts';
@@ -23,21 +24,9 @@ const dataDir = mkdtempSync(join(tmpdir(), 'lotse-web-inbox-'));
 
 /** A case as the report worker makes it (the sealed report is not opened in this test). */
 function seeded(caseRef: string, fields: Partial<NewCase['record']>): NewCase {
+  const createdAt = new Date(Date.now() - 3 * 3_600_000).toISOString();
   return {
-    record: {
-      caseRef,
-      urgent: false,
-      kinds: ['insult'],
-      state: 'BY',
-      role: 'council',
-      channel: 'online',
-      platform: 'console',
-      lang: 'de',
-      address: { platform: 'console', userId: `u-${caseRef}`, chatId: `c-${caseRef}` },
-      createdAt: new Date(Date.now() - 3 * 3_600_000).toISOString(),
-      conv: `conv-${caseRef}`,
-      ...fields,
-    },
+    record: newCaseRecord(caseRef, { createdAt, ...fields }),
     sealed: 'not-opened-here',
     actor: 'worker',
   };
