@@ -4,29 +4,20 @@
  * real case store (Redis) with files sealed as the report worker stores them.
  */
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app.ts';
+import { describe, expect, it } from 'vitest';
 import { newCaseRef } from '../../src/bot/case-ref.ts';
-import { createLogger } from '../../src/bot/logger.ts';
-import { loadConfig } from '../../src/config/load.ts';
 import type { FileRef } from '../../src/flows/types.ts';
 import { fileContext } from '../../src/infra/redis/file-vault.ts';
 import { linkView, servingRule } from '../../src/staff/evidence.ts';
 import { referralPdf } from '../../src/staff/referral.ts';
 import { evidenceFileName } from '../../src/staff/evidence-files.ts';
-import { generateStaffKeyPair, seal } from '../../src/staff/seal.ts';
-import { useTestRedis } from '../support/redis.ts';
+import { seal } from '../../src/staff/seal.ts';
+import { useStaffApp } from '../support/staff-cases.ts';
 import { reportJob, sampleReport } from '../support/reports.ts';
 import { until } from '../support/wait.ts';
 
-const redis = useTestRedis('evidence');
-const keys = generateStaffKeyPair();
+const { keys, start } = useStaffApp('evidence');
 const anna = { id: 'anna', name: 'anna' };
-let app: App | undefined;
-afterEach(async () => {
-  await app?.stop();
-  app = undefined;
-});
 
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
@@ -42,9 +33,7 @@ const fileOf = (bytes: Buffer, name: string, mime: string, ref: string): FileRef
 
 /** A case with two files in the store and a third the report lists but the store lacks. */
 async function caseWithFiles() {
-  const config = loadConfig({ REDIS_KEY_PREFIX: redis.prefix, STAFF_USERS: 'anna' }, null);
-  app = createApp(config, redis.client, createLogger('silent'), { keys });
-  await app.startWorkers();
+  const app = await start();
   const caseRef = newCaseRef();
   const files = [
     // A bidi override in the sent name must not reorder what staff read.

@@ -2,30 +2,17 @@
  * Handing a case back on the real case store (Redis): only the staff member who claimed it may, in
  * one atomic step with the status check; the claim goes, the audit trail names who did it.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app.ts';
-import { createLogger } from '../../src/bot/logger.ts';
-import { loadConfig } from '../../src/config/load.ts';
-import { generateStaffKeyPair } from '../../src/staff/seal.ts';
-import { useTestRedis } from '../support/redis.ts';
-import { submitCase } from '../support/staff-cases.ts';
+import { describe, expect, it } from 'vitest';
+import { submitCase, useStaffApp } from '../support/staff-cases.ts';
 
-const redis = useTestRedis('handback');
-const keys = generateStaffKeyPair();
-let app: App | undefined;
-afterEach(async () => {
-  await app?.stop();
-  app = undefined;
-});
+const { keys, start } = useStaffApp('handback', 'anna,ben');
 
 const anna = { id: 'anna', name: 'Anna Berg' };
 const ben = { id: 'ben', name: 'Ben Kurz' };
 
 describe('hand back', () => {
   it('is the assignee’s alone; the case is new again, its claim gone, the audit trail says who', async () => {
-    const config = loadConfig({ REDIS_KEY_PREFIX: redis.prefix, STAFF_USERS: 'anna,ben' }, null);
-    app = createApp(config, redis.client, createLogger('silent'), { keys });
-    await app.startWorkers();
+    const app = await start();
     const caseRef = await submitCase(app, keys.publicKey, {
       platform: 'console',
       userId: 'p1',
@@ -61,9 +48,7 @@ describe('hand back', () => {
   });
 
   it('lets a case claimed before assignee ids were kept be handed back by its assignee’s name', async () => {
-    const config = loadConfig({ REDIS_KEY_PREFIX: redis.prefix, STAFF_USERS: 'anna,ben' }, null);
-    app = createApp(config, redis.client, createLogger('silent'), { keys });
-    await app.startWorkers();
+    const app = await start();
     const caseRef = await submitCase(app, keys.publicKey, {
       platform: 'console',
       userId: 'p2',

@@ -4,29 +4,20 @@
  * channel's reason when it gives up – sealed beside the message, shown with it, gone with the case.
  */
 import { UnrecoverableError } from 'bullmq';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChannelAdapter } from '../../src/adapters/channel.ts';
-import { createApp, type App } from '../../src/app.ts';
+import type { App } from '../../src/app.ts';
 import { Translator } from '../../src/bot/i18n.ts';
-import { createLogger } from '../../src/bot/logger.ts';
 import type { InboundEvent, OutboundMessage } from '../../src/bot/types.ts';
-import { loadConfig } from '../../src/config/load.ts';
 import { caseDocument } from '../../src/staff/case-document.ts';
 import { deliveryReason } from '../../src/staff/delivery.ts';
 import type { CaseDetails } from '../../src/staff/ports.ts';
-import { generateStaffKeyPair } from '../../src/staff/seal.ts';
-import { everythingUnder, keysUnder, useTestRedis } from '../support/redis.ts';
-import { submitCase } from '../support/staff-cases.ts';
+import { everythingUnder, keysUnder } from '../support/redis.ts';
+import { submitCase, useStaffApp } from '../support/staff-cases.ts';
 import { until } from '../support/wait.ts';
 
-const redis = useTestRedis('delivery');
-const keys = generateStaffKeyPair();
+const { redis, keys, start } = useStaffApp('delivery');
 const anna = { id: 'anna', name: 'anna' };
-let app: App | undefined;
-afterEach(async () => {
-  await app?.stop();
-  app = undefined;
-});
 
 /** The person's console chat; it holds deliveries back until released, or refuses them. */
 class PersonChannel implements ChannelAdapter {
@@ -50,11 +41,8 @@ class PersonChannel implements ChannelAdapter {
 }
 
 async function setup() {
-  const config = loadConfig({ REDIS_KEY_PREFIX: redis.prefix, STAFF_USERS: 'anna' }, null);
-  app = createApp(config, redis.client, createLogger('silent'), { keys });
   const channel = new PersonChannel();
-  await app.addChannel(channel);
-  await app.startWorkers();
+  const app = await start([channel]);
   const caseRef = await submitCase(app, keys.publicKey, {
     platform: 'console',
     userId: 'p1',
