@@ -36,3 +36,8 @@ export function caseRecord(caseRef: string, fields: Partial<CaseRecord> = {}): C
     ...fields,
   };
 }
+
+/** A case as the report worker makes it, for the store's `create` (its sealed report not opened). */
+export function seededCase(caseRef: string, fields: Partial<NewCase['record']> = {}): NewCase {
+  return { record: newCaseRecord(caseRef, fields), sealed: 'not-opened-here', actor: 'worker' };
+}

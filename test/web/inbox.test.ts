@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newCaseRef } from '../../src/bot/case-ref.ts';
 import { CaseStore, type NewCase } from '../../src/staff/case-store.ts';
 import { generateStaffKeyPair } from '../../src/staff/seal.ts';
-import { newCaseRecord } from '../support/case-records.ts';
+import { seededCase } from '../support/case-records.ts';
 import { axeCheck, describeBrowser, screenshot, useBrowser } from '../support/browser.ts';
 import { GERMAN_INTAKE, walk } from '../support/intake-script.ts';
 import { startJsonl, type JsonlProcess, type MessageLine } from '../support/jsonl-process.ts';
@@ -25,11 +25,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'lotse-web-inbox-'));
 /** A case as the report worker makes it (the sealed report is not opened in this test). */
 function seeded(caseRef: string, fields: Partial<NewCase['record']>): NewCase {
   const createdAt = new Date(Date.now() - 3 * 3_600_000).toISOString();
-  return {
-    record: newCaseRecord(caseRef, { createdAt, ...fields }),
-    sealed: 'not-opened-here',
-    actor: 'worker',
-  };
+  return seededCase(caseRef, { createdAt, ...fields });
 }
 
 describeBrowser('the staff inbox', { timeout: 90_000 }, () => {

@@ -14,6 +14,7 @@ import { newCaseRef } from '../../src/bot/case-ref.ts';
 import { CaseStore, type NewCase } from '../../src/staff/case-store.ts';
 import { generateStaffKeyPair } from '../../src/staff/seal.ts';
 import { axeCheck, describeBrowser, useBrowser } from '../support/browser.ts';
+import { seededCase } from '../support/case-records.ts';
 import { startJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
 import { TestRedis, uniquePrefix } from '../support/redis.ts';
 import { enrolledAccount, startInboxProgram } from '../support/web-inbox.ts';
@@ -23,23 +24,8 @@ const dataDir = mkdtempSync(join(tmpdir(), 'lotse-web-keys-'));
 const [BY, NW] = [newCaseRef(), newCaseRef()];
 
 function seeded(caseRef: string, state: string, hoursAgo: number): NewCase {
-  return {
-    record: {
-      caseRef,
-      urgent: false,
-      kinds: ['insult'],
-      state,
-      role: 'council',
-      channel: 'online',
-      platform: 'console',
-      lang: 'de',
-      address: { platform: 'console', userId: `u-${caseRef}`, chatId: `c-${caseRef}` },
-      createdAt: new Date(Date.now() - hoursAgo * 3_600_000).toISOString(),
-      conv: `conv-${caseRef}`,
-    },
-    sealed: 'not-opened-here',
-    actor: 'worker',
-  };
+  const createdAt = new Date(Date.now() - hoursAgo * 3_600_000).toISOString();
+  return seededCase(caseRef, { state, createdAt });
 }
 
 /** What has the focus: its accessible name as a reader hears it, and whether it shows. */

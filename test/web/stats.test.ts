@@ -16,6 +16,7 @@ import { CaseStore, type NewCase } from '../../src/staff/case-store.ts';
 import { generateStaffKeyPair } from '../../src/staff/seal.ts';
 import { addMonths } from '../../src/staff/statistics.ts';
 import { axeCheck, describeBrowser, screenshot, useBrowser } from '../support/browser.ts';
+import { seededCase } from '../support/case-records.ts';
 import { GERMAN_INTAKE, walk } from '../support/intake-script.ts';
 import { startJsonl, type JsonlProcess, type MessageLine } from '../support/jsonl-process.ts';
 import { TestRedis, uniquePrefix } from '../support/redis.ts';
@@ -30,24 +31,14 @@ const LAST_MONTH = addMonths(THIS_MONTH, -1);
 /** A case as the report worker makes it, in a given month. */
 function seeded(month: string, fields: Partial<NewCase['record']>): NewCase {
   const caseRef = newCaseRef();
-  return {
-    record: {
-      caseRef,
-      urgent: false,
-      kinds: ['insult'],
-      state: 'HE',
-      role: 'council',
-      channel: 'letter',
-      platform: 'telegram',
-      lang: 'de',
-      address: { platform: 'telegram', userId: `u-${caseRef}`, chatId: `c-${caseRef}` },
-      createdAt: `${month}-01T09:00:00.000Z`,
-      conv: `conv-${caseRef}`,
-      ...fields,
-    },
-    sealed: 'not-opened-here',
-    actor: 'worker',
-  };
+  return seededCase(caseRef, {
+    state: 'HE',
+    channel: 'letter',
+    platform: 'telegram',
+    address: { platform: 'telegram', userId: `u-${caseRef}`, chatId: `c-${caseRef}` },
+    createdAt: `${month}-01T09:00:00.000Z`,
+    ...fields,
+  });
 }
 
 /** A table as its header texts and body rows (row heading first), as a reader finds it. */
