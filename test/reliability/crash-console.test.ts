@@ -10,21 +10,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ReportsQueue } from '../../src/queue/reports-queue.ts';
 import { generateStaffKeyPair } from '../../src/staff/seal.ts';
-import { GERMAN_INTAKE } from '../support/intake-script.ts';
+import { INTAKE_AND_CASE_CHAT } from '../support/intake-script.ts';
 import { compareTranscripts, crashEnv, releaseLock } from '../support/crash-runs.ts';
 import { messagesOf, useJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
 import { useTestRedis } from '../support/redis.ts';
 import { staffCli } from '../support/staff-cli.ts';
 import { reportFigures } from '../support/figures.ts';
 
-/** The whole intake, the submission, two messages to the case and a status question. */
-const SCRIPT: readonly object[] = [
-  ...GERMAN_INTAKE,
-  { choice: 'send' },
-  { text: 'Noch ein Hinweis zum Fall.' },
-  { text: '/status' },
-  { text: 'Und ein zweiter Hinweis.' },
-];
+/** What each run types and taps: the intake, the submission and the case chat after it. */
+const SCRIPT = INTAKE_AND_CASE_CHAT;
 
 /** A transcript without the random case reference. */
 function transcript(processes: readonly JsonlProcess[], caseRef: string): string[] {

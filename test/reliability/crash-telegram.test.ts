@@ -23,21 +23,15 @@ import {
   useTelegramCrashRig,
 } from '../support/crash-runs.ts';
 import { reportFigures } from '../support/figures.ts';
-import { GERMAN_INTAKE } from '../support/intake-script.ts';
+import { INTAKE_AND_CASE_CHAT } from '../support/intake-script.ts';
 import { useJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
 import { useTestRedis } from '../support/redis.ts';
 import { staffCli } from '../support/staff-cli.ts';
 import { settled, TelegramPerson } from '../support/telegram-person.ts';
 import { eventually } from '../support/wait.ts';
 
-/** The whole intake, the submission, two messages to the case and a status question. */
-const SCRIPT: readonly object[] = [
-  ...GERMAN_INTAKE,
-  { choice: 'send' },
-  { text: 'Noch ein Hinweis zum Fall.' },
-  { text: '/status' },
-  { text: 'Und ein zweiter Hinweis.' },
-];
+/** What each run types and taps: the intake, the submission and the case chat after it. */
+const SCRIPT = INTAKE_AND_CASE_CHAT;
 const CASE_REF = /\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]\b/;
 
 const redis = useTestRedis('crash_tg');

@@ -38,6 +38,15 @@ export const GERMAN_INTAKE: readonly object[] = [
   { choice: 'remind' },
 ];
 
+/** The whole intake, the submission, two messages to the case and a status question. */
+export const INTAKE_AND_CASE_CHAT: readonly object[] = [
+  ...GERMAN_INTAKE,
+  { choice: 'send' },
+  { text: 'Noch ein Hinweis zum Fall.' },
+  { text: '/status' },
+  { text: 'Und ein zweiter Hinweis.' },
+];
+
 /** Sends each line in turn and returns the last question. */
 export async function walk(bot: JsonlProcess, lines: readonly object[]): Promise<MessageLine> {
   let last: MessageLine | undefined;
