@@ -22,15 +22,26 @@ export function isTimeZone(zone: string): boolean {
  * use Lotse (at 23:30 UTC it is already the next day in Berlin).
  */
 export function localDay(instant: Date, zone: string = DEFAULT_TIME_ZONE): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(instant);
+  const parts = dayFormat(zone).formatToParts(instant);
   const part = (type: Intl.DateTimeFormatPartTypes): string =>
     parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')}`;
+}
+
+/** One day formatter per zone, made once: building an Intl.DateTimeFormat costs far more than using it. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+function dayFormat(zone: string): Intl.DateTimeFormat {
+  let format = dayFormats.get(zone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    if (dayFormats.size < 64) dayFormats.set(zone, format);
+  }
+  return format;
 }
 
 /** Formats UTC instants as "YYYY-MM-DD HH:MM" in one zone. */
@@ -55,8 +66,9 @@ export class LocalTime {
   format(iso: string): string {
     const ms = Date.parse(iso);
     if (Number.isNaN(ms)) return iso;
+    const parts = this.#format.formatToParts(ms);
     const part = (type: Intl.DateTimeFormatPartTypes): string =>
-      this.#format.formatToParts(ms).find((p) => p.type === type)?.value ?? '';
+      parts.find((p) => p.type === type)?.value ?? '';
     return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
   }
 
