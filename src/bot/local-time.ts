@@ -22,6 +22,28 @@ export function isTimeZone(zone: string): boolean {
  * use Lotse (at 23:30 UTC it is already the next day in Berlin).
  */
 export function localDay(instant: Date, zone: string = DEFAULT_TIME_ZONE): string {
+  const ms = instant.getTime();
+  if (Number.isNaN(ms) || ms < QUARTER_HOURS_SINCE) return formatDay(instant, zone);
+  // Every zone's offset has been a whole number of quarter hours since 1980, so a day cannot change
+  // within a quarter hour of UTC: one formatting per quarter hour and zone (asked on every step).
+  const quarter = Math.floor(ms / QUARTER_HOUR_MS);
+  const days = dayCache(zone);
+  let day = days.get(quarter);
+  if (day === undefined) {
+    day = formatDay(instant, zone);
+    if (days.size >= DAY_CACHE_LIMIT) days.clear();
+    days.set(quarter, day);
+  }
+  return day;
+}
+
+const QUARTER_HOUR_MS = 15 * 60_000;
+/** Before this, some zones kept local mean time offsets such as +00:19:32 (Amsterdam until 1937). */
+const QUARTER_HOURS_SINCE = Date.UTC(1980, 0, 1);
+/** Quarter hours remembered per zone: "today" and the days of a few stored times. */
+const DAY_CACHE_LIMIT = 256;
+
+function formatDay(instant: Date, zone: string): string {
   const parts = dayFormat(zone).formatToParts(instant);
   const part = (type: Intl.DateTimeFormatPartTypes): string =>
     parts.find((p) => p.type === type)?.value ?? '';
@@ -42,6 +64,17 @@ function dayFormat(zone: string): Intl.DateTimeFormat {
     if (dayFormats.size < 64) dayFormats.set(zone, format);
   }
   return format;
+}
+
+/** Days by quarter hour of UTC, per zone (as many zones as formatters). */
+const dayCaches = new Map<string, Map<number, string>>();
+function dayCache(zone: string): Map<number, string> {
+  let days = dayCaches.get(zone);
+  if (days === undefined) {
+    days = new Map();
+    if (dayCaches.size < 64) dayCaches.set(zone, days);
+  }
+  return days;
 }
 
 /** Formats UTC instants as "YYYY-MM-DD HH:MM" in one zone. */

@@ -39,6 +39,30 @@ describe('the day of the incident in the contact point’s time zone', () => {
     expect(localDay(new Date('2026-11-22T22:59:00Z'))).toBe('2026-11-22');
   });
 
+  it('remembers days per quarter hour without crossing a midnight of any zone', () => {
+    // Every minute of a day and a half, asked twice (the second time from the cache), in zones
+    // with whole, half and quarter hour offsets and a change of summer time, against Intl itself.
+    const zones = ['Europe/Berlin', 'Asia/Kolkata', 'Asia/Kathmandu', 'America/St_Johns', 'UTC'];
+    const start = Date.parse('2026-03-28T12:00:00Z');
+    for (const zone of zones) {
+      const intl = new Intl.DateTimeFormat('en-CA', {
+        timeZone: zone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+      });
+      for (const round of [1, 2])
+        for (let minute = 0; minute < 36 * 60; minute++) {
+          const instant = new Date(start + minute * 60_000 + round * 7_000);
+          expect(localDay(instant, zone), `${zone} ${instant.toISOString()}`).toBe(
+            intl.format(instant),
+          );
+        }
+    }
+    // Before 1980 some zones kept odd offsets: not cached, still right.
+    expect(localDay(new Date('1930-06-01T23:50:00Z'), 'Europe/Amsterdam')).toBe('1930-06-02');
+  });
+
   for (const [language, today, yesterday] of [
     ['de', 'heute', 'gestern'],
     ['en', 'today', 'yesterday'],
