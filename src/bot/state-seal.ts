@@ -7,6 +7,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { SESSION_KEY_PATTERN } from '../config/schema.ts';
+import { fillRandom } from './random-pool.ts';
 
 /** One key of the ring, with what is derived from it once. */
 interface RingKey {
@@ -97,14 +98,14 @@ export class StateSeal {
 
   /** Seals `plain` for `context` (what it is and whose): `a5 | key id | nonce | ciphertext | tag`. */
   seal(plain: string, context: string): Buffer {
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.#current.cipher, iv);
-    cipher.setAAD(Buffer.from(context));
     const text = Buffer.from(plain, 'utf8');
     const out = Buffer.allocUnsafe(OVERHEAD + text.byteLength);
     out[0] = BINARY;
     this.#current.id.copy(out, 1);
-    iv.copy(out, 1 + KEY_ID_BYTES);
+    fillRandom(out, 1 + KEY_ID_BYTES, IV_BYTES);
+    const iv = out.subarray(1 + KEY_ID_BYTES, 1 + KEY_ID_BYTES + IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.#current.cipher, iv);
+    cipher.setAAD(Buffer.from(context));
     let at = 1 + KEY_ID_BYTES + IV_BYTES;
     at += cipher.update(text).copy(out, at);
     at += cipher.final().copy(out, at);
