@@ -12,6 +12,7 @@ import {
 import { recogniseCommand } from './commands.ts';
 import { emergencySignal } from './emergency.ts';
 import { localDay } from './local-time.ts';
+import { deepFreeze } from './recent.ts';
 import { SESSION_VERSION, type Frame, type Loaded, type Session } from './session.ts';
 import type { CommandName, InboundEvent, Platform } from './types.ts';
 
@@ -78,6 +79,21 @@ export function fileWelcome(loaded: Loaded, platform: Platform, deps: CoreDeps):
 const MENU_FLOW = 'menu';
 /** The flow in which the person writes to the staff handling their case. */
 const CASE_FLOW = 'case';
+
+/**
+ * A flow's data as its `parseData` read it, by the stored object: a step reads the data the step
+ * before it wrote (the engine keeps the session it saved), and need not check it again.
+ */
+const parsed = new WeakMap<object, { readonly flow: AnyFlow; readonly data: unknown }>();
+function parsedData(flow: AnyFlow, stored: unknown): unknown {
+  if (typeof stored !== 'object' || stored === null) return flow.parseData(stored);
+  const known = parsed.get(stored);
+  if (known?.flow === flow) return known.data;
+  // Frozen: every later step shares it (flows make changed copies, never change what they read).
+  const data = deepFreeze(flow.parseData(stored));
+  parsed.set(stored, { flow, data });
+  return data;
+}
 
 /** Maps a messenger's language tag to one Lotse speaks. */
 export function pickLanguage(hint: string | undefined, fallback: Language): Language {
@@ -377,7 +393,7 @@ class Conversation {
 
   #dataOf(flow: AnyFlow): unknown {
     const stored = this.#session.data[flow.id];
-    return (stored === undefined ? undefined : flow.parseData(stored)) ?? flow.initialData();
+    return (stored === undefined ? undefined : parsedData(flow, stored)) ?? flow.initialData();
   }
 
   #ctx(data: unknown): StepContext<unknown> {

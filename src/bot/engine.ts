@@ -15,6 +15,7 @@ import type { FileAdmission, FileGate, FileOffer, FileRefusal, FileSender } from
 import { MAX_FILE_BYTES } from './files.ts';
 import type { Translator } from './i18n.ts';
 import { keyedPseudonym, type Logger, type Pseudonymizer } from './logger.ts';
+import { deepFreeze, Recent } from './recent.ts';
 import { render } from './render.ts';
 import { loadSession, type Loaded } from './session.ts';
 import type { ConversationStore } from './store.ts';
@@ -175,6 +176,13 @@ export class Engine {
   readonly #pseudonym: Pseudonymizer;
   readonly #telemetry: Telemetry;
 
+  /**
+   * The session each conversation last saved from here, as saved and as the core reads it: the
+   * next message of the same person finds the same text in the store and skips parsing and
+   * checking it again (frozen, since every step shares it).
+   */
+  readonly #sessions = new Recent<{ readonly json: string; readonly loaded: Loaded }>();
+
   constructor(deps: EngineDeps) {
     this.#d = deps;
     this.#log = deps.logger.child({ module: 'engine' });
@@ -193,12 +201,10 @@ export class Engine {
   async #handle(event: InboundEvent, counted: boolean): Promise<void> {
     const key = conversationKey(event);
     const log = this.#log.child({ conv: this.#pseudonym(key) });
-    const begun = await this.#d.store.begin(
-      key,
-      `${event.platform}:${event.eventId}`,
-      JSON.stringify(event),
-      { counted },
-    );
+    const json = JSON.stringify(event);
+    const begun = await this.#d.store.begin(key, `${event.platform}:${event.eventId}`, json, {
+      counted,
+    });
     if (begun.kind !== 'duplicate') this.#telemetry.messageIn(event.platform);
     switch (begun.kind) {
       case 'duplicate':
@@ -213,7 +219,7 @@ export class Engine {
         await this.drain(key);
         return;
       case 'go':
-        await this.#work(key, begun.token, begun);
+        await this.#work(key, begun.token, begun, { json, event });
     }
   }
 
@@ -399,10 +405,15 @@ export class Engine {
     return count;
   }
 
+  /**
+   * Works the inbox while the lock is held. `own` is the event this process just queued: when it
+   * comes back as the inbox head (the usual case), it is used as it is rather than read back.
+   */
   async #work(
     key: string,
     token: string,
     begun: { readonly event: string; readonly session: string | null; readonly outbox?: string },
+    own?: { readonly json: string; readonly event: InboundEvent },
   ): Promise<void> {
     const log = this.#log.child({ conv: this.#pseudonym(key) });
     let session = begun.session;
@@ -418,7 +429,12 @@ export class Engine {
         if (!stored.success) log.error('damaged outbox dropped');
         else if ((await this.#deliverOutbox(key, token, stored.data, log)) === 'kept') return;
       } else if (event !== undefined) {
-        const handled = await this.#handleOne(key, event, session, log);
+        const handled = await this.#handleOne(
+          key,
+          event === own?.json ? own.event : event,
+          session,
+          log,
+        );
         // The answer is stored, with its replies, before the replies are sent.
         const committed = await this.#d.store.commit(
           key,
@@ -427,9 +443,12 @@ export class Engine {
           handled.reply && JSON.stringify(handled.reply),
         );
         if (committed.kind === 'lost') {
+          this.#sessions.delete(key);
           log.warn('lock lost while working; the event stays queued');
           return this.drain(key);
         }
+        if (handled.session === null || handled.loaded === undefined) this.#sessions.delete(key);
+        else this.#sessions.set(key, { json: handled.session, loaded: handled.loaded });
         session = handled.session;
         if (committed.kind === 'done') return;
         if (committed.kind === 'next') {
@@ -501,21 +520,36 @@ export class Engine {
   /** Handles one queued event: the session to save and the replies to send. */
   async #handleOne(
     key: string,
-    rawEvent: string,
+    queued: string | InboundEvent,
     rawSession: string | null,
     log: Logger,
-  ): Promise<{ readonly session: string | null; readonly reply?: Reply }> {
-    const parsed = inboundEventSchema.safeParse(safeJson(rawEvent));
+  ): Promise<{
+    readonly session: string | null;
+    readonly loaded?: Loaded;
+    readonly reply?: Reply;
+  }> {
+    // An event read back from the inbox is checked; the one this process just queued is known.
+    const parsed =
+      typeof queued === 'string'
+        ? inboundEventSchema.safeParse(safeJson(queued))
+        : { success: true as const, data: queued };
     if (!parsed.success) {
       log.error('damaged event in inbox dropped');
       return { session: rawSession };
     }
-    const event = parsed.data as InboundEvent;
-    const loaded = loadSession(rawSession);
+    const event: InboundEvent = parsed.data;
+    const remembered = this.#sessions.get(key);
+    const loaded =
+      remembered !== undefined && remembered.json === rawSession
+        ? remembered.loaded
+        : loadSession(rawSession);
     const outcome = await this.#process(key, event, loaded, log);
     if (outcome !== undefined)
       return {
         session: outcome.session === null ? null : JSON.stringify(outcome.session),
+        ...(outcome.session === null
+          ? {}
+          : { loaded: deepFreeze({ kind: 'ok' as const, session: outcome.session }) }),
         reply: {
           event,
           messages: this.#messages(outcome.replies, outcome.lang),

@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { randomToken } from '../../bot/random-pool.ts';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../bot/logger.ts';
+import { Recent } from '../../bot/recent.ts';
 import { StateSeal } from '../../bot/state-seal.ts';
 import {
   CHARGE_QUEUED_MAX,
@@ -181,6 +182,11 @@ export class RedisConversationStore implements ConversationStore {
   readonly #redis: ScriptedRedis;
   readonly #o: Required<Omit<RedisStoreOptions, 'logger'>>;
   readonly #log: Logger | undefined;
+  /**
+   * The session each conversation last saved here, sealed and plain: when the same sealed bytes
+   * come back (nobody changed them meanwhile), they need not be opened again.
+   */
+  readonly #saved = new Recent<{ readonly sealed: Buffer; readonly plain: string }>();
 
   constructor(redis: Redis, options: RedisStoreOptions) {
     const { logger, ...rest } = options;
@@ -218,7 +224,7 @@ export class RedisConversationStore implements ConversationStore {
     options: BeginOptions = {},
   ): Promise<BeginResult> {
     const k = this.keys(key);
-    const token = randomBytes(12).toString('base64url');
+    const token = randomToken(12);
     const sealed = event === undefined ? EMPTY : this.#o.seal.seal(event, eventContext(key));
     // Usually the head is the event just queued: what was sealed here need not be opened again.
     const openHead = (head: Buffer): string =>
@@ -310,19 +316,24 @@ export class RedisConversationStore implements ConversationStore {
     outbox?: string,
   ): Promise<CommitResult> {
     const k = this.keys(key);
+    const sealed = session === null ? EMPTY : this.#o.seal.seal(session, sessionContext(key));
+    // Forgotten first: while the outcome is unknown, the session is read and opened as stored.
+    this.#saved.delete(key);
     const reply = await this.#redis.lotseCommitBuffer(
       k.session,
       k.inbox,
       k.lock,
       k.outbox,
       token,
-      session === null ? EMPTY : this.#o.seal.seal(session, sessionContext(key)),
+      sealed,
       this.#o.sessionTtlSeconds,
       this.#o.lockTtlMs,
       outbox === undefined || outbox === '' ? EMPTY : this.#o.seal.seal(outbox, outboxContext(key)),
       this.#inboxSeconds(),
     );
-    if (what(reply) === 'saved') return { kind: 'saved' };
+    const kind = what(reply);
+    if (kind !== 'lost' && session !== null) this.#saved.set(key, { sealed, plain: session });
+    if (kind === 'saved') return { kind: 'saved' };
     return this.#settled(key, reply);
   }
 
@@ -367,6 +378,8 @@ export class RedisConversationStore implements ConversationStore {
 
   #openSession(key: string, stored: Buffer | undefined): string | null {
     if (stored === undefined) return null;
+    const saved = this.#saved.get(key);
+    if (saved !== undefined && saved.sealed.equals(stored)) return saved.plain;
     return this.#open(stored, sessionContext(key), 'session');
   }
 
