@@ -118,7 +118,7 @@ export class WebServer {
     const live = new LiveFeed(options.redis, options.prefix, options.logger);
     const streams = new Set<{ close(): Promise<void> }>();
     const assets = new Map<string, { body: string; type: string }>();
-    for (const name of ['app.css', 'live.js', 'case.js', 'stats.js']) {
+    for (const name of ['app.css', 'refresh.js', 'live.js', 'case.js', 'stats.js']) {
       const type = ASSET_TYPES[name.split('.').pop() ?? ''] ?? 'application/octet-stream';
       assets.set(name, { body: readFileSync(join(ASSETS_DIR, name), 'utf8'), type });
     }

@@ -8,8 +8,10 @@ import { createServer } from 'node:net';
 import type { Redis } from 'ioredis';
 import { Secret, TOTP } from 'otpauth';
 import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { StaffAccounts } from '../../src/staff/accounts.ts';
-import type { JsonlOptions, JsonlProcess } from './jsonl-process.ts';
+import { startJsonl, type JsonlOptions, type JsonlProcess } from './jsonl-process.ts';
+import { TestRedis, uniquePrefix } from './redis.ts';
 import { until } from './wait.ts';
 
 /** A port nobody listens on now. */
@@ -28,7 +30,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts the program with the inbox on a free port; resolves once the inbox answers. */
-export async function startInboxProgram(
+async function startInboxProgram(
   start: (options: JsonlOptions) => JsonlProcess,
   options: JsonlOptions,
 ): Promise<{ bot: JsonlProcess; url: string }> {
@@ -43,6 +45,54 @@ export async function startInboxProgram(
     }
   }, 30_000);
   return { bot, url };
+}
+
+/** The program of a suite that uses the inbox: read its fields inside tests or hooks only. */
+export interface InboxProgram {
+  /** The suite's share of Redis: the program's key prefix and a connection to it. */
+  readonly redis: TestRedis;
+  /** The program, with its console channel for the person's side. */
+  readonly bot: JsonlProcess;
+  /** Where the inbox answers, `http://127.0.0.1:<port>`. */
+  readonly url: string;
+}
+
+/**
+ * Starts the program with the inbox once for the calling suite, on a fresh Redis prefix made from
+ * `label` (beforeAll); kills it and deletes every key under the prefix afterwards (afterAll).
+ * `options` are startJsonl's but the prefix. A suite's own beforeAll registered after this call
+ * runs once the inbox answers.
+ */
+export function useInboxProgram(
+  label: string,
+  options: Omit<JsonlOptions, 'prefix'> = {},
+): InboxProgram {
+  let redis: TestRedis | undefined;
+  let started: { bot: JsonlProcess; url: string } | undefined;
+  beforeAll(async () => {
+    redis = new TestRedis(uniquePrefix(label));
+    started = await startInboxProgram(startJsonl, { ...options, prefix: redis.prefix });
+  }, 60_000);
+  afterAll(async () => {
+    await started?.bot.kill();
+    await redis?.cleanup();
+  });
+  const running = () => {
+    if (redis === undefined || started === undefined)
+      throw new Error('useInboxProgram: the program is not running (used outside a test?)');
+    return { redis, ...started };
+  };
+  return {
+    get redis() {
+      return running().redis;
+    },
+    get bot() {
+      return running().bot;
+    },
+    get url() {
+      return running().url;
+    },
+  };
 }
 
 /**

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import PDFDocument from 'pdfkit';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { newCaseRef } from '../../src/bot/case-ref.ts';
 import { Translator } from '../../src/bot/i18n.ts';
 import { CaseStore } from '../../src/staff/case-store.ts';
@@ -21,15 +21,14 @@ import { monthlyStatistics } from '../../src/staff/statistics.ts';
 import { generateStaffKeyPair } from '../../src/staff/seal.ts';
 import { axeCheck, describeBrowser, screenshot, useBrowser } from '../support/browser.ts';
 import { GERMAN_INTAKE, waitForMessage } from '../support/intake-script.ts';
-import { startJsonl, type JsonlProcess, type MessageLine } from '../support/jsonl-process.ts';
-import { TestRedis, uniquePrefix } from '../support/redis.ts';
+import type { MessageLine } from '../support/jsonl-process.ts';
 import { until } from '../support/wait.ts';
 import {
   enrolledAccount,
   removeElement,
   signIn,
-  startInboxProgram,
   submit,
+  useInboxProgram,
   type TestAccount,
 } from '../support/web-inbox.ts';
 
@@ -102,25 +101,18 @@ async function intakeLines(user: string, description: string): Promise<object[]>
 
 describeBrowser('the case page', { timeout: 90_000 }, () => {
   const browser = useBrowser();
-  let redis: TestRedis | undefined;
-  let bot: JsonlProcess | undefined;
-  let url = '';
+  const inbox = useInboxProgram('web_case', {
+    user: 'person-a',
+    env: { STAFF_PRIVATE_KEY: keys.privateKey, DATA_DIR: dataDir },
+  });
   let greta: TestAccount;
   let hanna: TestAccount;
-  const db = (): TestRedis => {
-    if (redis === undefined) throw new Error('no redis');
-    return redis;
-  };
-  const program = (): JsonlProcess => {
-    if (bot === undefined) throw new Error('no program');
-    return bot;
-  };
-  const cases = () => new CaseStore(db().client, db().prefix);
+  const cases = () => new CaseStore(inbox.redis.client, inbox.redis.prefix);
 
   /** A report from `user` through the console channel; answers its case number. */
   async function report(user: string, description: string): Promise<string> {
-    for (const line of await intakeLines(user, description)) await program().send(line);
-    const sent = await program().send({ choice: 'send', user });
+    for (const line of await intakeLines(user, description)) await inbox.bot.send(line);
+    const sent = await inbox.bot.send({ choice: 'send', user });
     const caseRef =
       sent.find((l): l is MessageLine => l.type === 'message' && l.case !== undefined)?.case ?? '';
     expect(caseRef).not.toBe('');
@@ -131,19 +123,21 @@ describeBrowser('the case page', { timeout: 90_000 }, () => {
   const notice = (page: Page) => page.locator('p.alert.notice').textContent();
 
   beforeAll(async () => {
-    redis = new TestRedis(uniquePrefix('web_case'));
-    ({ bot, url } = await startInboxProgram(startJsonl, {
-      prefix: db().prefix,
-      user: 'person-a',
-      env: { STAFF_PRIVATE_KEY: keys.privateKey, DATA_DIR: dataDir },
-    }));
-    greta = await enrolledAccount(db().client, db().prefix, keys.privateKey, 'greta', 'Greta Vogt');
-    hanna = await enrolledAccount(db().client, db().prefix, keys.privateKey, 'hanna', 'Hanna Ott');
+    greta = await enrolledAccount(
+      inbox.redis.client,
+      inbox.redis.prefix,
+      keys.privateKey,
+      'greta',
+      'Greta Vogt',
+    );
+    hanna = await enrolledAccount(
+      inbox.redis.client,
+      inbox.redis.prefix,
+      keys.privateKey,
+      'hanna',
+      'Hanna Ott',
+    );
   }, 60_000);
-  afterAll(async () => {
-    await bot?.kill();
-    await redis?.cleanup();
-  });
 
   it('the story: a report appears live, is claimed, answered both ways, noted, closed and counted', async () => {
     // The statistics page's function (its charts and tables are made from it); the months around
@@ -170,7 +164,7 @@ describeBrowser('the case page', { timeout: 90_000 }, () => {
     const before = await counted();
 
     const page = await browser.page();
-    await signIn(page, url, greta);
+    await signIn(page, inbox.url, greta);
     expect(new URL(page.url()).pathname).toBe('/inbox');
     await page.locator('#live-note', { hasText: 'von selbst' }).waitFor();
 
@@ -221,7 +215,7 @@ describeBrowser('the case page', { timeout: 90_000 }, () => {
     await page.getByLabel('Antwort an die meldende Person').fill(reply);
     await submit(page, page.getByRole('button', { name: 'Antwort senden' }));
     expect(await notice(page)).toBe('Ihre Antwort wird zugestellt.');
-    await waitForMessage(program(), (l) => l.text.includes(reply) && l.user === 'person-a', 30_000);
+    await waitForMessage(inbox.bot, (l) => l.text.includes(reply) && l.user === 'person-a', 30_000);
     // Its delivery status on the page turns to delivered.
     await until(async () => {
       await page.reload();
@@ -232,7 +226,7 @@ describeBrowser('the case page', { timeout: 90_000 }, () => {
     await page.evaluate('window.__notReloaded = true');
     // The live stream is open before the person writes.
     await page.locator('#conversation[data-live="on"]').waitFor({ state: 'attached' });
-    await program().send({ text: 'Ja, danke. Ich bin bei meiner Schwester.', user: 'person-a' });
+    await inbox.bot.send({ text: 'Ja, danke. Ich bin bei meiner Schwester.', user: 'person-a' });
     await page
       .locator('.message.person', { hasText: 'Ich bin bei meiner Schwester.' })
       .waitFor({ timeout: 30_000 });
@@ -275,11 +269,11 @@ describeBrowser('the case page', { timeout: 90_000 }, () => {
   it('refuses with a clear message and changes nothing; serves evidence safely; warns before a link; erases only when confirmed twice', async () => {
     const caseRef = await report('person-b', 'Ein Brief mit einer Drohung lag im Briefkasten.');
     await madeCaseReady(caseRef);
-    const base = `${url}/cases/${caseRef}`;
+    const base = `${inbox.url}/cases/${caseRef}`;
     const gretaPage = await browser.page();
     const hannaPage = await browser.page();
-    await signIn(gretaPage, url, greta);
-    await signIn(hannaPage, url, hanna);
+    await signIn(gretaPage, inbox.url, greta);
+    await signIn(hannaPage, inbox.url, hanna);
     await gretaPage.goto(base);
     await hannaPage.goto(base);
 
@@ -322,7 +316,7 @@ describeBrowser('the case page', { timeout: 90_000 }, () => {
     expect((await cases().notes(caseRef)).length).toBe(0);
 
     // An unknown case number: to look at, and to act on (a form of a page since erased, say).
-    const unknown = await gretaPage.goto(`${url}/cases/${newCaseRef()}`);
+    const unknown = await gretaPage.goto(`${inbox.url}/cases/${newCaseRef()}`);
     expect(unknown?.status()).toBe(404);
     expect(await alertText(gretaPage)).toContain('Einen Fall mit dieser Nummer gibt es nicht');
     await gretaPage.goto(base);
@@ -348,13 +342,13 @@ describeBrowser('the case page', { timeout: 90_000 }, () => {
       `/cases/${caseRef}/files/..%2F..%2Fetc%2Fpasswd`,
       `/cases/${caseRef}/files/${'x'.repeat(3000)}`,
     ])
-      expect((await gretaPage.request.get(`${url}${path}`)).status(), path).toBe(404);
+      expect((await gretaPage.request.get(`${inbox.url}${path}`)).status(), path).toBe(404);
     await gretaPage.goto(`${base}?refused=%3Cb%3Ehi%3C%2Fb%3E&done=erased`);
     expect(await gretaPage.locator('p.alert').count()).toBe(0);
 
     // In English for an English browser.
     const english = await browser.page('en-GB');
-    await english.goto(`${url}/sign-in`);
+    await english.goto(`${inbox.url}/sign-in`);
     await english.getByLabel('Account name').fill(hanna.name);
     await english.getByLabel('Passphrase').fill(hanna.passphrase);
     await english.getByLabel('Code from the app').fill(await hanna.codes.next());
@@ -369,7 +363,7 @@ describeBrowser('the case page', { timeout: 90_000 }, () => {
       const href = await gretaPage
         .locator(`.evidence-file[data-file$="${name}"] a[download]`)
         .getAttribute('href');
-      const response = await gretaPage.request.get(`${url}${href ?? ''}`);
+      const response = await gretaPage.request.get(`${inbox.url}${href ?? ''}`);
       expect(response.status()).toBe(200);
       return response.headers();
     };

@@ -7,16 +7,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { newCaseRef } from '../../src/bot/case-ref.ts';
 import { CaseStore, type NewCase } from '../../src/staff/case-store.ts';
 import { generateStaffKeyPair } from '../../src/staff/seal.ts';
 import { seededCase } from '../support/case-records.ts';
 import { axeCheck, describeBrowser, screenshot, useBrowser } from '../support/browser.ts';
 import { GERMAN_INTAKE, walk } from '../support/intake-script.ts';
-import { startJsonl, type JsonlProcess, type MessageLine } from '../support/jsonl-process.ts';
-import { TestRedis, uniquePrefix } from '../support/redis.ts';
-import { enrolledAccount, signIn, startInboxProgram, submit } from '../support/web-inbox.ts';
+import type { MessageLine } from '../support/jsonl-process.ts';
+import { enrolledAccount, signIn, submit, useInboxProgram } from '../support/web-inbox.ts';
 
 const keys = generateStaffKeyPair();
 const [OLD, NEW, URG] = [newCaseRef(), newCaseRef(), newCaseRef()];
@@ -30,29 +29,13 @@ function seeded(caseRef: string, fields: Partial<NewCase['record']>): NewCase {
 
 describeBrowser('the staff inbox', { timeout: 90_000 }, () => {
   const browser = useBrowser();
-  let redis: TestRedis | undefined;
-  let bot: JsonlProcess | undefined;
-  let url = '';
-  const db = (): TestRedis => {
-    if (redis === undefined) throw new Error('no redis');
-    return redis;
-  };
-
-  beforeAll(async () => {
-    redis = new TestRedis(uniquePrefix('web_inbox'));
-    ({ bot, url } = await startInboxProgram(startJsonl, {
-      prefix: db().prefix,
-      user: 'mayor',
-      env: { STAFF_PRIVATE_KEY: keys.privateKey, DATA_DIR: dataDir },
-    }));
-  }, 60_000);
-  afterAll(async () => {
-    await bot?.kill();
-    await redis?.cleanup();
+  const inbox = useInboxProgram('web_inbox', {
+    user: 'mayor',
+    env: { STAFF_PRIVATE_KEY: keys.privateKey, DATA_DIR: dataDir },
   });
 
   it('lists cases urgent and newest first, filters them, and finds one by its number', async () => {
-    const cases = new CaseStore(db().client, db().prefix);
+    const cases = new CaseStore(inbox.redis.client, inbox.redis.prefix);
     await cases.create(
       seeded(OLD, { createdAt: new Date(Date.now() - 5 * 86_400_000).toISOString() }),
     );
@@ -64,14 +47,14 @@ describeBrowser('the staff inbox', { timeout: 90_000 }, () => {
       }),
     );
     const greta = await enrolledAccount(
-      db().client,
-      db().prefix,
+      inbox.redis.client,
+      inbox.redis.prefix,
       keys.privateKey,
       'greta',
       'Greta Vogt',
     );
     const page = await browser.page();
-    await signIn(page, url, greta);
+    await signIn(page, inbox.url, greta);
     expect(new URL(page.url()).pathname).toBe('/inbox');
 
     const rows = () =>
@@ -98,20 +81,20 @@ describeBrowser('the staff inbox', { timeout: 90_000 }, () => {
     await submit(page, page.getByRole('button', { name: 'Filter anwenden' }));
     expect(await rows()).toEqual([NEW]);
     expect(new URL(page.url()).searchParams.get('state')).toBe('NW');
-    await page.goto(`${url}/inbox?age=day`);
+    await page.goto(`${inbox.url}/inbox?age=day`);
     expect(await rows()).toEqual([NEW]);
-    await page.goto(`${url}/inbox?urgent=1`);
+    await page.goto(`${inbox.url}/inbox?urgent=1`);
     expect(await rows()).toEqual([URG]);
-    await page.goto(`${url}/inbox?assignee=-&kind=insult`);
+    await page.goto(`${inbox.url}/inbox?assignee=-&kind=insult`);
     expect(await rows()).toEqual([URG, OLD]);
-    await page.goto(`${url}/inbox?status=closed`);
+    await page.goto(`${inbox.url}/inbox?status=closed`);
     expect(await rows()).toEqual([]);
     expect(await page.locator('#case-rows').textContent()).toContain(
       'Keine Fälle für diese Auswahl.',
     );
 
     // Search by case number, with or without the dash, any case.
-    await page.goto(`${url}/inbox`);
+    await page.goto(`${inbox.url}/inbox`);
     // Part of the number, lowercase, without the dash.
     await page.getByLabel('Fallnummer').fill(OLD.slice(0, 9).replace('-', '').toLowerCase());
     await submit(page, page.getByRole('button', { name: 'Filter anwenden' }));
@@ -119,29 +102,28 @@ describeBrowser('the staff inbox', { timeout: 90_000 }, () => {
 
     // Hostile query values are dropped, never an error.
     const odd = await page.goto(
-      `${url}/inbox?status=%3Cscript%3E&age=forever&q=${'x'.repeat(5000)}`,
+      `${inbox.url}/inbox?status=%3Cscript%3E&age=forever&q=${'x'.repeat(5000)}`,
     );
     expect(odd?.status()).toBe(200);
   });
 
   it("shows a report sent through the console channel, and the person's next message, without a reload", async () => {
     const hanna = await enrolledAccount(
-      db().client,
-      db().prefix,
+      inbox.redis.client,
+      inbox.redis.prefix,
       keys.privateKey,
       'hanna',
       'Hanna Ott',
     );
     const page = await browser.page();
-    await signIn(page, url, hanna);
+    await signIn(page, inbox.url, hanna);
     expect(new URL(page.url()).pathname).toBe('/inbox');
     // Live: the note says so (live.js ran), and the event stream is open.
     await page.locator('#live-note', { hasText: 'von selbst' }).waitFor();
     // A mark that a reload would wipe.
     await page.evaluate('window.__notReloaded = true');
 
-    const live = bot;
-    if (live === undefined) throw new Error('no program');
+    const live = inbox.bot;
     await walk(live, GERMAN_INTAKE);
     const sent = await live.send({ choice: 'send' });
     const caseRef =
@@ -173,11 +155,11 @@ describeBrowser('the staff inbox', { timeout: 90_000 }, () => {
     expect(await page.locator('h1').textContent()).toBe(`Fall ${caseRef}`);
     expect(await page.locator('main').textContent()).toContain('Status: neu');
     await axeCheck(page);
-    const audit = await new CaseStore(db().client, db().prefix).audit(caseRef);
+    const audit = await new CaseStore(inbox.redis.client, inbox.redis.prefix).audit(caseRef);
     expect(audit.filter((e) => e.action === 'show').map((e) => e.actor)).toEqual(['web:hanna']);
 
     // An unknown case number: a clear message, nothing else.
-    const unknown = await page.goto(`${url}/cases/L-ZZZZ`);
+    const unknown = await page.goto(`${inbox.url}/cases/L-ZZZZ`);
     expect(unknown?.status()).toBe(404);
     expect(await page.getByRole('alert').textContent()).toContain(
       'Einen Fall mit dieser Nummer gibt es nicht',
@@ -185,10 +167,16 @@ describeBrowser('the staff inbox', { timeout: 90_000 }, () => {
   });
 
   it('works without JavaScript: a plain page with a reload link', async () => {
-    const ida = await enrolledAccount(db().client, db().prefix, keys.privateKey, 'ida', 'Ida Lenz');
+    const ida = await enrolledAccount(
+      inbox.redis.client,
+      inbox.redis.prefix,
+      keys.privateKey,
+      'ida',
+      'Ida Lenz',
+    );
     const page = await browser.page();
     await page.context().route('**/static/live.js', (route) => route.abort());
-    await signIn(page, url, ida);
+    await signIn(page, inbox.url, ida);
     expect(await page.locator('#live-note').textContent()).toContain('Laden Sie die Seite neu');
     await submit(page, page.getByRole('link', { name: 'Neu laden' }));
     expect(new URL(page.url()).pathname).toBe('/inbox');

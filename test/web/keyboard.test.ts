@@ -9,15 +9,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { newCaseRef } from '../../src/bot/case-ref.ts';
 import { CaseStore, type NewCase } from '../../src/staff/case-store.ts';
 import { generateStaffKeyPair } from '../../src/staff/seal.ts';
 import { axeCheck, describeBrowser, useBrowser } from '../support/browser.ts';
 import { seededCase } from '../support/case-records.ts';
-import { startJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
-import { TestRedis, uniquePrefix } from '../support/redis.ts';
-import { enrolledAccount, startInboxProgram } from '../support/web-inbox.ts';
+import { enrolledAccount, useInboxProgram } from '../support/web-inbox.ts';
 
 const keys = generateStaffKeyPair();
 const dataDir = mkdtempSync(join(tmpdir(), 'lotse-web-keys-'));
@@ -62,40 +60,27 @@ async function walkUntil(page: Page, last: string): Promise<Focused[]> {
 
 describeBrowser('the inbox with the keyboard alone', { timeout: 90_000 }, () => {
   const browser = useBrowser();
-  let redis: TestRedis | undefined;
-  let bot: JsonlProcess | undefined;
-  let url = '';
-  const db = (): TestRedis => {
-    if (redis === undefined) throw new Error('no redis');
-    return redis;
-  };
+  const inbox = useInboxProgram('web_keys', {
+    user: 'mayor',
+    env: { STAFF_PRIVATE_KEY: keys.privateKey, DATA_DIR: dataDir },
+  });
 
   beforeAll(async () => {
-    redis = new TestRedis(uniquePrefix('web_keys'));
-    ({ bot, url } = await startInboxProgram(startJsonl, {
-      prefix: db().prefix,
-      user: 'mayor',
-      env: { STAFF_PRIVATE_KEY: keys.privateKey, DATA_DIR: dataDir },
-    }));
-    const cases = new CaseStore(db().client, db().prefix);
+    const cases = new CaseStore(inbox.redis.client, inbox.redis.prefix);
     expect(await cases.create(seeded(BY, 'BY', 2))).toBe('created');
     expect(await cases.create(seeded(NW, 'NW', 1))).toBe('created');
   }, 60_000);
-  afterAll(async () => {
-    await bot?.kill();
-    await redis?.cleanup();
-  });
 
   it('signs in, filters, searches and opens a case with Tab and Enter, focus always visible', async () => {
     const clara = await enrolledAccount(
-      db().client,
-      db().prefix,
+      inbox.redis.client,
+      inbox.redis.prefix,
       keys.privateKey,
       'clara',
       'Clara Sommer',
     );
     const page = await browser.page();
-    await page.goto(`${url}/sign-in`);
+    await page.goto(`${inbox.url}/sign-in`);
     expect(await page.locator('header').count()).toBe(1);
     expect(await page.getByRole('main').count()).toBe(1);
 
@@ -117,7 +102,7 @@ describeBrowser('the inbox with the keyboard alone', { timeout: 90_000 }, () => 
     await page.keyboard.type(clara.passphrase);
     await page.keyboard.press('Tab');
     await page.keyboard.type(await clara.codes.next());
-    await Promise.all([page.waitForURL(`${url}/inbox`), page.keyboard.press('Enter')]);
+    await Promise.all([page.waitForURL(`${inbox.url}/inbox`), page.keyboard.press('Enter')]);
 
     // The inbox: landmarks, then the whole Tab order.
     expect(await page.getByRole('banner').count()).toBe(1);
@@ -145,7 +130,7 @@ describeBrowser('the inbox with the keyboard alone', { timeout: 90_000 }, () => 
     expect(stops.filter((s) => !s.outline)).toEqual([]);
 
     // The skip link leads past the navigation into the main content.
-    await page.goto(`${url}/inbox`);
+    await page.goto(`${inbox.url}/inbox`);
     expect((await tab(page)).name).toBe('Zum Inhalt springen');
     await page.keyboard.press('Enter');
     expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('main');
@@ -158,7 +143,7 @@ describeBrowser('the inbox with the keyboard alone', { timeout: 90_000 }, () => 
     expect(await page.locator('#case-rows tr[data-case]').count()).toBe(1);
 
     // A filter chosen with the arrow keys, sent with Enter on the button.
-    await page.goto(`${url}/inbox`);
+    await page.goto(`${inbox.url}/inbox`);
     await page.getByLabel('Bundesland').focus();
     await page.keyboard.press('ArrowDown');
     expect(await page.getByLabel('Bundesland').inputValue()).toBe('BY');
@@ -175,11 +160,11 @@ describeBrowser('the inbox with the keyboard alone', { timeout: 90_000 }, () => 
     // A case opens from its row with Enter (its page is web-case's; the seeded report here is no
     // real sealed one, so only the navigation is checked).
     await page.getByRole('link', { name: BY }).focus();
-    await Promise.all([page.waitForURL(`${url}/cases/${BY}`), page.keyboard.press('Enter')]);
+    await Promise.all([page.waitForURL(`${inbox.url}/cases/${BY}`), page.keyboard.press('Enter')]);
     expect(new URL(page.url()).pathname).toBe(`/cases/${BY}`);
 
     // Back on the statistics page the keyboard reaches the range, the export and each table.
-    await page.goto(`${url}/stats`);
+    await page.goto(`${inbox.url}/stats`);
     const statsStops = await walkUntil(page, 'Zahlen als Tabelle');
     expect(statsStops.map((s) => s.name)).toEqual([
       'Zum Inhalt springen',

@@ -8,38 +8,22 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateStaffKeyPair } from '../../src/staff/seal.ts';
-import { ROOT, startJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
-import { REDIS_URL, TestRedis, uniquePrefix } from '../support/redis.ts';
-import { enrolledAccount, freePort, startInboxProgram } from '../support/web-inbox.ts';
+import { ROOT } from '../support/jsonl-process.ts';
+import { REDIS_URL } from '../support/redis.ts';
+import { enrolledAccount, freePort, useInboxProgram } from '../support/web-inbox.ts';
 
 const keys = generateStaffKeyPair();
 const dataDir = mkdtempSync(join(tmpdir(), 'lotse-web-proxy-'));
 
 describe('the sign-in limit behind a trusted reverse proxy', { timeout: 90_000 }, () => {
-  let redis: TestRedis | undefined;
-  let bot: JsonlProcess | undefined;
-  let url = '';
-  const db = (): TestRedis => {
-    if (redis === undefined) throw new Error('no redis');
-    return redis;
-  };
-
-  beforeAll(async () => {
-    redis = new TestRedis(uniquePrefix('web_proxy'));
-    ({ bot, url } = await startInboxProgram(startJsonl, {
-      prefix: db().prefix,
-      env: {
-        STAFF_PRIVATE_KEY: keys.privateKey,
-        DATA_DIR: dataDir,
-        WEB_TRUSTED_PROXIES: '127.0.0.1,::1',
-      },
-    }));
-  }, 60_000);
-  afterAll(async () => {
-    await bot?.kill();
-    await redis?.cleanup();
+  const inbox = useInboxProgram('web_proxy', {
+    env: {
+      STAFF_PRIVATE_KEY: keys.privateKey,
+      DATA_DIR: dataDir,
+      WEB_TRUSTED_PROXIES: '127.0.0.1,::1',
+    },
   });
 
   /** One sign-in as the proxy forwards it for `client`: the form's token, then the POST. */
@@ -47,15 +31,15 @@ describe('the sign-in limit behind a trusted reverse proxy', { timeout: 90_000 }
     forwardedFor: string,
     fields: { account: string; passphrase: string; code: string },
   ): Promise<number> {
-    const form = await fetch(`${url}/sign-in`);
+    const form = await fetch(`${inbox.url}/sign-in`);
     const cookie = (form.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
-    const response = await fetch(`${url}/sign-in`, {
+    const response = await fetch(`${inbox.url}/sign-in`, {
       method: 'POST',
       redirect: 'manual',
       headers: {
         cookie,
-        origin: url,
+        origin: inbox.url,
         'x-forwarded-for': forwardedFor,
         'content-type': 'application/x-www-form-urlencoded',
       },
@@ -77,7 +61,13 @@ describe('the sign-in limit behind a trusted reverse proxy', { timeout: 90_000 }
     );
 
     // A colleague behind the same proxy signs in.
-    const dora = await enrolledAccount(db().client, db().prefix, keys.privateKey, 'dora', 'Dora');
+    const dora = await enrolledAccount(
+      inbox.redis.client,
+      inbox.redis.prefix,
+      keys.privateKey,
+      'dora',
+      'Dora',
+    );
     expect(
       await attempt('198.51.100.2', {
         account: dora.name,
@@ -96,7 +86,7 @@ describe('the sign-in limit behind a trusted reverse proxy', { timeout: 90_000 }
         REDIS_AUTOSTART: 'false',
         LOG_LEVEL: 'warn',
         DATA_DIR: dataDir,
-        REDIS_KEY_PREFIX: db().prefix,
+        REDIS_KEY_PREFIX: inbox.redis.prefix,
         STAFF_PRIVATE_KEY: keys.privateKey,
         WEB_PORT: String(await freePort()),
         WEB_TRUSTED_PROXIES: '127.0.0.1,office-proxy',

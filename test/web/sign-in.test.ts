@@ -8,19 +8,18 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { generateStaffKeyPair } from '../../src/staff/seal.ts';
 import { axeCheck, describeBrowser, screenshot, useBrowser } from '../support/browser.ts';
-import { startJsonl, type JsonlProcess } from '../support/jsonl-process.ts';
-import { keysUnder, TestRedis, uniquePrefix } from '../support/redis.ts';
+import { keysUnder } from '../support/redis.ts';
 import { staffCli } from '../support/staff-cli.ts';
 import {
   enrolledAccount,
   signIn,
-  startInboxProgram,
   removeElement,
   submit,
   TotpCodes,
+  useInboxProgram,
   type TestAccount,
 } from '../support/web-inbox.ts';
 
@@ -29,40 +28,24 @@ const dataDir = mkdtempSync(join(tmpdir(), 'lotse-web-signin-'));
 
 describeBrowser('signing in to the staff inbox', { timeout: 60_000 }, () => {
   const browser = useBrowser();
-  const redis = { current: undefined as TestRedis | undefined };
-  let bot: JsonlProcess | undefined;
-  let url = '';
+  const inbox = useInboxProgram('web_signin', {
+    env: { STAFF_PRIVATE_KEY: keys.privateKey, DATA_DIR: dataDir },
+  });
   const env = () => ({
-    REDIS_KEY_PREFIX: db().prefix,
+    REDIS_KEY_PREFIX: inbox.redis.prefix,
     STAFF_PRIVATE_KEY: keys.privateKey,
     DATA_DIR: dataDir,
   });
-  const db = (): TestRedis => {
-    if (redis.current === undefined) throw new Error('no redis');
-    return redis.current;
-  };
   const account = (name: string, display: string): Promise<TestAccount> =>
-    enrolledAccount(db().client, db().prefix, keys.privateKey, name, display);
+    enrolledAccount(inbox.redis.client, inbox.redis.prefix, keys.privateKey, name, display);
   const staff = (args: readonly string[]) =>
-    staffCli(args, { ...env(), WEB_ORIGIN: url, STAFF_USERS: 'admin', STAFF_USER: 'admin' });
-
-  beforeAll(async () => {
-    redis.current = new TestRedis(uniquePrefix('web_signin'));
-    ({ bot, url } = await startInboxProgram(startJsonl, {
-      prefix: db().prefix,
-      env: { STAFF_PRIVATE_KEY: keys.privateKey, DATA_DIR: dataDir },
-    }));
-  }, 60_000);
-  afterAll(async () => {
-    await bot?.kill();
-    await redis.current?.cleanup();
-  });
+    staffCli(args, { ...env(), WEB_ORIGIN: inbox.url, STAFF_USERS: 'admin', STAFF_USER: 'admin' });
 
   it('enrols from the CLI link: passphrase, QR code, first code – then the inbox', async () => {
     const added = await staff(['account', 'add', 'anna', '--display', 'Anna Berg', '--json']);
     expect(added.code).toBe(0);
     const { link } = JSON.parse(added.stdout) as { link: string };
-    expect(link.startsWith(`${url}/enrol/`)).toBe(true);
+    expect(link.startsWith(`${inbox.url}/enrol/`)).toBe(true);
     // Nothing readable in Redis: no token, no secret.
     const token = link.slice(link.lastIndexOf('/') + 1);
 
@@ -94,12 +77,10 @@ describeBrowser('signing in to the staff inbox', { timeout: 60_000 }, () => {
     expect(base32).toMatch(/^[A-Z2-7]{32}$/);
     const stored = JSON.stringify(
       await Promise.all(
-        (await keysUnder(db().client, `${db().prefix}:staff:`)).map(async (key) =>
-          (await db().client.type(key)) === 'hash'
-            ? db().client.hgetall(key)
-            : db()
-                .client.get(key)
-                .catch(() => null),
+        (await keysUnder(inbox.redis.client, `${inbox.redis.prefix}:staff:`)).map(async (key) =>
+          (await inbox.redis.client.type(key)) === 'hash'
+            ? inbox.redis.client.hgetall(key)
+            : inbox.redis.client.get(key).catch(() => null),
         ),
       ),
     );
@@ -130,19 +111,19 @@ describeBrowser('signing in to the staff inbox', { timeout: 60_000 }, () => {
 
     // And the account signs in with what it chose.
     const other = await browser.page();
-    await signIn(other, url, { name: 'anna', passphrase, codes });
+    await signIn(other, inbox.url, { name: 'anna', passphrase, codes });
     expect(new URL(other.url()).pathname).toBe('/inbox');
   });
 
   it('signs in with passphrase and code; refuses a wrong passphrase, a wrong code, a replayed code', async () => {
     const ben = await account('ben', 'Ben Kaya');
     const page = await browser.page();
-    await page.goto(`${url}/inbox`);
+    await page.goto(`${inbox.url}/inbox`);
     expect(new URL(page.url()).pathname).toBe('/sign-in');
     await axeCheck(page);
     await screenshot(page, 'sign-in');
 
-    await signIn(page, url, ben, {
+    await signIn(page, inbox.url, ben, {
       passphrase: 'not the passphrase at all',
       code: await ben.codes.peek(),
     });
@@ -151,22 +132,22 @@ describeBrowser('signing in to the staff inbox', { timeout: 60_000 }, () => {
     expect(await page.getByLabel('Kontoname').inputValue()).toBe('ben');
     expect(await page.getByLabel('Passphrase').inputValue()).toBe('');
 
-    await signIn(page, url, ben, { code: ben.codes.wrong() });
+    await signIn(page, inbox.url, ben, { code: ben.codes.wrong() });
     expect(await page.getByRole('alert').textContent()).toContain('Anmeldung nicht möglich');
     // An unknown name gets the same answer as a wrong passphrase.
-    await signIn(page, url, { ...ben, name: 'nobody' }, { code: await ben.codes.peek() });
+    await signIn(page, inbox.url, { ...ben, name: 'nobody' }, { code: await ben.codes.peek() });
     expect(await page.getByRole('alert').textContent()).toContain('Anmeldung nicht möglich');
 
     const code = await ben.codes.next();
-    await signIn(page, url, ben, { code });
+    await signIn(page, inbox.url, ben, { code });
     expect(new URL(page.url()).pathname).toBe('/inbox');
 
     // Sign out, then the same code again: a code is taken once.
     await submit(page, page.getByRole('button', { name: 'Abmelden' }));
     expect(await page.getByRole('status').textContent()).toContain('Sie sind abgemeldet');
-    await signIn(page, url, ben, { code });
+    await signIn(page, inbox.url, ben, { code });
     expect(await page.getByRole('alert').textContent()).toContain('Anmeldung nicht möglich');
-    await page.goto(`${url}/inbox`);
+    await page.goto(`${inbox.url}/inbox`);
     expect(new URL(page.url()).pathname).toBe('/sign-in');
   });
 
@@ -174,13 +155,13 @@ describeBrowser('signing in to the staff inbox', { timeout: 60_000 }, () => {
     const cem = await account('cem', 'Cem Ludwig');
     const page = await browser.page();
     for (let i = 0; i < 5; i++) {
-      await signIn(page, url, cem, {
+      await signIn(page, inbox.url, cem, {
         passphrase: `wrong guess number ${String(i)}`,
         code: '000000',
       });
       expect(await page.getByRole('alert').textContent()).toContain('Anmeldung nicht möglich');
     }
-    await signIn(page, url, cem);
+    await signIn(page, inbox.url, cem);
     expect(await page.getByRole('alert').textContent()).toContain('Zu viele Fehlversuche');
     expect(new URL(page.url()).pathname).toBe('/sign-in');
   });
@@ -188,7 +169,7 @@ describeBrowser('signing in to the staff inbox', { timeout: 60_000 }, () => {
   it('refuses a form without its cross-site token or from another origin, changing nothing', async () => {
     const dana = await account('dana', 'Dana Roth');
     const page = await browser.page();
-    await signIn(page, url, dana);
+    await signIn(page, inbox.url, dana);
     expect(new URL(page.url()).pathname).toBe('/inbox');
 
     // The sign-out form without its token: refused, still signed in.
@@ -197,13 +178,13 @@ describeBrowser('signing in to the staff inbox', { timeout: 60_000 }, () => {
     await submit(page, page.getByRole('button', { name: 'Abmelden' }));
     expect((await refused).status()).toBe(403);
     expect(await page.getByRole('alert').textContent()).toContain('Es wurde nichts geändert');
-    await page.goto(`${url}/inbox`);
+    await page.goto(`${inbox.url}/inbox`);
     expect(new URL(page.url()).pathname).toBe('/inbox');
 
     // The right token, but sent from another site: refused too.
     const token = await page.locator('form[action="/sign-out"] input[name="csrf"]').inputValue();
     const cookie = (await page.context().cookies()).find((c) => c.name === 'lotse');
-    const foreign = await fetch(`${url}/sign-out`, {
+    const foreign = await fetch(`${inbox.url}/sign-out`, {
       method: 'POST',
       headers: {
         origin: 'http://evil.example',
@@ -214,34 +195,36 @@ describeBrowser('signing in to the staff inbox', { timeout: 60_000 }, () => {
       redirect: 'manual',
     });
     expect(foreign.status).toBe(403);
-    await page.goto(`${url}/inbox`);
+    await page.goto(`${inbox.url}/inbox`);
     expect(new URL(page.url()).pathname).toBe('/inbox');
 
     // A sign-in form posted without its token is refused before any passphrase is checked.
     const anonymous = await browser.page();
-    await anonymous.goto(`${url}/sign-in`);
+    await anonymous.goto(`${inbox.url}/sign-in`);
     await removeElement(anonymous.locator('input[name="csrf"]'));
-    await signIn(anonymous, url, dana);
+    await signIn(anonymous, inbox.url, dana);
     expect(await anonymous.getByRole('alert').textContent()).toContain('Es wurde nichts geändert');
   });
 
   it('ends an expired session with a clear message', async () => {
     const emil = await account('emil', 'Emil Haas');
     const page = await browser.page();
-    await signIn(page, url, emil);
+    await signIn(page, inbox.url, emil);
     expect(new URL(page.url()).pathname).toBe('/inbox');
 
     // Expiry is Redis dropping the idle session's key: the same as waiting WEB_SESSION_IDLE_MINUTES.
-    const sessions = await keysUnder(db().client, `${db().prefix}:web:session:`);
+    const sessions = await keysUnder(inbox.redis.client, `${inbox.redis.prefix}:web:session:`);
     expect(sessions.length).toBeGreaterThan(0);
     const mine = await Promise.all(
-      sessions.map(async (key) => ((await db().client.hget(key, 'account')) === 'emil' ? key : '')),
+      sessions.map(async (key) =>
+        (await inbox.redis.client.hget(key, 'account')) === 'emil' ? key : '',
+      ),
     );
-    await db().client.del(...mine.filter((key) => key !== ''));
-    await page.goto(`${url}/inbox`);
+    await inbox.redis.client.del(...mine.filter((key) => key !== ''));
+    await page.goto(`${inbox.url}/inbox`);
     expect(new URL(page.url()).pathname).toBe('/sign-in');
     expect(await page.getByRole('status').textContent()).toContain('Sitzung ist abgelaufen');
-    await signIn(page, url, emil);
+    await signIn(page, inbox.url, emil);
     expect(new URL(page.url()).pathname).toBe('/inbox');
   });
 
@@ -249,15 +232,15 @@ describeBrowser('signing in to the staff inbox', { timeout: 60_000 }, () => {
     const emil = await account('fritz', 'Fritz Brandt');
     const page = await browser.page();
     // Signed in; the administrator disables the account: the open session ends at once.
-    await signIn(page, url, emil);
+    await signIn(page, inbox.url, emil);
     expect(new URL(page.url()).pathname).toBe('/inbox');
     const disabled = await staff(['account', 'disable', 'fritz']);
     expect(disabled.code).toBe(0);
     expect(disabled.stdout).toContain('gesperrt');
-    await page.goto(`${url}/inbox`);
+    await page.goto(`${inbox.url}/inbox`);
     expect(new URL(page.url()).pathname).toBe('/sign-in');
     expect(await page.getByRole('status').textContent()).toContain('Sitzung ist abgelaufen');
-    await signIn(page, url, emil);
+    await signIn(page, inbox.url, emil);
     expect(await page.getByRole('alert').textContent()).toContain('Dieses Konto ist gesperrt');
     expect(new URL(page.url()).pathname).toBe('/sign-in');
 
@@ -269,19 +252,19 @@ describeBrowser('signing in to the staff inbox', { timeout: 60_000 }, () => {
 
   it("speaks the browser's language: English when asked, German otherwise", async () => {
     const english = await browser.page('en-GB');
-    await english.goto(`${url}/sign-in`);
+    await english.goto(`${inbox.url}/sign-in`);
     expect(await english.locator('html').getAttribute('lang')).toBe('en');
     expect(await english.locator('h1').textContent()).toBe('Sign in');
     expect(await english.getByLabel('Account name').count()).toBe(1);
     await axeCheck(english);
     const french = await browser.page('fr-FR');
-    await french.goto(`${url}/sign-in`);
+    await french.goto(`${inbox.url}/sign-in`);
     expect(await french.locator('h1').textContent()).toBe('Anmelden');
   });
 
   it('answers every page with a strict CSP, no caching and no stack trace', async () => {
     for (const path of ['/sign-in', '/inbox', '/static/app.css', '/nowhere', '/enrol/x']) {
-      const response = await fetch(`${url}${path}`, { redirect: 'manual' });
+      const response = await fetch(`${inbox.url}${path}`, { redirect: 'manual' });
       expect(response.headers.get('cache-control'), path).toBe('no-store');
       const csp = response.headers.get('content-security-policy') ?? '';
       expect(csp, path).toContain("default-src 'self'");
@@ -291,7 +274,7 @@ describeBrowser('signing in to the staff inbox', { timeout: 60_000 }, () => {
       expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
       expect(await response.text(), path).not.toMatch(/at .*\.ts:\d+/);
     }
-    const missing = await fetch(`${url}/nowhere`, { headers: { 'accept-language': 'en' } });
+    const missing = await fetch(`${inbox.url}/nowhere`, { headers: { 'accept-language': 'en' } });
     expect(missing.status).toBe(404);
     expect(await missing.text()).toContain('This page does not exist.');
   });

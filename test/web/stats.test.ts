@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { newCaseRef } from '../../src/bot/case-ref.ts';
 import { CaseStore, type NewCase } from '../../src/staff/case-store.ts';
 import { generateStaffKeyPair } from '../../src/staff/seal.ts';
@@ -18,10 +18,9 @@ import { addMonths } from '../../src/staff/statistics.ts';
 import { axeCheck, describeBrowser, screenshot, useBrowser } from '../support/browser.ts';
 import { seededCase } from '../support/case-records.ts';
 import { GERMAN_INTAKE, walk } from '../support/intake-script.ts';
-import { startJsonl, type JsonlProcess, type MessageLine } from '../support/jsonl-process.ts';
-import { TestRedis, uniquePrefix } from '../support/redis.ts';
+import type { MessageLine } from '../support/jsonl-process.ts';
 import { staffCli } from '../support/staff-cli.ts';
-import { enrolledAccount, signIn, startInboxProgram, submit } from '../support/web-inbox.ts';
+import { enrolledAccount, signIn, submit, useInboxProgram } from '../support/web-inbox.ts';
 
 const keys = generateStaffKeyPair();
 const dataDir = mkdtempSync(join(tmpdir(), 'lotse-web-stats-'));
@@ -65,44 +64,27 @@ function cell(table: { head: string[]; rows: string[][] }, row: number, column: 
 
 describeBrowser('the statistics page', { timeout: 120_000 }, () => {
   const browser = useBrowser();
-  let redis: TestRedis | undefined;
-  let bot: JsonlProcess | undefined;
-  let url = '';
-  const db = (): TestRedis => {
-    if (redis === undefined) throw new Error('no redis');
-    return redis;
-  };
+  const inbox = useInboxProgram('web_stats', {
+    user: 'mayor',
+    env: { STAFF_PRIVATE_KEY: keys.privateKey, DATA_DIR: dataDir },
+  });
   const env = () => ({
-    REDIS_KEY_PREFIX: db().prefix,
+    REDIS_KEY_PREFIX: inbox.redis.prefix,
     STAFF_PRIVATE_KEY: keys.privateKey,
     DATA_DIR: dataDir,
     STAFF_USERS: 'anna',
     STAFF_USER: 'anna',
   });
 
-  beforeAll(async () => {
-    redis = new TestRedis(uniquePrefix('web_stats'));
-    ({ bot, url } = await startInboxProgram(startJsonl, {
-      prefix: db().prefix,
-      user: 'mayor',
-      env: { STAFF_PRIVATE_KEY: keys.privateKey, DATA_DIR: dataDir },
-    }));
-  }, 60_000);
-  afterAll(async () => {
-    await bot?.kill();
-    await redis?.cleanup();
-  });
-
   it('counts the cases of each month in tables and charts, one closed, and exports the CLI’s CSV', async () => {
     // A person reports through the console channel (Bayern, a threat and online hate, online).
-    const live = bot;
-    if (live === undefined) throw new Error('no program');
+    const live = inbox.bot;
     await walk(live, GERMAN_INTAKE);
     const sent = await live.send({ choice: 'send' });
     const reported =
       sent.find((l): l is MessageLine => l.type === 'message' && l.case !== undefined)?.case ?? '';
     expect(reported).not.toBe('');
-    const cases = new CaseStore(db().client, db().prefix);
+    const cases = new CaseStore(inbox.redis.client, inbox.redis.prefix);
     for (let i = 0; i < 200 && (await cases.get(reported)) === undefined; i++)
       await new Promise((resolve) => setTimeout(resolve, 50));
     const record = await cases.get(reported);
@@ -123,8 +105,8 @@ describeBrowser('the statistics page', { timeout: 120_000 }, () => {
     expect((await cases.get(reported))?.status).toBe('closed');
 
     const anna = await enrolledAccount(
-      db().client,
-      db().prefix,
+      inbox.redis.client,
+      inbox.redis.prefix,
       keys.privateKey,
       'anna',
       'Anna Roth',
@@ -135,7 +117,7 @@ describeBrowser('the statistics page', { timeout: 120_000 }, () => {
       if (/Content.Security.Policy|Refused to/i.test(message.text())) refused.push(message.text());
     });
     page.on('pageerror', (error) => refused.push(error.message));
-    await signIn(page, url, anna);
+    await signIn(page, inbox.url, anna);
     await submit(page, page.getByRole('navigation').getByRole('link', { name: 'Statistik' }));
     expect(new URL(page.url()).pathname).toBe('/stats');
     expect(await page.locator('h1').textContent()).toBe('Statistik');
@@ -236,10 +218,16 @@ describeBrowser('the statistics page', { timeout: 120_000 }, () => {
   });
 
   it('shows the months asked for, mends a bad range, and speaks English', async () => {
-    const ben = await enrolledAccount(db().client, db().prefix, keys.privateKey, 'ben', 'Ben Kim');
+    const ben = await enrolledAccount(
+      inbox.redis.client,
+      inbox.redis.prefix,
+      keys.privateKey,
+      'ben',
+      'Ben Kim',
+    );
     const page = await browser.page();
-    await signIn(page, url, ben);
-    await page.goto(`${url}/stats`);
+    await signIn(page, inbox.url, ben);
+    await page.goto(`${inbox.url}/stats`);
     await page.getByLabel('Von (Monat)').fill(LAST_MONTH);
     await page.getByLabel('Bis (Monat)').fill(THIS_MONTH);
     await submit(page, page.getByRole('button', { name: 'Zeitraum anzeigen' }));
@@ -253,21 +241,23 @@ describeBrowser('the statistics page', { timeout: 120_000 }, () => {
     ).toBe(`/stats.csv?from=${LAST_MONTH}&to=${THIS_MONTH}`);
 
     // The end before the start: turned round, and said so.
-    await page.goto(`${url}/stats?from=${THIS_MONTH}&to=${LAST_MONTH}`);
+    await page.goto(`${inbox.url}/stats?from=${THIS_MONTH}&to=${LAST_MONTH}`);
     expect(await page.getByRole('status').textContent()).toContain('andersherum');
     expect((await readTable(page, 'table-state')).rows).toHaveLength(2);
     // Hostile values: the default year and a notice, never an error or an echo.
-    const odd = await page.goto(`${url}/stats?from=%3Cscript%3Ealert(1)%3C/script%3E&to=9999-99`);
+    const odd = await page.goto(
+      `${inbox.url}/stats?from=%3Cscript%3Ealert(1)%3C/script%3E&to=9999-99`,
+    );
     expect(odd?.status()).toBe(200);
     expect(await page.getByRole('status').textContent()).toContain('nicht lesen');
     expect(await page.content()).not.toContain('<script>alert');
     expect((await readTable(page, 'table-state')).rows).toHaveLength(12);
     // A range of centuries is cut to the longest one shown.
-    await page.goto(`${url}/stats?from=0001-01&to=${THIS_MONTH}`);
+    await page.goto(`${inbox.url}/stats?from=0001-01&to=${THIS_MONTH}`);
     expect((await readTable(page, 'table-state')).rows).toHaveLength(60);
 
     const english = await browser.page('en-GB');
-    await english.goto(`${url}/sign-in`);
+    await english.goto(`${inbox.url}/sign-in`);
     await english.getByLabel('Account name').fill(ben.name);
     await english.getByLabel('Passphrase').fill(ben.passphrase);
     await english.getByLabel('Code from the app (6 digits)').fill(await ben.codes.next());
@@ -284,16 +274,16 @@ describeBrowser('the statistics page', { timeout: 120_000 }, () => {
   });
 
   it('gives nothing to someone not signed in', async () => {
-    const csv = await fetch(`${url}/stats.csv`, { redirect: 'manual' });
+    const csv = await fetch(`${inbox.url}/stats.csv`, { redirect: 'manual' });
     expect(csv.status).toBe(401);
     expect(await csv.text()).toBe('');
-    const page = await fetch(`${url}/stats`, { redirect: 'manual' });
+    const page = await fetch(`${inbox.url}/stats`, { redirect: 'manual' });
     expect(page.status).toBe(303);
     expect(page.headers.get('location')).toBe('/sign-in');
   });
 
   it('serves only its own files by name: Chart.js and its scripts, never a path', async () => {
-    const chart = await fetch(`${url}/static/chart.umd.min.js`);
+    const chart = await fetch(`${inbox.url}/static/chart.umd.min.js`);
     expect(chart.status).toBe(200);
     expect(chart.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(chart.headers.get('content-security-policy')).toContain("script-src 'self'");
@@ -307,7 +297,7 @@ describeBrowser('the statistics page', { timeout: 120_000 }, () => {
       '/static/../../package.json',
       '/node_modules/chart.js/package.json',
     ]) {
-      const response = await fetch(`${url}${path}`, { redirect: 'manual' });
+      const response = await fetch(`${inbox.url}${path}`, { redirect: 'manual' });
       expect([404, 303], path).toContain(response.status);
       expect(await response.text(), path).not.toContain('"name"');
     }

@@ -34,7 +34,7 @@ export function casePage(v: CaseView): Html {
     say,
     viewer: v.viewer,
     title: say('case.title', { ref }),
-    scripts: ['case.js'],
+    scripts: ['refresh.js', 'case.js'],
     body: html`<p><a href="/inbox">${say('case.back')}</a></p>
       <h1>${say('case.title', { ref })}</h1>
       ${alert('error', v.error)} ${alert('notice', v.notice)}

@@ -1,6 +1,7 @@
 import { html } from 'hono/html';
 import { MIN_PASSPHRASE_LENGTH } from '../../staff/passphrase.ts';
 import type { Say } from '../say.ts';
+import { codeField, passphraseField } from './fields.ts';
 import { alert, page, type Html } from './layout.ts';
 
 /** Enrolment, first step: choose a passphrase. */
@@ -20,25 +21,17 @@ export function passphrasePage(v: {
       <p>${say('enrol.intro', { name: v.display, min: MIN_PASSPHRASE_LENGTH })}</p>
       <form method="post" action="/enrol/${v.token}" class="stack narrow">
         <input type="hidden" name="csrf" value="${v.csrf}" />
-        <label for="passphrase">${say('enrol.passphrase')}</label>
-        <input
-          id="passphrase"
-          name="passphrase"
-          type="password"
-          autocomplete="new-password"
-          required
-          minlength="${MIN_PASSPHRASE_LENGTH}"
-          maxlength="1024"
-        />
-        <label for="repeat">${say('enrol.repeat')}</label>
-        <input
-          id="repeat"
-          name="repeat"
-          type="password"
-          autocomplete="new-password"
-          required
-          maxlength="1024"
-        />
+        ${passphraseField({
+          name: 'passphrase',
+          label: say('enrol.passphrase'),
+          autocomplete: 'new-password',
+          minLength: MIN_PASSPHRASE_LENGTH,
+        })}
+        ${passphraseField({
+          name: 'repeat',
+          label: say('enrol.repeat'),
+          autocomplete: 'new-password',
+        })}
         <button type="submit">${say('enrol.next')}</button>
       </form>`,
   });
@@ -66,16 +59,7 @@ export function totpPage(v: {
       <p>${say('enrol.manual')} <code class="secret">${grouped}</code></p>
       <form method="post" action="/enrol/${v.token}/confirm" class="stack narrow">
         <input type="hidden" name="csrf" value="${v.csrf}" />
-        <label for="code">${say('enrol.code')}</label>
-        <input
-          id="code"
-          name="code"
-          inputmode="numeric"
-          autocomplete="one-time-code"
-          pattern="[0-9 ]{6,7}"
-          required
-          maxlength="7"
-        />
+        ${codeField(say('enrol.code'))}
         <button type="submit">${say('enrol.confirm')}</button>
       </form>`,
   });

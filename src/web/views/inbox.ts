@@ -48,7 +48,7 @@ export function inboxPage(v: InboxView): Html {
     viewer: v.viewer,
     current: 'inbox',
     title: say('inbox.title'),
-    scripts: ['live.js'],
+    scripts: ['refresh.js', 'live.js'],
     body: html`<h1>${say('inbox.title')}</h1>
       <form method="get" action="/inbox" class="filters" aria-label="${say('inbox.filters')}">
         <div class="field">

@@ -1,5 +1,6 @@
 import { html } from 'hono/html';
 import type { Say } from '../say.ts';
+import { codeField, passphraseField } from './fields.ts';
 import { alert, page, type Html } from './layout.ts';
 
 export interface SignInView {
@@ -34,25 +35,12 @@ export function signInPage(v: SignInView): Html {
           maxlength="64"
           value="${v.account ?? ''}"
         />
-        <label for="passphrase">${say('signIn.passphrase')}</label>
-        <input
-          id="passphrase"
-          name="passphrase"
-          type="password"
-          autocomplete="current-password"
-          required
-          maxlength="1024"
-        />
-        <label for="code">${say('signIn.code')}</label>
-        <input
-          id="code"
-          name="code"
-          inputmode="numeric"
-          autocomplete="one-time-code"
-          pattern="[0-9 ]{6,7}"
-          required
-          maxlength="7"
-        />
+        ${passphraseField({
+          name: 'passphrase',
+          label: say('signIn.passphrase'),
+          autocomplete: 'current-password',
+        })}
+        ${codeField(say('signIn.code'))}
         <button type="submit">${say('signIn.submit')}</button>
       </form>`,
   });
