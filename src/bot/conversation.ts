@@ -12,7 +12,7 @@ import {
 import { recogniseCommand } from './commands.ts';
 import { emergencySignal } from './emergency.ts';
 import { localDay } from './local-time.ts';
-import { deepFreeze } from './recent.ts';
+import { asStored } from './recent.ts';
 import { SESSION_VERSION, type Frame, type Loaded, type Session } from './session.ts';
 import type { CommandName, InboundEvent, Platform } from './types.ts';
 
@@ -85,12 +85,13 @@ const CASE_FLOW = 'case';
  * before it wrote (the engine keeps the session it saved), and need not check it again.
  */
 const parsed = new WeakMap<object, { readonly flow: AnyFlow; readonly data: unknown }>();
-function parsedData(flow: AnyFlow, stored: unknown): unknown {
+export function parsedData(flow: AnyFlow, stored: unknown): unknown {
   if (typeof stored !== 'object' || stored === null) return flow.parseData(stored);
   const known = parsed.get(stored);
   if (known?.flow === flow) return known.data;
-  // Frozen: every later step shares it (flows make changed copies, never change what they read).
-  const data = deepFreeze(flow.parseData(stored));
+  // As read from JSON, and frozen: later steps share it (flows make changed copies, never change
+  // what they read).
+  const data = asStored(flow.parseData(stored));
   parsed.set(stored, { flow, data });
   return data;
 }

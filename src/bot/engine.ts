@@ -15,7 +15,7 @@ import type { FileAdmission, FileGate, FileOffer, FileRefusal, FileSender } from
 import { MAX_FILE_BYTES } from './files.ts';
 import type { Translator } from './i18n.ts';
 import { keyedPseudonym, type Logger, type Pseudonymizer } from './logger.ts';
-import { deepFreeze, Recent } from './recent.ts';
+import { asStored, Recent } from './recent.ts';
 import { render } from './render.ts';
 import { loadSession, type Loaded } from './session.ts';
 import type { ConversationStore } from './store.ts';
@@ -549,7 +549,7 @@ export class Engine {
         session: outcome.session === null ? null : JSON.stringify(outcome.session),
         ...(outcome.session === null
           ? {}
-          : { loaded: deepFreeze({ kind: 'ok' as const, session: outcome.session }) }),
+          : { loaded: asStored({ kind: 'ok' as const, session: outcome.session }) }),
         reply: {
           event,
           messages: this.#messages(outcome.replies, outcome.lang),

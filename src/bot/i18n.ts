@@ -40,6 +40,66 @@ export interface TranslatorOptions {
   readonly dir?: string;
   /** Values filled into every text that names them (default: TEXT_VALUES). */
   readonly values?: Partial<TextValues>;
+  /** Every sentence through i18next, none filled in by Lotse itself (for the tests comparing both). */
+  readonly i18nextOnly?: boolean;
+}
+
+/** The values filled into every text that names them. */
+const defaultVariables = (values: TextValues) => ({
+  draftDays: values.draftDays,
+  caseDays: values.caseDays,
+  reportFileMb: values.reportFileMb,
+});
+
+/**
+ * Names i18next reads as options rather than as values: a parameter so named (a plural's `count`
+ * above all) leaves the sentence to i18next.
+ */
+const I18NEXT_OPTIONS = new Set([
+  'count',
+  'context',
+  'ordinal',
+  'lng',
+  'lngs',
+  'ns',
+  'defaultValue',
+  'replace',
+  'returnObjects',
+  'returnDetails',
+  'joinArrays',
+  'postProcess',
+  'interpolation',
+  'skipInterpolation',
+  'keyPrefix',
+  'fallbackLng',
+  'nsSeparator',
+  'keySeparator',
+]);
+
+/** A sentence split at its placeholders: parts[0] name[0] parts[1] name[1] … parts[n]. */
+interface Template {
+  readonly parts: readonly string[];
+  readonly names: readonly string[];
+}
+
+/** A sentence with only plain `{{name}}` placeholders as a template; null for anything else. */
+function parseTemplate(resource: unknown): Template | null {
+  if (typeof resource !== 'string') return null;
+  const pieces = resource.split(/\{\{(.*?)\}\}/s);
+  const parts: string[] = [];
+  const names: string[] = [];
+  for (const [i, piece] of pieces.entries()) {
+    if (i % 2 === 0) {
+      // Nesting, formatting and unescaped forms stay i18next's.
+      if (piece.includes('{{') || piece.includes('$t(')) return null;
+      parts.push(piece);
+      continue;
+    }
+    const name = /^\s*([A-Za-z_]\w*)\s*$/.exec(piece)?.[1];
+    if (name === undefined) return null;
+    names.push(name);
+  }
+  return { parts, names };
 }
 
 /** Sentences without parameters remembered at most (the locales have far fewer keys). */
@@ -60,8 +120,17 @@ export class Translator {
    */
   readonly #plain = new Map<string, string>();
 
-  private constructor(instance: i18n, values: TextValues) {
+  /** Sentences with parameters as parsed templates, by language and key (null: i18next's). */
+  readonly #templates = new Map<string, Template | null>();
+  /** Values every text may name (i18next's default variables). */
+  readonly #defaults: Readonly<Record<string, string | number>>;
+  /** False only to compare with i18next in the tests. */
+  readonly #fast: boolean;
+
+  private constructor(instance: i18n, values: TextValues, fast: boolean) {
     this.#i18n = instance;
+    this.#fast = fast;
+    this.#defaults = defaultVariables(values);
     this.time = new LocalTime(values.timeZone);
     const privacy: Record<string, { controller: string; privacyUrl: string }> = {};
     for (const lng of LANGUAGES)
@@ -93,14 +162,10 @@ export class Translator {
       // Adapters escape for their own markup (HTML on Matrix and Telegram); texts stay plain here.
       interpolation: {
         escapeValue: false,
-        defaultVariables: {
-          draftDays: values.draftDays,
-          caseDays: values.caseDays,
-          reportFileMb: values.reportFileMb,
-        },
+        defaultVariables: defaultVariables(values),
       },
     });
-    return new Translator(instance, values);
+    return new Translator(instance, values, options.i18nextOnly !== true);
   }
 
   /** The sentence for a Text; a missing key shows the key itself (caught by the locale tests). */
@@ -122,7 +187,51 @@ export class Translator {
       else if ('lines' in param) params[name] = param.lines.map((p) => this.t(lang, p)).join('\n');
       else params[name] = this.t(lang, param);
     }
-    return this.#i18n.t(value.key, { lng: lang, ...this.#privacy[lang], ...params });
+    return (
+      this.#filled(lang, value.key, params) ??
+      this.#i18n.t(value.key, { lng: lang, ...this.#privacy[lang], ...params })
+    );
+  }
+
+  /**
+   * The sentence of a key with parameters, filled in here rather than by i18next when nothing but
+   * plain `{{name}}` placeholders is involved (no plural, no context, no option of i18next's among
+   * the names): i18next resolves and interpolates anew on every call, and sentences with
+   * parameters are in nearly every reply. Undefined when i18next must do it. The locale tests
+   * check for every key of both languages that both give the same sentence.
+   */
+  #filled(
+    lang: Language,
+    key: string,
+    params: Readonly<Record<string, string | number>>,
+  ): string | undefined {
+    if (!this.#fast) return undefined;
+    for (const name in params) if (I18NEXT_OPTIONS.has(name)) return undefined;
+    const id = `${lang}\u0000${key}`;
+    let template = this.#templates.get(id);
+    if (template === undefined) {
+      template = parseTemplate(this.#resource(lang, key));
+      if (this.#templates.size < PLAIN_CACHE_LIMIT) this.#templates.set(id, template);
+    }
+    if (template === null) return undefined;
+    const privacy = this.#privacy[lang];
+    let out = template.parts[0] ?? '';
+    for (const [i, name] of template.names.entries()) {
+      const value =
+        params[name] ??
+        (privacy as Record<string, string> | undefined)?.[name] ??
+        this.#defaults[name];
+      if (value === undefined) return undefined;
+      out += String(value) + (template.parts[i + 1] ?? '');
+    }
+    return out;
+  }
+
+  /** The text of a key ("namespace:path.to.key") in a language as the locale file has it. */
+  #resource(lang: Language, key: string): unknown {
+    const colon = key.indexOf(':');
+    const [ns, path] = colon < 0 ? ['common', key] : [key.slice(0, colon), key.slice(colon + 1)];
+    return this.#i18n.getResource(lang, ns, path);
   }
 
   /** True when the key exists in the language. */

@@ -47,11 +47,23 @@ export class Recent<V> {
   }
 }
 
-/** Freezes a value and everything in it: shared parsed data cannot be changed by accident. */
-export function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
+/**
+ * Makes a value what reading it back from its JSON would give, in place, and freezes it: properties
+ * set to undefined are dropped (JSON has none), everything is frozen so that what several steps
+ * share cannot be changed by accident. Values are plain JSON data (objects, arrays, strings,
+ * numbers, booleans, null); the tests check on every step of every flow that the result equals
+ * the value read back.
+ */
+export function asStored<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  if (Array.isArray(value)) for (const inner of value as unknown[]) asStored(inner);
+  else {
+    const record = value as Record<string, unknown>;
+    for (const key in record) {
+      const inner = record[key];
+      if (inner === undefined) Reflect.deleteProperty(record, key);
+      else asStored(inner);
+    }
   }
-  return value;
+  return Object.freeze(value);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { createLogger } from '../../src/bot/logger.ts';
-import { Translator } from '../../src/bot/i18n.ts';
+import { LANGUAGES, readLocales, Translator } from '../../src/bot/i18n.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { useTestRedis } from '../support/redis.ts';
 
@@ -91,5 +91,65 @@ describe('the privacy details the consent names', () => {
     expect(() => loadConfig({ PRIVACY_NOTICE_URL: 'http://example.org/privacy' }, null)).toThrow(
       /PRIVACY_NOTICE_URL/,
     );
+  });
+});
+
+describe('sentences with parameters filled in by Lotse rather than by i18next', () => {
+  /** Every key of every namespace of a language with its text, nested keys joined by dots. */
+  const keysOf = (lang: string): [string, string][] => {
+    const out: [string, string][] = [];
+    const walk = (ns: string, prefix: string, node: unknown) => {
+      if (typeof node === 'string') out.push([`${ns}:${prefix}`, node]);
+      else if (typeof node === 'object' && node !== null)
+        for (const [k, v] of Object.entries(node))
+          walk(ns, prefix === '' ? k : `${prefix}.${k}`, v);
+    };
+    for (const [ns, tree] of Object.entries(readLocales()[lang] ?? {})) walk(ns, '', tree);
+    return out;
+  };
+  // Values that would go wrong if they were read as markup, patterns or placeholders again.
+  const tricky = (name: string) => `$& $1 {{${name}}} $t(common:welcome) <b>${name}</b> \u202e`;
+
+  it('give the same sentence as i18next for every key of both languages', () => {
+    const ours = Translator.create({
+      values: { controller: 'Stelle', privacyUrl: 'https://x.test' },
+    });
+    const theirs = Translator.create({
+      values: { controller: 'Stelle', privacyUrl: 'https://x.test' },
+      i18nextOnly: true,
+    });
+    let compared = 0;
+    for (const lang of LANGUAGES)
+      for (const [key, sentence] of keysOf(lang)) {
+        const names = [...sentence.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1] ?? '');
+        const cases: Record<string, string | number>[] = [
+          Object.fromEntries(names.map((n) => [n, tricky(n)])),
+          Object.fromEntries(names.map((n, i) => [n, i * 7])),
+          // Only some given: the rest from the configured values, or left to i18next.
+          { ...Object.fromEntries(names.slice(1).map((n) => [n, 'x'])), unused: 'y' },
+        ];
+        for (const params of cases) {
+          expect(ours.t(lang, { key, params }), `${lang} ${key}`).toBe(
+            theirs.t(lang, { key, params }),
+          );
+          compared++;
+        }
+      }
+    expect(compared).toBeGreaterThan(1000);
+  });
+
+  it('leave plurals, options and unknown keys to i18next', () => {
+    const ours = Translator.create();
+    const unknown = { key: 'common:no.such.key', params: { a: 1 } };
+    expect(ours.t('en', unknown)).toBe(Translator.create({ i18nextOnly: true }).t('en', unknown));
+    for (const count of [1, 2]) {
+      const params = { count, caseRef: 'X' };
+      const theirs = Translator.create({ i18nextOnly: true });
+      for (const lang of LANGUAGES)
+        for (const [key] of keysOf(lang).filter(([k]) => k.endsWith('_one')))
+          expect(ours.t(lang, { key: key.slice(0, -4), params })).toBe(
+            theirs.t(lang, { key: key.slice(0, -4), params }),
+          );
+    }
   });
 });

@@ -7,10 +7,12 @@
  *   chat.choice('report');
  *   expect(chat.step).toBe('intake.danger');
  */
-import { converse } from '../../src/bot/conversation.ts';
+import { isDeepStrictEqual } from 'node:util';
+import { converse, parsedData } from '../../src/bot/conversation.ts';
+import { asStored } from '../../src/bot/recent.ts';
 import { Translator } from '../../src/bot/i18n.ts';
 import { render } from '../../src/bot/render.ts';
-import type { Loaded, Session } from '../../src/bot/session.ts';
+import { loadSession, type Loaded, type Session } from '../../src/bot/session.ts';
 import type { CommandName, InboundInput, OutboundMessage } from '../../src/bot/types.ts';
 import type { FlowRegistry } from '../../src/flows/define.ts';
 import { createFlowRegistry } from '../../src/flows/index.ts';
@@ -76,14 +78,31 @@ export class ConversationDriver {
           this.#options.caseRefs?.[this.#refs++] ?? `CASE-${String(++this.#refs).padStart(4, '0')}`,
       },
     );
-    // Round-trip through JSON like the store does, so nothing relies on object identity.
-    this.#loaded =
-      outcome.session === null
-        ? { kind: 'none' }
-        : { kind: 'ok', session: JSON.parse(JSON.stringify(outcome.session)) as Session };
+    this.#loaded = outcome.session === null ? { kind: 'none' } : this.#asRead(outcome.session);
     this.effects.push(...outcome.effects);
     this.last = render(outcome.replies, outcome.lang, this.#i18n);
     return this.last;
+  }
+
+  /**
+   * The session for the next step as the engine hands it on (src/bot/engine.ts): the object the
+   * core made, as stored and frozen, rather than its text read back. Checked on every step of every
+   * flow test: it must be what reading the text back gives, and so must each flow's data.
+   */
+  #asRead(made: Session): Loaded {
+    const loaded = asStored({ kind: 'ok' as const, session: made });
+    const readBack = loadSession(JSON.stringify(made));
+    if (!isDeepStrictEqual(readBack, loaded))
+      throw new Error(`the session handed on differs from the session read back (${readBack.kind})`);
+    const registry = this.#options.flows ?? flows;
+    for (const [id, stored] of Object.entries(made.data)) {
+      const flow = registry.get(id);
+      if (flow === undefined) continue;
+      const fromText: unknown = flow.parseData(JSON.parse(JSON.stringify(stored)));
+      if (!isDeepStrictEqual(parsedData(flow, stored), fromText))
+        throw new Error(`the data of flow ${id} handed on differs from the data read back`);
+    }
+    return loaded;
   }
 
   text(value: string): OutboundMessage[] {

@@ -56,6 +56,32 @@ describe('RedisConversationStore on a real Redis', () => {
     expect(keys).toContain(store.keys('matrix:@anna:example.org').session);
   });
 
+  it('reads the session as stored, whichever process wrote it last (what it saved is only a hint)', async () => {
+    // Two stores on one prefix, as two bot processes: each remembers what it saved, and must
+    // still see what the other saved after it, and what anything else changed or deleted.
+    const [one, two] = [make(), make()];
+    const key = 'console:two-processes';
+    const turn = async (store: RedisConversationStore, id: string, session: string) => {
+      const begun = await store.begin(key, id, '{}');
+      if (begun.kind !== 'go') throw new Error(begun.kind);
+      await store.commit(key, begun.token, session);
+      return begun.session;
+    };
+    expect(await turn(one, 'e1', '{"s":1}')).toBeNull();
+    expect(await turn(two, 'e2', '{"s":2}')).toBe('{"s":1}');
+    expect(await turn(one, 'e3', '{"s":3}')).toBe('{"s":2}');
+    expect(await turn(one, 'e4', '{"s":4}')).toBe('{"s":3}');
+    // The same text sealed again by the other process: other bytes, opened as they are.
+    expect(await turn(two, 'e5', '{"s":4}')).toBe('{"s":4}');
+    expect(await turn(one, 'e6', '{"s":6}')).toBe('{"s":4}');
+    // Deleted meanwhile (an erase from the staff side, an expiry): none, not the remembered one.
+    await redis.client.del(one.keys(key).session);
+    expect(await turn(one, 'e7', '{"s":7}')).toBeNull();
+    // Changed meanwhile by something else (here: damaged): unreadable, not the remembered one.
+    await redis.client.set(one.keys(key).session, Buffer.from([0xa5, 1, 2, 3]));
+    expect(await turn(one, 'e8', '{"s":8}')).toBe(UNREADABLE);
+  });
+
   it('gives the session the draft TTL on every commit (sessionTtlSeconds)', async () => {
     const store = make({ sessionTtlSeconds: 3 * 86_400 });
     const key = 'console:ttl';
