@@ -47,10 +47,17 @@ export function publicKeyOf(privateKey: string): string {
   return rawPublic(createPublicKey(privateKeyObject(current))).toString('base64url');
 }
 
+/** DER prefix of an SPKI X25519 public key; the raw 32 bytes follow (RFC 8410). */
+const SPKI_X25519 = Buffer.from('302a300506032b656e032100', 'hex');
+
 function rawPublic(key: KeyObject): Buffer {
-  const x = key.export({ format: 'jwk' }).x;
-  if (x === undefined) throw new Error('not an X25519 public key');
-  return Buffer.from(x, 'base64url');
+  const der = key.export({ format: 'der', type: 'spki' });
+  if (
+    der.length !== SPKI_X25519.length + 32 ||
+    !der.subarray(0, SPKI_X25519.length).equals(SPKI_X25519)
+  )
+    throw new Error('not an X25519 public key');
+  return der.subarray(SPKI_X25519.length);
 }
 
 function rawPrivate(key: KeyObject): Buffer {
@@ -63,9 +70,40 @@ function publicKeyObject(raw: string | Buffer): KeyObject {
   const bytes = typeof raw === 'string' ? Buffer.from(raw, 'base64url') : raw;
   if (bytes.length !== 32) throw new SealError('an X25519 public key has 32 bytes');
   return createPublicKey({
-    key: { kty: 'OKP', crv: 'X25519', x: bytes.toString('base64url') },
-    format: 'jwk',
+    key: Buffer.concat([SPKI_X25519, bytes]),
+    format: 'der',
+    type: 'spki',
   });
+}
+
+/**
+ * The configured keys as key objects, made once per key rather than for every box (reading a key
+ * cost as much as the key agreement itself). A handful at most: the staff key and its rotation.
+ */
+const recipients = new Map<string, { readonly key: KeyObject; readonly raw: Buffer }>();
+const owners = new Map<string, { readonly key: KeyObject; readonly publicRaw: Buffer }>();
+const KEYS_REMEMBERED = 16;
+
+function recipientOf(publicKey: string): { readonly key: KeyObject; readonly raw: Buffer } {
+  let known = recipients.get(publicKey);
+  if (known === undefined) {
+    const key = publicKeyObject(publicKey);
+    known = { key, raw: rawPublic(key) };
+    if (recipients.size >= KEYS_REMEMBERED) recipients.clear();
+    recipients.set(publicKey, known);
+  }
+  return known;
+}
+
+function ownerOf(privateKey: string): { readonly key: KeyObject; readonly publicRaw: Buffer } {
+  let known = owners.get(privateKey);
+  if (known === undefined) {
+    const key = privateKeyObject(privateKey);
+    known = { key, publicRaw: rawPublic(createPublicKey(key)) };
+    if (owners.size >= KEYS_REMEMBERED) owners.clear();
+    owners.set(privateKey, known);
+  }
+  return known;
 }
 
 /** DER prefix of a PKCS#8 X25519 private key; the raw 32 bytes follow (RFC 8410). */
@@ -83,8 +121,7 @@ function boxKey(shared: Buffer, ephemeral: Buffer, recipient: Buffer): Buffer {
 
 /** Seals bytes to the staff public key. */
 export function seal(plain: Uint8Array, publicKey: string, context: string): string {
-  const recipient = publicKeyObject(publicKey);
-  const recipientRaw = rawPublic(recipient);
+  const { key: recipient, raw: recipientRaw } = recipientOf(publicKey);
   const eph = generateKeyPairSync('x25519');
   const ephRaw = rawPublic(eph.publicKey);
   const key = boxKey(
@@ -126,8 +163,7 @@ function openWith(box: string, privateKey: string, context: string): Buffer {
   const tag = bytes.subarray(45, 61);
   const body = bytes.subarray(61);
   try {
-    const priv = privateKeyObject(privateKey);
-    const recipientRaw = rawPublic(createPublicKey(priv));
+    const { key: priv, publicRaw: recipientRaw } = ownerOf(privateKey);
     const key = boxKey(
       diffieHellman({ privateKey: priv, publicKey: publicKeyObject(ephRaw) }),
       ephRaw,
