@@ -8,7 +8,8 @@ import { createInterface } from 'node:readline';
 import { StateSeal } from '../src/bot/state-seal.ts';
 import { generateStaffKeyPair } from '../src/staff/seal.ts';
 import type { ReplicaOptions, ReplicaResult } from './replica-run.ts';
-import { percentiles, type Percentiles } from './support/measure.ts';
+import { Redis } from 'ioredis';
+import { percentiles, redisServerCpuMs, type Percentiles } from './support/measure.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -21,6 +22,8 @@ export interface ReplicasSummary extends Percentiles {
   /** CPU time of all processes per wall time: 2 = two cores busy. */
   readonly cores: number;
   readonly commandsPerStep: number;
+  /** CPU the Redis server used meanwhile, ms per step. */
+  readonly redisCpuMsPerStep: number;
   /** The processes' peak RSS, added up. */
   readonly peakRssMb: number;
   readonly cases: { readonly expected: number; readonly made: number };
@@ -72,8 +75,17 @@ export async function measureReplicas(
     startReplica({ redisUrl, prefix, people: share, first: (i + 1) * 10_000_000, keys }),
   );
   await Promise.all(replicas.map((r) => r.ready));
-  for (const replica of replicas) replica.go();
-  const results = await Promise.all(replicas.map((r) => r.result));
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  let redisCpuMs: number;
+  let results: ReplicaResult[];
+  try {
+    const cpu = await redisServerCpuMs(redis);
+    for (const replica of replicas) replica.go();
+    results = await Promise.all(replicas.map((r) => r.result));
+    redisCpuMs = (await redisServerCpuMs(redis)) - cpu;
+  } finally {
+    redis.disconnect();
+  }
   const steps = results.reduce((sum, r) => sum + r.steps, 0);
   const ms = Math.max(...results.map((r) => r.ms));
   return {
@@ -83,6 +95,7 @@ export async function measureReplicas(
     stepsPerSecond: steps / (ms / 1000),
     cores: results.reduce((sum, r) => sum + r.cpuMs, 0) / ms,
     commandsPerStep: results.reduce((sum, r) => sum + r.commands, 0) / Math.max(1, steps),
+    redisCpuMsPerStep: redisCpuMs / Math.max(1, steps),
     peakRssMb: results.reduce((sum, r) => sum + r.peakRss, 0) / 1024 / 1024,
     cases: {
       // Each process also warmed up with 20 people of its own.

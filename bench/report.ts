@@ -64,6 +64,7 @@ export const matrixBounded = (m: MatrixMemory): boolean =>
 const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '–');
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
 const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
+const f3 = (n: number) => (Number.isFinite(n) ? n.toFixed(3) : '–');
 const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a / b) ? `${f2(a / b)}×` : '–');
 const pct = (l: Percentiles) => `${f1(l.p50)} / ${f1(l.p95)} / ${f1(l.p99)}`;
 
@@ -79,6 +80,12 @@ const allowed = (ceiling: number, perStep: number) => ceiling / Math.max(perStep
 
 /** CPU time per step of a load, ms. */
 const cpuPerStep = (l: LoadSummary) => (l.cores * l.ms) / Math.max(1, l.steps);
+/** Steps per second the machine's cores could carry at most: the process and Redis, every core busy. */
+const coresAllow = (r: RunResults, l: LoadSummary) =>
+  (r.machine.cores * 1000) / (cpuPerStep(l) + l.redisCpuMsPerStep);
+/** Cores that `stepsPerSecond` would keep busy, the process and Redis together. */
+const coresFor = (stepsPerSecond: number, l: LoadSummary) =>
+  (stepsPerSecond * (cpuPerStep(l) + l.redisCpuMsPerStep)) / 1000;
 
 /** How much the median step gets slower along the intake: the questions' last third ÷ first third. */
 function growth(s: SystemReport): number {
@@ -177,6 +184,20 @@ export function rows(r: RunResults): Row[] {
       f0(1000 / cpuPerStep(A)),
       ratio(cpuPerStep(A), cpuPerStep(L)),
       '',
+    ],
+    [
+      'Redis server CPU ms per step (saturated; its side of each step)',
+      f3(L.redisCpuMsPerStep),
+      f3(A.redisCpuMsPerStep),
+      ratio(L.redisCpuMsPerStep, A.redisCpuMsPerStep),
+      '',
+    ],
+    [
+      `what ${r.machine.cores} cores allow: ${r.machine.cores} ÷ (process + Redis CPU per step), steps/s`,
+      f0(coresAllow(r, L)),
+      f0(coresAllow(r, A)),
+      ratio(coresAllow(r, L), coresAllow(r, A)),
+      `${ratio(coresAllow(r, L), limitSteps)}; half the limit takes ${f1(coresFor(limitSteps / 2, L))} cores`,
     ],
     ['peak RSS MB (process)', f0(L.peakRssMb), f0(A.peakRssMb), '', ''],
     [
@@ -366,7 +387,7 @@ export function holdsBack(r: RunResults): string[] {
         : `In the saturated run the process kept ${f2(L.cores)} cores busy: the engine's CPU is the limit. Node runs it on one thread; more throughput on one machine means more bot processes (\`--role bot\`) on the same Redis, which the store is built for (a lock and an inbox per conversation).`),
     `- **Where the CPU goes.** A profile of the saturated run (\`node --cpu-prof bench/system-run.ts lotse '{…}'\`) has no single hot spot left: about a third is talking to Redis (ioredis building commands and the socket writes of each pipeline flush – three scripts per step), then AES-GCM (a cipher per value sealed or opened: the event, the session, the replies), JSON and zod, the engine and flows, garbage collection. This benchmark found three things and they are gone: formatting days built a new \`Intl.DateTimeFormat\` per call (now one per language), and so did working out “today” in the contact point's time zone on every step (added with TIME_ZONE; it had more than doubled the CPU per step, 0.19 → 0.34 ms, until the formatter was made once per zone), and i18next looked up and interpolated every sentence on every step, a tenth of the CPU (now each sentence without parameters once per process).`,
     `- **One core per process.** Node runs the engine on one thread, so one process cannot use the second core; two processes on the same Redis prefix can, safely: a lock and an inbox per conversation keep each person's messages in order whichever process takes them (src/infra/redis/replicas.ts). As ${r.replicas.processes} processes, Lotse carried ${f0(r.replicas.stepsPerSecond)} steps/s with ${f2(r.replicas.cores)} cores busy (one process: ${f0(L.stepsPerSecond)}), ${ratio(r.replicas.stepsPerSecond, A.stepsPerSecond)} the alternative. The alternative cannot run as two processes on one chat's state: \`@grammyjs/conversations\` replays a conversation from the updates it stored, and only grammY's \`sequentialize\` keeps one chat's updates in order – inside one process – so two processes could interleave and lose an answer; it is measured as one process, as it would be deployed.`,
-    `- **Redis is far away.** The pipelined ceiling allows ${f0(limit)} steps/s at Lotse's ${f2(L.commandsPerStep)} commands per step (unpipelined: ${f0(allowed(r.limit.unpipelined, L.commandsPerStep))}); Lotse reached ${ratio(L.stepsPerSecond, limit)} of it with one process and ${ratio(r.replicas.stepsPerSecond, limit)} with ${r.replicas.processes}. The ceiling is Redis alone with a client that does nothing but send; a step also seals, parses, runs the flow and renders, and on ${r.machine.cores} cores Redis, the bot processes and the people driving them share the same CPUs. Half of the limit needs more bot processes than this machine has cores for.`,
+    `- **Redis is far away – and on this machine out of reach.** The pipelined ceiling allows ${f0(limit)} steps/s at Lotse's ${f2(L.commandsPerStep)} commands per step (unpipelined: ${f0(allowed(r.limit.unpipelined, L.commandsPerStep))}); Lotse reached ${ratio(L.stepsPerSecond, limit)} of it with one process and ${ratio(r.replicas.stepsPerSecond, limit)} with ${r.replicas.processes}. The ceiling is Redis alone answering a client that does nothing but send short \`SET\`s; a Lotse step is three Lua scripts that check the lock, the de-duplication and the rate limit and move the inbox, and the Redis server itself spent ${f3(L.redisCpuMsPerStep)} ms of CPU per step on them (the alternative's plain reads and writes: ${f3(A.redisCpuMsPerStep)} ms), beside the ${f2(cpu)} ms of the process. With every one of the machine's ${r.machine.cores} cores busy and nothing else running, that allows at most ${f0(coresAllow(r, L))} steps/s – ${ratio(coresAllow(r, L), limit)} of the limit; half of the limit (${f0(limit / 2)} steps/s) would keep ${f1(coresFor(limit / 2, L))} cores busy. So the target cannot be met on ${r.machine.cores} cores by any engine that does Lotse's work; what can be compared is how close Lotse comes to what the cores allow (${ratio(Math.max(L.stepsPerSecond, r.replicas.stepsPerSecond), coresAllow(r, L))} with ${r.replicas.processes} processes), and that it needs less CPU per step than the alternative on both sides.`,
     `- **Bytes per idle session.** A session halfway through the intake is ${f0(idle.plain ?? NaN)} bytes of JSON (the answers so far and the question stack); sealed – as bytes, with a tag byte, key id, nonce and authentication tag (35 bytes; no base64 since Redis keeps bytes as they are, no compression so that the length shows nothing but the length) – it is ${f0(idle.sealed ?? NaN)} bytes, and Redis keeps it in ${f0(idle.state)} bytes with its key (its allocator rounds up). What is left is the person's answers: only fewer answers or compression could shrink it. Every event also leaves a de-duplication key for a day and the rate counter, so the whole conversation takes ${f0(idle.all)} bytes until those expire; the alternative keeps ${f0(r.alternative.idleSession.all)} bytes, because the plugin stores every update and API result of the conversation to replay it.`,
     `- **The tail under the realistic load.** Lotse's p99 was ${f1(r.lotse.realistic.p99)} ms at a median of ${f1(r.lotse.realistic.p50)} ms; a bare PING to Redis from the same process had a p99 of ${f1(r.lotse.ping.p99)} ms meanwhile (${f1(r.alternative.ping.p99)} ms during the alternative's run). ` +
       (r.lotse.ping.p99 > 10

@@ -10,7 +10,12 @@ import { AlternativeSystem } from './alternative/system.ts';
 import { INTAKE } from './intake-script.ts';
 import { casesReach, realistic, saturation, type IntakeSystem, type LoadResult } from './load.ts';
 import { LotseSystem } from './lotse-system.ts';
-import { countRedisCommands, percentiles, type Percentiles } from './support/measure.ts';
+import {
+  countRedisCommands,
+  percentiles,
+  redisServerCpuMs,
+  type Percentiles,
+} from './support/measure.ts';
 
 export type SystemName = 'lotse' | 'alternative';
 
@@ -34,6 +39,8 @@ export interface LoadSummary extends Percentiles {
   readonly cores: number;
   readonly peakRssMb: number;
   readonly commandsPerStep: number;
+  /** CPU the Redis server used meanwhile, ms per step (its side of the work). */
+  readonly redisCpuMsPerStep: number;
   /** p50 and p99 by the step's position in the intake. */
   readonly byStep: readonly Percentiles[];
 }
@@ -65,8 +72,9 @@ export interface SystemReport {
   readonly queuedReport: number;
 }
 
-const summary = (result: LoadResult): LoadSummary => ({
+const summary = (result: LoadResult, redisCpuMs: number): LoadSummary => ({
   people: result.people,
+  redisCpuMsPerStep: redisCpuMs / Math.max(1, result.steps),
   steps: result.steps,
   stepsPerSecond: result.stepsPerSecond,
   ms: result.cost.ms,
@@ -165,13 +173,17 @@ async function run(name: SystemName, options: SystemRunOptions): Promise<SystemR
     const loads: LoadSummary[] = [];
     let expected = 20;
     for (const people of options.levels) {
-      loads.push(summary(await saturation(system, people)));
+      const cpu = await redisServerCpuMs(redis);
+      const result = await saturation(system, people);
+      loads.push(summary(result, (await redisServerCpuMs(redis)) - cpu));
       expected += people;
     }
     await casesReach(system, expected);
     const before = system.noticeLatencies().length;
     const pinger = pingEvery(redis, 20);
-    const calm = summary(await realistic(system, options.realistic));
+    const calmCpu = await redisServerCpuMs(redis);
+    const calmResult = await realistic(system, options.realistic);
+    const calm = summary(calmResult, (await redisServerCpuMs(redis)) - calmCpu);
     const pings = pinger.stop();
     expected += options.realistic;
     const made = await casesReach(system, expected);

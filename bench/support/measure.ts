@@ -27,6 +27,17 @@ export function countRedisCommands(): void {
   };
 }
 
+/**
+ * CPU time the Redis server has used since it started (user + system, all its threads), ms: read
+ * before and after a phase, the difference is what the phase cost Redis – its side of every step.
+ */
+export async function redisServerCpuMs(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) =>
+    Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN);
+  return (field('used_cpu_user') + field('used_cpu_sys')) * 1000;
+}
+
 /** Commands sent by this process since countRedisCommands. */
 export const redisCommands = (): number => commandsSent;
 
