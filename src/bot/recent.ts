@@ -11,8 +11,12 @@ export class Recent<V> {
   readonly #ttlMs: number;
   readonly #now: () => number;
 
+  /**
+   * By default 4,096 conversations written to in the last 5 minutes: a few kilobytes each, so at
+   * most some 20 MB however many people write, and nothing of people who have gone quiet.
+   */
   constructor(options: { max?: number; ttlMs?: number; now?: () => number } = {}) {
-    this.#max = options.max ?? 10_000;
+    this.#max = options.max ?? 4096;
     this.#ttlMs = options.ttlMs ?? 5 * 60_000;
     this.#now = options.now ?? Date.now;
   }
