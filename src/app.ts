@@ -29,6 +29,7 @@ import { ReportsQueue } from './queue/reports-queue.ts';
 import { generateStaffKeyPair, open, seal } from './staff/seal.ts';
 import type { FileRef } from './flows/types.ts';
 import { CaseDesk } from './staff/desk.ts';
+import type { BotKeys } from './staff/bot-keys.ts';
 import type { StaffKeys } from './staff/keys.ts';
 import { StaffNotifier } from './staff/notifier.ts';
 import { StaffRoster } from './staff/roster.ts';
@@ -43,6 +44,11 @@ export interface AppOptions {
   readonly role?: Role;
   /** The staff keys (src/staff/keys.ts); tests may leave them out to get a fresh pair. */
   readonly keys?: StaffKeys;
+  /**
+   * The bot keys (src/staff/bot-keys.ts): replies are sealed to the public key and opened with the
+   * private one. Left out, replies are queued plain (as in development without a bot key).
+   */
+  readonly botKeys?: BotKeys;
   /**
    * The session keyring `current,older,…` (src/bot/session-key.ts) sealing sessions and inbox
    * events; tests and processes that talk to nobody (worker, staff CLI) may leave it out: a random
@@ -102,6 +108,7 @@ export function createApp(
   const prefix = config.REDIS_KEY_PREFIX;
   const clock = options.clock ?? (() => new Date());
   const { publicKey, privateKey } = options.keys ?? generateStaffKeyPair();
+  const botKeys = options.botKeys ?? {};
   const ttl = config.DRAFT_TTL_DAYS * DAY;
   const replicaAcks = config.REDIS_REPLICA_ACKS ?? (config.REDIS_SENTINELS.length > 0 ? 1 : 0);
   const i18n = Translator.create({ values: textValues(config) });
@@ -144,6 +151,7 @@ export function createApp(
     notifier,
     reminders,
     publicKey,
+    ...(botKeys.publicKey === undefined ? {} : { botPublicKey: botKeys.publicKey }),
     ...(privateKey === undefined
       ? {}
       : {
@@ -241,6 +249,7 @@ export function createApp(
       prefix,
       outbound: router,
       i18n,
+      ...(botKeys.privateKey === undefined ? {} : { botPrivateKey: botKeys.privateKey }),
       caseOpened: (event) => engine.handle(event),
       delivered: async (caseRef, id) => {
         await recordDelivery(cases, publicKey, caseRef, id, {

@@ -23,6 +23,7 @@ import { HealthServer } from './ops/health-server.ts';
 import { Metrics } from './ops/metrics.ts';
 import { relayFeed, type FeedRelay } from './staff/feed-channel.ts';
 import type { StaffChannel } from './staff/ports.ts';
+import { resolveBotKeys } from './staff/bot-keys.ts';
 import { resolveStaffKeys, type StaffKeys } from './staff/keys.ts';
 import { StaffAccounts } from './staff/accounts.ts';
 import { WebServer } from './web/server.ts';
@@ -34,7 +35,8 @@ const USAGE = `Usage: npm start -- [--jsonl | --no-console] [--user ID] [--lang 
   --user ID    console user id (default "console")
   --lang de|en language to start in (default: German)
   --role R     all (default): bot and staff worker in one process; bot: channels only (needs
-               STAFF_PUBLIC_KEY); worker: the staff worker alone (needs the staff private key);
+               STAFF_PUBLIC_KEY and the bot private key); worker: the staff worker alone (needs the
+               staff private key and BOT_PUBLIC_KEY);
                web: the staff inbox in the browser alone (needs the staff private key; WEB_PORT,
                default 8090). WEB_PORT set: all and worker serve the inbox too.`;
 
@@ -98,6 +100,8 @@ async function main(): Promise<number> {
   }
   // Keys fail closed before anything connects: a missing key stops start-up with one sentence.
   const keys = resolveStaffKeys(config, role, logger);
+  // Staff replies are sealed to the bot key; only a process that delivers them holds its private half.
+  const botKeys = resolveBotKeys(config, role, logger);
   // The worker talks to nobody: it holds no session key.
   const sessionKey = staffOnly ? undefined : resolveSessionKey(config, logger);
   const timeoutMs = config.SHUTDOWN_TIMEOUT_SECONDS * 1000;
@@ -157,6 +161,7 @@ async function main(): Promise<number> {
     built = createApp(config, redisHandle.redis, logger, {
       role,
       keys,
+      botKeys,
       ...(sessionKey === undefined ? {} : { sessionKey }),
       ...(metrics === undefined ? {} : { telemetry: metrics }),
     });

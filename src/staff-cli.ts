@@ -17,6 +17,7 @@ import { saveEvidence, type SaveOutcome } from './staff/evidence-files.ts';
 import { feedKey } from './staff/feed-channel.ts';
 import { generateStaffKeyPair, open } from './staff/seal.ts';
 import { FolderWriter } from './staff/folder-writer.ts';
+import { resolveBotKeys } from './staff/bot-keys.ts';
 import { KeyFileExists, resolveStaffKeys, writeKeyFile, type StaffKeys } from './staff/keys.ts';
 import { parseStaffCommand, staffWord } from './staff/commands.ts';
 import { StaffCommands, type StaffAnswer, type StaffSurface } from './staff/dispatch.ts';
@@ -39,6 +40,7 @@ const CLI_SURFACE: StaffSurface = {
 
 const USAGE = `Usage: npm run staff -- <command> [options]   (--as NAME or $STAFF_USER; --json for scripts; --lang de|en)
   keygen [--out FILE]            make the staff key pair (private key to FILE, mode 600)
+  keygen --bot [--out FILE]      make the bot key pair that seals staff replies until delivery
   list [--status S] [--urgent]   cases, newest first
   show REF [--files DIR]         the decrypted report, notes, messages (files checked, saved to DIR)
   claim REF                      take on a case
@@ -78,6 +80,7 @@ async function main(argv: string[], out: Out): Promise<number> {
       to: { type: 'string' },
       follow: { type: 'boolean', default: false },
       display: { type: 'string' },
+      bot: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -92,6 +95,8 @@ async function main(argv: string[], out: Out): Promise<number> {
     i18n.t(lang, text(`staff:${key}`, params));
 
   if (command === 'keygen') {
+    // The bot's pair is the same kind of key; only who gets which half differs.
+    const said = values.bot ? 'keygen.bot' : 'keygen';
     const pair = generateStaffKeyPair();
     if (values.out !== undefined) {
       try {
@@ -103,10 +108,10 @@ async function main(argv: string[], out: Out): Promise<number> {
       out(
         values.json
           ? JSON.stringify({ publicKey: pair.publicKey, privateKeyFile: values.out })
-          : say('keygen.file', { file: values.out, publicKey: pair.publicKey }),
+          : say(`${said}.file`, { file: values.out, publicKey: pair.publicKey }),
       );
     } else {
-      out(values.json ? JSON.stringify(pair) : say('keygen.printed', { ...pair }));
+      out(values.json ? JSON.stringify(pair) : say(`${said}.printed`, { ...pair }));
     }
     return 0;
   }
@@ -122,6 +127,7 @@ async function main(argv: string[], out: Out): Promise<number> {
   }
   // The keys first: a refusal holds no connection open.
   const keys = resolveStaffKeys(config, 'staff', logger);
+  const botKeys = resolveBotKeys(config, 'staff', logger);
   const handle = await connectRedis({
     url: config.REDIS_URL,
     sentinel: sentinelSettings(config),
@@ -130,7 +136,7 @@ async function main(argv: string[], out: Out): Promise<number> {
     logger,
     warnVolatile: false,
   });
-  const app = createApp(config, handle.redis, logger, { role: 'worker', keys });
+  const app = createApp(config, handle.redis, logger, { role: 'worker', keys, botKeys });
   const commands = new StaffCommands({ roster, desk: app.desk, logger });
   /** With the settings: times in TIME_ZONE. */
   const shown = app.i18n;

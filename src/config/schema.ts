@@ -213,7 +213,7 @@ export const configSchema = z.object({
     .string()
     .optional()
     .describe(
-      'production (the Docker image sets it): a missing staff key stops start-up; no development key pair is ever made.',
+      'production (the Docker image sets it): a missing staff key, or bot key, stops start-up; no development key pair is ever made.',
     ),
   STAFF_PUBLIC_KEY: key32
     .optional()
@@ -230,6 +230,22 @@ export const configSchema = z.object({
     .optional()
     .describe(
       'File holding the staff private key (as written by `npm run staff -- keygen --out FILE`), or several bare keys one per line, the current one first.',
+    ),
+  BOT_PUBLIC_KEY: key32
+    .optional()
+    .describe(
+      'Bot public key (base64url, from `npm run staff -- keygen --bot`): every process that writes staff replies (worker, web, staff CLI) seals them to it, so that only the bot can read them in Redis until delivery. Unset: replies wait plain, with a warning at start; with NODE_ENV=production start-up stops.',
+    ),
+  BOT_PRIVATE_KEY: keyring
+    .optional()
+    .describe(
+      'Bot private key (base64url) that opens staff replies just before delivery. Only for the bot (`--role bot` or `all`), never for the worker, the inbox or the staff CLI. Prefer BOT_PRIVATE_KEY_FILE. During a key rotation: the new key, a comma, the old one.',
+    ),
+  BOT_PRIVATE_KEY_FILE: z
+    .string()
+    .optional()
+    .describe(
+      'File holding the bot private key (as written by `npm run staff -- keygen --bot --out FILE`), or several bare keys one per line, the current one first. Required, like BOT_PRIVATE_KEY, for a bot with NODE_ENV=production.',
     ),
   STAFF_USERS: list.describe(
     'Staff members allowed to use the staff CLI, comma-separated names (the CLI acts as --as NAME or $STAFF_USER).',

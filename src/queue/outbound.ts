@@ -17,6 +17,7 @@ import { formatDay } from '../flows/intake/deadline.ts';
 import { LANGUAGES, text } from '../flows/types.ts';
 import { PENDING_STATES, removeJob } from './pending-jobs.ts';
 import { replyAddressSchema, type ReplyAddress } from './reports-queue.ts';
+import { openReply } from './sealed-reply.ts';
 
 /** The BullMQ queues of messages from staff and reminders to people. */
 export const OUTBOUND_QUEUE = 'outbound';
@@ -27,12 +28,18 @@ export const OUTBOUND_QUEUE = 'outbound';
  */
 export const outboundQueueName = (platform: Platform): string => `${OUTBOUND_QUEUE}-${platform}`;
 
+const staffReply = { kind: z.literal('staff-reply'), caseRef: z.string() };
+
 export const outboundJobSchema = z.object({
   v: z.literal(1),
   address: replyAddressSchema,
   lang: z.enum(LANGUAGES),
-  message: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('staff-reply'), caseRef: z.string(), text: z.string().max(4000) }),
+  message: z.union([
+    // Sealed to the bot public key (src/queue/sealed-reply.ts): what every staff process writes.
+    // At most 4,000 characters of three UTF-8 bytes each, in a box, in base64url.
+    z.object({ ...staffReply, box: z.string().max(16_500) }),
+    // Plain: queued by a version before the bot key, or without one (development only).
+    z.object({ ...staffReply, text: z.string().max(4000) }),
     z.object({ kind: z.literal('deadline-reminder'), caseRef: z.string(), date: z.iso.date() }),
   ]),
 });
@@ -112,6 +119,11 @@ export interface OutboundWorkerDeps {
   /** Tells the conversation that a staff reply arrived (its next messages go to the case). */
   readonly caseOpened: (event: InboundEvent) => Promise<void>;
   readonly logger: Logger;
+  /**
+   * The bot private key (a keyring `current,older,…` in a rotation) that opens sealed staff
+   * replies; without it a sealed reply is undeliverable. Plain ones are delivered either way.
+   */
+  readonly botPrivateKey?: string;
   /** Gap between two messages to one chat (Telegram allows about one per second). */
   readonly perChatGapMs?: number;
   /**
@@ -173,25 +185,20 @@ export function startOutboundWorker(deps: OutboundWorkerDeps): Worker {
         await tellConversation();
         return;
       }
-      const chat = `${address.platform}:${address.chatId}`;
-      const slot = await reserveSlot(deps, chat, job, gap);
-      if (slot > Date.now()) {
-        await job.moveToDelayed(slot, token);
-        throw new DelayedError();
-      }
-      // The slot is the plan; the pace key holds the gap exactly, whatever the delays on the way.
-      const paceKey = `${deps.prefix}:outbound:pace:{${chat}}`;
-      if ((await deps.redis.set(paceKey, '1', 'PX', gap, 'NX')) === null) {
-        const wait = Math.max(await deps.redis.pttl(paceKey), 1);
-        await job.moveToDelayed(Date.now() + wait, token);
-        throw new DelayedError();
-      }
+      // Rendered (a sealed reply opened) before a slot is taken: a box this bot cannot open fails
+      // for good at once, and staff are told it is undeliverable (SealedReplyUnreadable is final).
       const rendered: OutboundMessage =
         message.kind === 'staff-reply'
           ? {
               text: deps.i18n.t(
                 lang,
-                text('case:staffReply', { caseRef: message.caseRef, text: message.text }),
+                text('case:staffReply', {
+                  caseRef: message.caseRef,
+                  text:
+                    'box' in message
+                      ? openReply(message.box, deps.botPrivateKey, message.caseRef, String(job.id))
+                      : message.text,
+                }),
               ),
               expects: { kind: 'text' },
             }
@@ -205,6 +212,19 @@ export function startOutboundWorker(deps: OutboundWorkerDeps): Worker {
               ),
               expects: { kind: 'none' },
             };
+      const chat = `${address.platform}:${address.chatId}`;
+      const slot = await reserveSlot(deps, chat, job, gap);
+      if (slot > Date.now()) {
+        await job.moveToDelayed(slot, token);
+        throw new DelayedError();
+      }
+      // The slot is the plan; the pace key holds the gap exactly, whatever the delays on the way.
+      const paceKey = `${deps.prefix}:outbound:pace:{${chat}}`;
+      if ((await deps.redis.set(paceKey, '1', 'PX', gap, 'NX')) === null) {
+        const wait = Math.max(await deps.redis.pttl(paceKey), 1);
+        await job.moveToDelayed(Date.now() + wait, token);
+        throw new DelayedError();
+      }
       await deps.outbound.deliver(event, [rendered]);
       await deps.redis.set(sentKey, '1', 'EX', 7 * 86_400);
       await deps.redis.del(slotKeyOf(deps.prefix, job));

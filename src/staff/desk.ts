@@ -12,6 +12,7 @@ import {
 import type { CaseRecord, CaseStore, TransitionOptions } from './case-store.ts';
 import { allowedFrom, refusalOf, targetOf, type CaseAction } from './case-transitions.ts';
 import type { OutboundQueue } from '../queue/outbound.ts';
+import { sealReply } from '../queue/sealed-reply.ts';
 import type { Reminders } from '../queue/reminders.ts';
 import {
   reportContext,
@@ -73,6 +74,11 @@ export interface StaffDeskDeps {
   readonly notifier: Pick<StaffNotifier, 'notify'>;
   readonly reminders: Pick<Reminders, 'waiting' | 'removeFor'>;
   readonly publicKey: string;
+  /**
+   * The bot public key replies are sealed to on their way to the person (src/queue/sealed-reply.ts);
+   * unset (development only, src/staff/bot-keys.ts), they are queued plain.
+   */
+  readonly botPublicKey?: string;
   /** Only where staff read (worker, staff CLI); `show` is refused without it. */
   readonly privateKey?: string;
   /**
@@ -198,12 +204,16 @@ export class CaseDesk implements StaffDesk {
     );
     // Queued is written before the job exists, so the worker's "sent" always finds it.
     await recordDelivery(this.#d.cases, this.#d.publicKey, caseRef, id, { status: 'queued', at });
+    const botKey = this.#d.botPublicKey;
     await this.#d.outbound.enqueue(
       {
         v: 1,
         address: record.address,
         lang: record.lang,
-        message: { kind: 'staff-reply', caseRef, text: text.trim() },
+        message:
+          botKey === undefined
+            ? { kind: 'staff-reply', caseRef, text: text.trim() }
+            : { kind: 'staff-reply', caseRef, box: sealReply(text.trim(), botKey, caseRef, id) },
       },
       id,
     );

@@ -43,7 +43,11 @@ export function writeKeyFile(path: string, pair: StaffKeyPair): void {
   }
 }
 
-function readKeyFile(path: string, variable: string): StaffKeyPair {
+/**
+ * Reads a key pair file (the JSON keygen writes, or bare private keys one per line, the current one
+ * first); `what` names the key in the refusal. Staff and bot key files share the format.
+ */
+export function readKeyFile(path: string, variable: string, what = 'staff key'): StaffKeyPair {
   const raw = readOwnerOnlyFile(path, variable);
   // Bare keys, one per line, the current one first (a rotation), or the JSON written by keygen.
   const lines = raw.split(/\s+/);
@@ -52,7 +56,7 @@ function readKeyFile(path: string, variable: string): StaffKeyPair {
     return { privateKey: ring, publicKey: publicKeyOf(ring) };
   }
   const parsed = keyFileSchema.safeParse(parseJson(raw));
-  if (!parsed.success) throw new ConfigError(`${variable}: ${path} holds no staff key`);
+  if (!parsed.success) throw new ConfigError(`${variable}: ${path} holds no ${what}`);
   return parsed.data;
 }
 
