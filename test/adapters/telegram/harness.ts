@@ -24,6 +24,7 @@ import { createLogger } from '../../../src/bot/logger.ts';
 import { StateSeal } from '../../../src/bot/state-seal.ts';
 import { loadConfig } from '../../../src/config/load.ts';
 import type { StaffDesk } from '../../../src/staff/ports.ts';
+import type { BotKeys } from '../../../src/staff/bot-keys.ts';
 import type { StaffKeys } from '../../../src/staff/keys.ts';
 import { StaffRoster } from '../../../src/staff/roster.ts';
 import { parseCallbackData } from '../../../src/adapters/telegram/callback-data.ts';
@@ -87,6 +88,8 @@ export interface HarnessOptions {
   readonly appDesk?: boolean;
   /** The staff keys of the app (default: a fresh pair), for tests that seal reports themselves. */
   readonly keys?: StaffKeys;
+  /** The bot keys of the app (default: none, replies queued plain). */
+  readonly botKeys?: BotKeys;
   readonly webhook?: { readonly secret: string };
   /** More transformers, innermost (e.g. a slow sendMessage). */
   readonly transformers?: readonly Transformer[];
@@ -229,6 +232,7 @@ export class TelegramHarness {
     const app = createApp(config, this.options.redis, logger, {
       roster,
       ...(this.options.keys === undefined ? {} : { keys: this.options.keys }),
+      ...(this.options.botKeys === undefined ? {} : { botKeys: this.options.botKeys }),
       sessionKey: this.#sessionKey,
     });
     if (appDesk) await app.startWorkers();
