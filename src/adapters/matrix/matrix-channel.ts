@@ -64,6 +64,8 @@ export interface MatrixChannelOptions {
   readonly retryMs?: { readonly first: number; readonly max: number };
   /** How long an undecryptable message waits for its key (default 20 s). */
   readonly undecryptableWaitMs?: number;
+  /** Events of one room that may wait to be handled here; more are dropped (default 100). */
+  readonly maxRoomBacklog?: number;
   /** How long deliveries wait for a connection before they fail (default 60 s). */
   readonly deliveryWaitMs?: number;
   /** Counts undecryptable messages for the metrics. */
@@ -274,6 +276,7 @@ export class MatrixChannel implements ChannelAdapter {
       ...(staffRoomId === undefined ? {} : { staffRoomId, staffRoom: this.#staff }),
       notice: (roomId, key, cause) => this.#notice(roomId, key, cause),
       undecryptableWaitMs: o.undecryptableWaitMs ?? 20_000,
+      ...(o.maxRoomBacklog === undefined ? {} : { maxRoomBacklog: o.maxRoomBacklog }),
       ...(o.telemetry === undefined
         ? {}
         : { undecryptable: o.telemetry.decryptionFailure.bind(o.telemetry) }),

@@ -23,6 +23,8 @@ import { senderProof } from './staff-trust.ts';
 const MAX_TIMELINE_EVENTS = 60;
 /** Tries to hand one event to the engine (about 7 s in all). */
 const ENGINE_ATTEMPTS = 4;
+/** Events of one room that may wait to be handled, by default (as the Telegram channel's chats). */
+export const MAX_ROOM_BACKLOG = 100;
 
 /** Short notices the channel sends on its own, in the default language. */
 export type ChannelNotice = 'matrix:undecryptable' | 'matrix:directOnly';
@@ -37,10 +39,12 @@ export interface RoomEventsOptions {
   readonly staffRoomId?: string;
   readonly staffRoom?: MatrixStaffRoom;
   readonly notice: (roomId: string, key: ChannelNotice, causeEventId: string) => Promise<void>;
-  /** How long an undecryptable message may wait for its key before the person is told. */
   /** Told of each message that stayed undecryptable (for the metrics). */
   readonly undecryptable?: () => void;
+  /** How long an undecryptable message may wait for its key, from its arrival, before the person is told. */
   readonly undecryptableWaitMs: number;
+  /** Events of one room that may wait to be handled; more are dropped (default MAX_ROOM_BACKLOG). */
+  readonly maxRoomBacklog?: number;
   readonly logger: Logger;
   /** Names conversations in the log; default: keyed with a random secret of this process. */
   readonly pseudonym?: Pseudonymizer;
@@ -51,7 +55,9 @@ export interface RoomEventsOptions {
  * direct chats are accepted (others declined, the staff room joined), the bot's own join greets the
  * person, messages are decrypted (waiting a while for late keys), read as text or evidence files,
  * and handed to the engine. Own events, events from before the bot joined and events an earlier
- * run handled (the backlog an initial sync replays) are skipped.
+ * run handled (the backlog an initial sync replays) are skipped. A room's backlog is bounded, and
+ * the notices the channel sends by itself count against the person's rate limit first, so that a
+ * flood gets no flood of answers.
  */
 export class RoomEvents {
   readonly #o: RoomEventsOptions;
@@ -90,7 +96,19 @@ export class RoomEvents {
     removed: boolean,
   ): void => {
     if (room === undefined || toStartOfTimeline === true || removed) return;
-    this.#queue.push(room.roomId, () => this.#handle(event, room));
+    const arrived = Date.now();
+    // Membership is never dropped: the bot must follow who is in the room (and leave with them).
+    const bounded = room.roomId !== this.#o.staffRoomId && event.getType() !== 'm.room.member';
+    const queued = this.#queue.push(
+      room.roomId,
+      () => this.#handle(event, room, arrived),
+      bounded ? (this.#o.maxRoomBacklog ?? MAX_ROOM_BACKLOG) : Infinity,
+    );
+    if (queued.kind === 'dropped' && queued.first)
+      this.#log.info(
+        { conv: this.#pseudonym(`matrix:${event.getSender() ?? ''}`), backlog: queued.waiting },
+        'a room sends faster than it is handled; its messages are dropped until it catches up',
+      );
   };
 
   readonly #onMembership = (room: Room, membership: string): void => {
@@ -111,7 +129,14 @@ export class RoomEvents {
     }
   }
 
-  async #handle(event: MatrixEvent, room: Room): Promise<void> {
+  /**
+   * Handles one event of the room's queue. The bound above keeps a flood from piling up here:
+   * what waits beyond it is dropped without a trace but the log line, and never marked as handled
+   * (a later event's mark covers it). The person is far over the rate limit by then (the bound
+   * lies above it) and is told to slow down by the engine once, when the messages that did wait
+   * reach it.
+   */
+  async #handle(event: MatrixEvent, room: Room, arrived: number): Promise<void> {
     const id = event.getId();
     const sender = event.getSender();
     // Local echoes of our own sends have no server id yet.
@@ -124,7 +149,7 @@ export class RoomEvents {
       return;
     }
     try {
-      await this.#dispatch(event, room, id, sender);
+      await this.#dispatch(event, room, id, sender, arrived);
       // Marked only once handled: an event that failed comes again with the next start's replay.
       // Not for a room the bot has left meanwhile (the person erased their data): its marks are
       // gone for good, and a sync may still bring the room's last events.
@@ -135,7 +160,13 @@ export class RoomEvents {
     }
   }
 
-  async #dispatch(event: MatrixEvent, room: Room, id: string, sender: string): Promise<void> {
+  async #dispatch(
+    event: MatrixEvent,
+    room: Room,
+    id: string,
+    sender: string,
+    arrived: number,
+  ): Promise<void> {
     const me = this.#o.userId;
     const staff = room.roomId === this.#o.staffRoomId;
     if (event.getType() === 'm.room.member') {
@@ -154,13 +185,17 @@ export class RoomEvents {
       return;
     }
     if (sender === me) return;
-    if (event.isEncrypted() && !(await this.#decrypt(event))) {
+    const base = { platform: 'matrix', userId: sender, chatId: room.roomId, eventId: id } as const;
+    if (event.isEncrypted() && !(await this.#decrypt(event, arrived))) {
       this.#log.warn(
         { conv: this.#pseudonym(`matrix:${sender}`) },
         'message could not be decrypted',
       );
       this.#o.undecryptable?.();
-      if (!staff) await this.#o.notice(room.roomId, 'matrix:undecryptable', id);
+      // Told in a direct chat only, as far as the rate limit allows (over it, the engine has told
+      // the person to slow down).
+      if (!staff && !this.#group(room) && (await this.#o.sink.admitMessage(base)))
+        await this.#o.notice(room.roomId, 'matrix:undecryptable', id);
       return;
     }
     if (event.getType() !== 'm.room.message') return;
@@ -177,8 +212,7 @@ export class RoomEvents {
         });
       return;
     }
-    if (room.getInvitedAndJoinedMemberCount() > 2) return;
-    const base = { platform: 'matrix', userId: sender, chatId: room.roomId, eventId: id } as const;
+    if (this.#group(room)) return;
     const got = await this.#input(event, base);
     if (got === undefined) return;
     try {
@@ -210,8 +244,18 @@ export class RoomEvents {
         (m) =>
           m.userId !== this.#o.userId && (m.membership === 'join' || m.membership === 'invite'),
       );
-    if (room.getInvitedAndJoinedMemberCount() > 2 || others.length > 1) {
-      await this.#o.notice(room.roomId, 'matrix:directOnly', id);
+    if (this.#group(room) || others.length > 1) {
+      // Counted against whoever invited the bot: a stream of such rooms gets no stream of notices.
+      const invitedBy = room.getDMInviter() ?? others[0]?.userId;
+      const mayTell =
+        invitedBy !== undefined &&
+        (await this.#o.sink.admitMessage({
+          platform: 'matrix',
+          userId: invitedBy,
+          chatId: room.roomId,
+          eventId: id,
+        }));
+      if (mayTell) await this.#o.notice(room.roomId, 'matrix:directOnly', id);
       await this.#o.client.leave(room.roomId);
       this.#log.info('left a room with more than two members');
       return;
@@ -235,10 +279,19 @@ export class RoomEvents {
     this.#log.info('left a direct chat the person had left');
   }
 
-  /** Waits for the event's decryption, giving late room keys a while. True when readable. */
-  async #decrypt(event: MatrixEvent): Promise<boolean> {
+  /** More than the bot and one person: no direct chat; the bot does not talk there. */
+  #group(room: Room): boolean {
+    return room.getInvitedAndJoinedMemberCount() > 2;
+  }
+
+  /**
+   * Waits for the event's decryption, giving late room keys a while from the event's arrival (the
+   * client keeps trying while it waits in the queue): a run of undecryptable messages waits about
+   * as long as one, not one wait after the other. True when readable.
+   */
+  async #decrypt(event: MatrixEvent, arrived: number): Promise<boolean> {
     await this.#o.client.decryptEventIfNeeded(event);
-    const deadline = Date.now() + this.#o.undecryptableWaitMs;
+    const deadline = arrived + this.#o.undecryptableWaitMs;
     while (event.isDecryptionFailure() && Date.now() < deadline)
       await decryptedOrTimeout(event, deadline - Date.now());
     return !event.isDecryptionFailure();
