@@ -20,13 +20,14 @@ async function user(label: string): Promise<MatrixUser> {
   return created;
 }
 
-async function bot(fetchFn?: typeof globalThis.fetch): Promise<TestBot> {
+async function bot(fetchFn?: typeof globalThis.fetch, rateLimit?: number): Promise<TestBot> {
   const account = await registerUser('lotse-bot', { login: false });
   const created = await TestBot.create({
     account,
     redis: redis.client,
     prefix: redis.prefix,
     ...(fetchFn === undefined ? {} : { fetch: fetchFn }),
+    ...(rateLimit === undefined ? {} : { rateLimit }),
   });
   defer(() => created.dispose());
   await created.start();
@@ -48,6 +49,31 @@ describe('Matrix invitations', () => {
     const notice = await stranger.nextMessage(crowded, (m) => m.sender === lotse.userId);
     expect(notice.body).toContain('nur in Direktnachrichten');
     expect(lotse.handled.filter((e) => e.chatId === group || e.chatId === crowded)).toEqual([]);
+  });
+
+  it('counts its "direct chats only" notice against the rate limit of whoever invited it', async () => {
+    const lotse = await bot(undefined, 1);
+    const [stranger, other] = await Promise.all([user('stranger'), user('other')]);
+    const crowded = async () => {
+      const { room_id } = await stranger.client.createRoom({
+        is_direct: true,
+        invite: [lotse.userId, other.userId],
+      });
+      await stranger.membership(room_id, lotse.userId, 'leave');
+      return room_id;
+    };
+    // One after the other: the first is told, the second gets the slow-down, the third nothing.
+    const rooms = [await crowded(), await crowded(), await crowded()];
+    await new Promise((r) => setTimeout(r, 1_000));
+    const said = (room: string) =>
+      stranger.received.filter((m) => m.roomId === room).map((m) => m.body);
+    const t = (key: string) => lotse.i18n.t('de', { key });
+    expect(rooms.map(said)).toEqual([[t('matrix:directOnly')], [t('common:rateLimited')], []]);
+    expect(lotse.admissions.map((a) => [a.sender.userId, a.admitted])).toEqual([
+      [stranger.userId, true],
+      [stranger.userId, false],
+      [stranger.userId, false],
+    ]);
   });
 });
 

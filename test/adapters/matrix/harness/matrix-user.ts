@@ -184,6 +184,22 @@ export class MatrixUser {
     return event.getWireContent();
   }
 
+  /**
+   * Sends a message no one can read: megolm-encrypted content of a session whose room key was
+   * never shared (random session id and ciphertext), from this device; returns its event id.
+   */
+  async sendUndecryptable(roomId: string): Promise<string> {
+    const keys = await this.client.getCrypto()?.getOwnDeviceKeys();
+    const unpadded = (bytes: number) => randomBytes(bytes).toString('base64').replace(/=+$/, '');
+    return this.sendRaw(roomId, EventType.RoomMessageEncrypted, {
+      algorithm: 'm.megolm.v1.aes-sha2',
+      sender_key: keys?.curve25519 ?? unpadded(32),
+      device_id: this.account.deviceId,
+      session_id: unpadded(32),
+      ciphertext: unpadded(120),
+    });
+  }
+
   /** Sends an event as this account straight to the server, bypassing the client's encryption. */
   async sendRaw(roomId: string, type: string, content: object): Promise<string> {
     const txn = randomBytes(8).toString('hex');

@@ -14,6 +14,7 @@ import {
   type MatrixChannelOptions,
 } from '../../../../src/adapters/matrix/matrix-channel.ts';
 import { Engine, type EngineDeps } from '../../../../src/bot/engine.ts';
+import type { FileSender } from '../../../../src/bot/file-gate.ts';
 import { FileIntake, newFileId, type FileVault } from '../../../../src/bot/files.ts';
 import { Translator } from '../../../../src/bot/i18n.ts';
 import { RedisConversationStore } from '../../../../src/infra/redis/conversation-store.ts';
@@ -45,6 +46,10 @@ export interface TestBotOptions {
   readonly fetch?: typeof globalThis.fetch;
   /** LOG_LEVEL of the bot (default: LOTSE_TEST_LOG_LEVEL or silent). */
   readonly logLevel?: string;
+  /** Where the bot's log lines go (default: stdout). */
+  readonly logTo?: { write(line: string): void };
+  /** RATE_LIMIT_MESSAGES per minute (default 1000: no limit a test meets by chance). */
+  readonly rateLimit?: number;
   readonly undecryptableWaitMs?: number;
   /** The engine's file limits (budget, gate); unset, files are limited only by the step. */
   readonly files?: EngineDeps['files'];
@@ -59,6 +64,8 @@ export class TestBot {
   readonly effects: Effect[] = [];
   /** Every event the channel handed to the engine, over all starts. */
   readonly handled: InboundEvent[] = [];
+  /** Every message the channel asked to answer by itself (`admitMessage`), and the engine's answer. */
+  readonly admissions: { readonly sender: FileSender; readonly admitted: boolean }[] = [];
   readonly i18n = Translator.create();
   dataDir = '';
   channel: MatrixChannel | undefined;
@@ -79,13 +86,12 @@ export class TestBot {
 
   /** Starts the channel on the data folder (again, after a stop) and waits until it is connected. */
   async start(extra: Partial<MatrixChannelOptions> = {}): Promise<MatrixChannel> {
-    const logger = pino({
-      level: this.#o.logLevel ?? process.env['LOTSE_TEST_LOG_LEVEL'] ?? 'silent',
-    });
+    const level = this.#o.logLevel ?? process.env['LOTSE_TEST_LOG_LEVEL'] ?? 'silent';
+    const logger = this.#o.logTo === undefined ? pino({ level }) : pino({ level }, this.#o.logTo);
     const store = new RedisConversationStore(this.#o.redis, {
       prefix: this.#o.prefix,
       sessionTtlSeconds: 3600,
-      rateLimit: 1000,
+      rateLimit: this.#o.rateLimit ?? 1000,
       rateWindowMs: 60_000,
       seal: this.#seal,
     });
@@ -131,7 +137,11 @@ export class TestBot {
         return engine.handle(event);
       },
       admitFile: (sender, offer) => engine.admitFile(sender, offer),
-      admitMessage: (sender) => engine.admitMessage(sender),
+      admitMessage: async (sender) => {
+        const admitted = await engine.admitMessage(sender);
+        this.admissions.push({ sender, admitted });
+        return admitted;
+      },
     });
     return channel;
   }
