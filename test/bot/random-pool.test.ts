@@ -36,6 +36,8 @@ describe('the random pool', () => {
   it('makes unguessable tokens and refuses more than a block at once', () => {
     expect(randomToken(12)).toMatch(/^[\w-]{16}$/);
     expect(new Set(Array.from({ length: 1000 }, () => randomToken(12))).size).toBe(1000);
-    expect(() => fillRandom(Buffer.alloc(5000), 0, 5000)).toThrow(RangeError);
+    expect(() => {
+      fillRandom(Buffer.alloc(5000), 0, 5000);
+    }).toThrow(RangeError);
   });
 });

@@ -93,7 +93,9 @@ export class ConversationDriver {
     const loaded = asStored({ kind: 'ok' as const, session: made });
     const readBack = loadSession(JSON.stringify(made));
     if (!isDeepStrictEqual(readBack, loaded))
-      throw new Error(`the session handed on differs from the session read back (${readBack.kind})`);
+      throw new Error(
+        `the session handed on differs from the session read back (${readBack.kind})`,
+      );
     const registry = this.#options.flows ?? flows;
     for (const [id, stored] of Object.entries(made.data)) {
       const flow = registry.get(id);
