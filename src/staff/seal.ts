@@ -47,17 +47,11 @@ export function publicKeyOf(privateKey: string): string {
   return rawPublic(createPublicKey(privateKeyObject(current))).toString('base64url');
 }
 
-/** DER prefix of an SPKI X25519 public key; the raw 32 bytes follow (RFC 8410). */
-const SPKI_X25519 = Buffer.from('302a300506032b656e032100', 'hex');
-
+// Raw keys through JWK: exporting an X25519 public key as DER took as long as the key agreement.
 function rawPublic(key: KeyObject): Buffer {
-  const der = key.export({ format: 'der', type: 'spki' });
-  if (
-    der.length !== SPKI_X25519.length + 32 ||
-    !der.subarray(0, SPKI_X25519.length).equals(SPKI_X25519)
-  )
-    throw new Error('not an X25519 public key');
-  return der.subarray(SPKI_X25519.length);
+  const x = key.export({ format: 'jwk' }).x;
+  if (x === undefined) throw new Error('not an X25519 public key');
+  return Buffer.from(x, 'base64url');
 }
 
 function rawPrivate(key: KeyObject): Buffer {
@@ -70,9 +64,8 @@ function publicKeyObject(raw: string | Buffer): KeyObject {
   const bytes = typeof raw === 'string' ? Buffer.from(raw, 'base64url') : raw;
   if (bytes.length !== 32) throw new SealError('an X25519 public key has 32 bytes');
   return createPublicKey({
-    key: Buffer.concat([SPKI_X25519, bytes]),
-    format: 'der',
-    type: 'spki',
+    key: { kty: 'OKP', crv: 'X25519', x: bytes.toString('base64url') },
+    format: 'jwk',
   });
 }
 
