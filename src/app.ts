@@ -29,7 +29,7 @@ import { ReportsQueue } from './queue/reports-queue.ts';
 import { generateStaffKeyPair, open, seal } from './staff/seal.ts';
 import type { FileRef } from './flows/types.ts';
 import { CaseDesk } from './staff/desk.ts';
-import type { BotKeys } from './staff/bot-keys.ts';
+import { PLAIN_REPLY_WARNING, type BotKeys } from './staff/bot-keys.ts';
 import type { StaffKeys } from './staff/keys.ts';
 import { StaffNotifier } from './staff/notifier.ts';
 import { StaffRoster } from './staff/roster.ts';
@@ -144,6 +144,7 @@ export function createApp(
     clock,
   );
   const roster = options.roster ?? StaffRoster.fromConfig(config);
+  let plainWarned = false;
   const desk = new CaseDesk({
     cases,
     reports,
@@ -151,7 +152,15 @@ export function createApp(
     notifier,
     reminders,
     publicKey,
-    ...(botKeys.publicKey === undefined ? {} : { botPublicKey: botKeys.publicKey }),
+    ...(botKeys.publicKey === undefined
+      ? {
+          queuedPlain: () => {
+            if (plainWarned) return;
+            plainWarned = true;
+            logger.warn(PLAIN_REPLY_WARNING);
+          },
+        }
+      : { botPublicKey: botKeys.publicKey }),
     ...(privateKey === undefined
       ? {}
       : {

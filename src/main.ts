@@ -101,7 +101,7 @@ async function main(): Promise<number> {
   // Keys fail closed before anything connects: a missing key stops start-up with one sentence.
   const keys = resolveStaffKeys(config, role, logger);
   // Staff replies are sealed to the bot key; only a process that delivers them holds its private half.
-  const botKeys = resolveBotKeys(config, role, logger);
+  const botKeys = resolveBotKeys(config, role);
   // The worker talks to nobody: it holds no session key.
   const sessionKey = staffOnly ? undefined : resolveSessionKey(config, logger);
   const timeoutMs = config.SHUTDOWN_TIMEOUT_SECONDS * 1000;

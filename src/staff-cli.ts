@@ -127,7 +127,7 @@ async function main(argv: string[], out: Out): Promise<number> {
   }
   // The keys first: a refusal holds no connection open.
   const keys = resolveStaffKeys(config, 'staff', logger);
-  const botKeys = resolveBotKeys(config, 'staff', logger);
+  const botKeys = resolveBotKeys(config, 'staff');
   const handle = await connectRedis({
     url: config.REDIS_URL,
     sentinel: sentinelSettings(config),

@@ -1,4 +1,3 @@
-import type { Logger } from '../bot/logger.ts';
 import { ConfigError } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { readKeyFile, type KeyHolder } from './keys.ts';
@@ -31,7 +30,7 @@ const MADE = 'made with `npm run staff -- keygen --bot --out FILE`';
  * missing key stops start-up with one sentence; elsewhere (a developer's machine) replies are queued
  * plain, with a warning, as before the bot key existed.
  */
-export function resolveBotKeys(config: Config, holder: KeyHolder, logger: Logger): BotKeys {
+export function resolveBotKeys(config: Config, holder: KeyHolder): BotKeys {
   if (config.BOT_PRIVATE_KEY !== undefined && config.BOT_PRIVATE_KEY_FILE !== undefined)
     throw new ConfigError('Set BOT_PRIVATE_KEY or BOT_PRIVATE_KEY_FILE, not both.');
   const configured =
@@ -44,7 +43,6 @@ export function resolveBotKeys(config: Config, holder: KeyHolder, logger: Logger
     if (config.BOT_PUBLIC_KEY !== undefined) return { publicKey: config.BOT_PUBLIC_KEY };
     return unsealed(
       config,
-      logger,
       `no bot key configured for ${holderName(holder)}: set BOT_PUBLIC_KEY (the public key of a pair ${MADE})`,
     );
   }
@@ -61,7 +59,6 @@ export function resolveBotKeys(config: Config, holder: KeyHolder, logger: Logger
       );
     return unsealed(
       config,
-      logger,
       `no bot key configured for ${holderName(holder)}: set BOT_PRIVATE_KEY_FILE to a key file ${MADE}`,
     );
   }
@@ -71,12 +68,16 @@ export function resolveBotKeys(config: Config, holder: KeyHolder, logger: Logger
   return { publicKey, privateKey };
 }
 
-/** No bot key: refused in production, else replies travel plain and the log says so once. */
-function unsealed(config: Config, logger: Logger, missing: string): BotKeys {
+/**
+ * No bot key: refused in production; elsewhere replies travel plain, and the log says so when one
+ * is queued that way (PLAIN_REPLY_WARNING, src/app.ts) – not at every start of every tool.
+ */
+function unsealed(config: Config, missing: string): BotKeys {
   if (config.NODE_ENV === 'production')
     throw new ConfigError(`${missing} (required with NODE_ENV=production)`);
-  logger.warn(
-    'no bot key configured: staff replies wait PLAIN in Redis (and its append-only file) until delivered; set BOT_PUBLIC_KEY on the staff side and BOT_PRIVATE_KEY_FILE on the bot (`npm run staff -- keygen --bot`)',
-  );
   return {};
 }
+
+/** Logged once per process when a staff reply is queued plain (no bot key, development only). */
+export const PLAIN_REPLY_WARNING =
+  'a staff reply was queued PLAIN: no bot key is configured, so its text waits unsealed in Redis (and its append-only file) until delivered; set BOT_PUBLIC_KEY on the staff side and BOT_PRIVATE_KEY_FILE on the bot (`npm run staff -- keygen --bot`)';

@@ -79,6 +79,8 @@ export interface StaffDeskDeps {
    * unset (development only, src/staff/bot-keys.ts), they are queued plain.
    */
   readonly botPublicKey?: string;
+  /** Told each time a reply is queued plain, for want of a bot public key. */
+  readonly queuedPlain?: () => void;
   /** Only where staff read (worker, staff CLI); `show` is refused without it. */
   readonly privateKey?: string;
   /**
@@ -205,6 +207,7 @@ export class CaseDesk implements StaffDesk {
     // Queued is written before the job exists, so the worker's "sent" always finds it.
     await recordDelivery(this.#d.cases, this.#d.publicKey, caseRef, id, { status: 'queued', at });
     const botKey = this.#d.botPublicKey;
+    if (botKey === undefined) this.#d.queuedPlain?.();
     await this.#d.outbound.enqueue(
       {
         v: 1,

@@ -135,6 +135,24 @@ describe('staff replies sealed in their outbound jobs', () => {
     expect(chat.texts).toEqual([asSeen(botApp, caseRef, 'Aus der alten Version.')]);
   });
 
+  it('without a bot key (development): replies go plain, and the log says so once, when it happens', async () => {
+    const { staff, caseRef } = await staffSide({}, 'staff-plain.log');
+    const log = () => readFileSync(join(logDir, 'staff-plain.log'), 'utf8');
+    // Starting says nothing: only queuing a reply plain does (a tool that never replies is quiet).
+    expect(log()).not.toContain('queued PLAIN');
+    for (const reply of ['Erste Antwort.', 'Zweite Antwort.'])
+      expect((await staff.desk.reply(anna, caseRef, reply)).ok).toBe(true);
+    expect(log().split('queued PLAIN')).toHaveLength(2);
+    expect(log()).not.toContain('Erste Antwort');
+    const chat = new PersonChat();
+    const botApp = await start('bot', {}, 'bot-plain.log', chat);
+    await until(() => chat.texts.length > 1, 20_000);
+    expect(chat.texts).toEqual([
+      asSeen(botApp, caseRef, 'Erste Antwort.'),
+      asSeen(botApp, caseRef, 'Zweite Antwort.'),
+    ]);
+  });
+
   it('makes a reply the bot cannot open undeliverable: staff told, no content logged, no crash', async () => {
     const bot = generateStaffKeyPair();
     const stranger = generateStaffKeyPair();
