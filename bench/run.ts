@@ -27,10 +27,17 @@ import {
   plot,
   textTable,
   type Machine,
+  type Pair,
   type RunResults,
   type StoredMatrixMemory,
 } from './report.ts';
-import type { SystemName, SystemReport, SystemRunOptions } from './system-run.ts';
+import type {
+  HeadlineReport,
+  LoadSummary,
+  SystemName,
+  SystemReport,
+  SystemRunOptions,
+} from './system-run.ts';
 import { measureStartup, measureWebhook } from './whole-path.ts';
 
 const USAGE = `usage: npm run bench -- [options]
@@ -45,7 +52,7 @@ const USAGE = `usage: npm run bench -- [options]
   --matrix-people P  people in encrypted direct chats for --matrix (default 10)
   --no-write     print only; leave docs/BENCHMARKS.md and the plot alone
   -h, --help     this text
-The default run takes about 2–3 minutes on 2 cores. REDIS_URL selects the Redis.`;
+The default run takes about 2½–3 minutes on 2 cores. REDIS_URL selects the Redis.`;
 
 const ROOT = resolve(import.meta.dirname, '..');
 const run = promisify(execFile);
@@ -104,12 +111,44 @@ function readOptions(): Options {
 
 /** Runs one system's loads in a child process and reads its report. */
 async function runSystem(name: SystemName, options: SystemRunOptions): Promise<SystemReport> {
+  return JSON.parse(await lastLine(name, options)) as SystemReport;
+}
+
+/** The headline saturation of one system alone, in a child process. */
+async function runHeadline(name: SystemName, options: SystemRunOptions): Promise<LoadSummary> {
+  return (JSON.parse(await lastLine(name, { ...options, headlineOnly: true })) as HeadlineReport)
+    .load;
+}
+
+async function lastLine(name: SystemName, options: SystemRunOptions): Promise<string> {
   const { stdout } = await run(
     process.execPath,
     ['--expose-gc', 'bench/system-run.ts', name, JSON.stringify(options)],
     { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
   );
-  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as SystemReport;
+  return stdout.trim().split('\n').at(-1) ?? '';
+}
+
+/**
+ * The headline saturation of both systems again, `pairs` times, each pair back to back and in
+ * turns (Lotse first, then the alternative first, …): a shared machine's load drifts over the
+ * minutes of a run, and a ratio from two runs a minute apart carries that drift; one from runs
+ * seconds apart, in both orders, much less.
+ */
+async function inTurns(
+  pairs: number,
+  options: (name: SystemName) => SystemRunOptions,
+): Promise<Pair[]> {
+  const out: Pair[] = [];
+  for (let i = 0; i < pairs; i++) {
+    const order: SystemName[] = i % 2 === 0 ? ['lotse', 'alternative'] : ['alternative', 'lotse'];
+    const loads: Partial<Record<SystemName, LoadSummary>> = {};
+    for (const name of order) loads[name] = await runHeadline(name, options(name));
+    const { lotse, alternative } = loads;
+    if (lotse === undefined || alternative === undefined) throw new Error('a pair is missing');
+    out.push({ lotse, alternative, lotseFirst: i % 2 === 0 });
+  }
+  return out;
 }
 
 async function eraseKeys(redis: Redis, pattern: string): Promise<number> {
@@ -174,6 +213,12 @@ async function main(): Promise<void> {
     const replicas = await measureReplicas(url, `${prefix}-replicas`, options.people, 2);
     say('grammY + conversations: the same …');
     const alternative = await runSystem('alternative', systemOptions('alternative'));
+    const pairCount = options.quick ? 1 : 2;
+    say(`both again, ${pairCount} pair${pairCount === 1 ? '' : 's'} back to back in turns …`);
+    const pairs = await inTurns(pairCount, (name) => ({
+      ...systemOptions(name),
+      prefix: `${prefix}-${name}-turns`,
+    }));
     say('Telegram webhook path …');
     const webhook = await measureWebhook(url, `${prefix}-webhook`, options.quick ? 16 : 100);
     say('start-up …');
@@ -205,6 +250,7 @@ async function main(): Promise<void> {
       lotse,
       replicas,
       alternative,
+      pairs,
       limit,
       webhook,
       startupMs,

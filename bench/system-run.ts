@@ -28,6 +28,17 @@ export interface SystemRunOptions {
   readonly realistic: number;
   /** People whose bytes in Redis are measured. */
   readonly sample: number;
+  /**
+   * Only the headline saturation (the last of `levels`, after the others as warm-up): one half of
+   * a pair run back to back with the other system, so that both meet the machine in the same state.
+   */
+  readonly headlineOnly?: boolean;
+}
+
+/** What a headline-only run reports. */
+export interface HeadlineReport {
+  readonly system: SystemName;
+  readonly load: LoadSummary;
 }
 
 export interface LoadSummary extends Percentiles {
@@ -162,6 +173,26 @@ async function walkPart(system: IntakeSystem, first: number, n: number, steps: n
   );
 }
 
+/** The headline saturation alone, after the smaller levels as warm-up (not measured). */
+async function headline(name: SystemName, options: SystemRunOptions): Promise<HeadlineReport> {
+  countRedisCommands();
+  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+  await redis.connect();
+  try {
+    const { system } = await harness(name, options, `${options.prefix}-load`, true, redis);
+    await saturation(system, 20);
+    for (const people of options.levels.slice(0, -1)) await saturation(system, people);
+    const people = options.levels.at(-1) ?? 0;
+    const cpu = await redisServerCpuMs(redis);
+    const result = await saturation(system, people);
+    const load = summary(result, (await redisServerCpuMs(redis)) - cpu);
+    await system.stop();
+    return { system: name, load };
+  } finally {
+    await redis.quit();
+  }
+}
+
 async function run(name: SystemName, options: SystemRunOptions): Promise<SystemReport> {
   countRedisCommands();
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
@@ -238,7 +269,8 @@ if ((name !== 'lotse' && name !== 'alternative') || json === undefined) {
   console.error('usage: node bench/system-run.ts <lotse|alternative> <json options>');
   process.exit(2);
 }
-run(name, JSON.parse(json) as SystemRunOptions).then(
+const parsed = JSON.parse(json) as SystemRunOptions;
+(parsed.headlineOnly === true ? headline(name, parsed) : run(name, parsed)).then(
   (report) => {
     process.stdout.write(`${JSON.stringify(report)}\n`);
   },
