@@ -538,7 +538,7 @@ ${bySteps}
   processes on the same Redis prefix and keys, started together; steps per second are all steps
   over the slowest process's time, cores busy all their CPU time over that time. **In turns**: the
   headline saturation of both systems again, ${r.pairs.length} time${r.pairs.length === 1 ? '' : 's'}, each pair back to back in fresh processes
-  (after the smaller levels as warm-up) and in turns – Lotse first, then the alternative first –
+  (after the curve's first level as warm-up, each pair on prefixes of its own) and in turns – Lotse first, then the alternative first –
   because a shared machine's load drifts over the minutes of a run: the main runs lie a minute
   apart, a pair seconds apart. The target is judged on the median ratio. **Realistic**: ${r.lotse.realistic.people} people each wait 0–2 s (1 s on
   average) before every step.

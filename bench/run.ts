@@ -137,13 +137,13 @@ async function lastLine(name: SystemName, options: SystemRunOptions): Promise<st
  */
 async function inTurns(
   pairs: number,
-  options: (name: SystemName) => SystemRunOptions,
+  options: (name: SystemName, pair: number) => SystemRunOptions,
 ): Promise<Pair[]> {
   const out: Pair[] = [];
   for (let i = 0; i < pairs; i++) {
     const order: SystemName[] = i % 2 === 0 ? ['lotse', 'alternative'] : ['alternative', 'lotse'];
     const loads: Partial<Record<SystemName, LoadSummary>> = {};
-    for (const name of order) loads[name] = await runHeadline(name, options(name));
+    for (const name of order) loads[name] = await runHeadline(name, options(name, i));
     const { lotse, alternative } = loads;
     if (lotse === undefined || alternative === undefined) throw new Error('a pair is missing');
     out.push({ lotse, alternative, lotseFirst: i % 2 === 0 });
@@ -215,9 +215,11 @@ async function main(): Promise<void> {
     const alternative = await runSystem('alternative', systemOptions('alternative'));
     const pairCount = options.quick ? 1 : 2;
     say(`both again, ${pairCount} pair${pairCount === 1 ? '' : 's'} back to back in turns …`);
-    const pairs = await inTurns(pairCount, (name) => ({
+    // A prefix per run: each process numbers its people from 0, and the same people on the same
+    // prefix would find their intake done and every step a duplicate.
+    const pairs = await inTurns(pairCount, (name, pair) => ({
       ...systemOptions(name),
-      prefix: `${prefix}-${name}-turns`,
+      prefix: `${prefix}-${name}-turn${pair}`,
     }));
     say('Telegram webhook path …');
     const webhook = await measureWebhook(url, `${prefix}-webhook`, options.quick ? 16 : 100);
