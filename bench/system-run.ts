@@ -187,7 +187,11 @@ async function headline(name: SystemName, options: SystemRunOptions): Promise<He
     const cpu = await redisServerCpuMs(redis);
     const result = await saturation(system, people);
     const load = summary(result, (await redisServerCpuMs(redis)) - cpu);
+    // Every intake walked must have become a case: a run that only met duplicates measured nothing.
+    const expected = 20 + (options.levels.length > 1 ? (options.levels[0] ?? 20) : 0) + people;
+    const made = await casesReach(system, expected);
     await system.stop();
+    if (made !== expected) throw new Error(`${name}: ${made} cases of ${expected} expected`);
     return { system: name, load };
   } finally {
     await redis.quit();
