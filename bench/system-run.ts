@@ -173,39 +173,46 @@ async function walkPart(system: IntakeSystem, first: number, n: number, steps: n
   );
 }
 
-/** The headline saturation alone, after the curve's first level as warm-up (not measured). */
-async function headline(name: SystemName, options: SystemRunOptions): Promise<HeadlineReport> {
+/**
+ * Starts the system on the run's Redis with its workers, warms it up (loads the scripts, compiles
+ * the hot path; not measured) and hands it to `body`; the connection is closed afterwards.
+ */
+async function withSystem<T>(
+  name: SystemName,
+  options: SystemRunOptions,
+  body: (system: Harness['system'], redis: Redis) => Promise<T>,
+): Promise<T> {
   countRedisCommands();
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
   await redis.connect();
   try {
     const { system } = await harness(name, options, `${options.prefix}-load`, true, redis);
-    // Warm-up as far as the first level of the curve: enough to compile the hot path.
     await saturation(system, 20);
-    const people = options.levels.at(-1) ?? 0;
-    if (options.levels.length > 1) await saturation(system, options.levels[0] ?? 20);
-    const cpu = await redisServerCpuMs(redis);
-    const result = await saturation(system, people);
-    const load = summary(result, (await redisServerCpuMs(redis)) - cpu);
-    // Every intake walked must have become a case: a run that only met duplicates measured nothing.
-    const expected = 20 + (options.levels.length > 1 ? (options.levels[0] ?? 20) : 0) + people;
-    const made = await casesReach(system, expected);
-    await system.stop();
-    if (made !== expected) throw new Error(`${name}: ${made} cases of ${expected} expected`);
-    return { system: name, load };
+    return await body(system, redis);
   } finally {
     await redis.quit();
   }
 }
 
-async function run(name: SystemName, options: SystemRunOptions): Promise<SystemReport> {
-  countRedisCommands();
-  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
-  await redis.connect();
-  try {
-    const { system } = await harness(name, options, `${options.prefix}-load`, true, redis);
-    // Warm-up: loads scripts, compiles the hot path; not measured.
-    await saturation(system, 20);
+/** The headline saturation alone, after the curve's first level as warm-up (not measured). */
+const headline = (name: SystemName, options: SystemRunOptions): Promise<HeadlineReport> =>
+  withSystem(name, options, async (system, redis) => {
+    const people = options.levels.at(-1) ?? 0;
+    const warm = options.levels.length > 1 ? (options.levels[0] ?? 20) : 0;
+    if (warm > 0) await saturation(system, warm);
+    const cpu = await redisServerCpuMs(redis);
+    const result = await saturation(system, people);
+    const load = summary(result, (await redisServerCpuMs(redis)) - cpu);
+    // Every intake walked must have become a case: a run that only met duplicates measured nothing.
+    const expected = 20 + warm + people;
+    const made = await casesReach(system, expected);
+    await system.stop();
+    if (made !== expected) throw new Error(`${name}: ${made} cases of ${expected} expected`);
+    return { system: name, load };
+  });
+
+const run = (name: SystemName, options: SystemRunOptions): Promise<SystemReport> =>
+  withSystem(name, options, async (system, redis) => {
     const loads: LoadSummary[] = [];
     let expected = 20;
     for (const people of options.levels) {
@@ -264,10 +271,7 @@ async function run(name: SystemName, options: SystemRunOptions): Promise<SystemR
       },
       queuedReport: queued,
     };
-  } finally {
-    await redis.quit();
-  }
-}
+  });
 
 const [name, json] = process.argv.slice(2);
 if ((name !== 'lotse' && name !== 'alternative') || json === undefined) {
