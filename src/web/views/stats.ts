@@ -21,6 +21,22 @@ export interface StatsView {
   readonly maxMonths: number;
 }
 
+/** One end of the month range ("2026-03"), described by the hint below both fields. */
+const monthField = (name: 'from' | 'to', label: string, value: string): Html =>
+  html`<div class="field">
+    <label for="${name}">${label}</label>
+    <input
+      id="${name}"
+      name="${name}"
+      maxlength="7"
+      autocomplete="off"
+      value="${value}"
+      pattern="[0-9]{4}-[0-9]{2}"
+      aria-describedby="month-hint"
+      required
+    />
+  </div>`;
+
 /** How many values a summary names. */
 const TOP = 3;
 
@@ -47,32 +63,8 @@ export function statsPage(v: StatsView): Html {
       <p>${say('stats.intro')}</p>
       ${alert('notice', adjusted)}
       <form method="get" action="/stats" class="filters" aria-label="${say('stats.range')}">
-        <div class="field">
-          <label for="from">${say('stats.from')}</label>
-          <input
-            id="from"
-            name="from"
-            maxlength="7"
-            autocomplete="off"
-            value="${range.from}"
-            pattern="[0-9]{4}-[0-9]{2}"
-            aria-describedby="month-hint"
-            required
-          />
-        </div>
-        <div class="field">
-          <label for="to">${say('stats.to')}</label>
-          <input
-            id="to"
-            name="to"
-            maxlength="7"
-            autocomplete="off"
-            value="${range.to}"
-            pattern="[0-9]{4}-[0-9]{2}"
-            aria-describedby="month-hint"
-            required
-          />
-        </div>
+        ${monthField('from', say('stats.from'), range.from)}
+        ${monthField('to', say('stats.to'), range.to)}
         <p id="month-hint" class="hint">${say('stats.monthHint')}</p>
         <div class="actions">
           <button type="submit">${say('stats.show')}</button>
